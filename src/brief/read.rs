@@ -1,0 +1,696 @@
+//! The YAML tree to a typed [`Brief`], collecting every problem on the way
+//! rather than stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::yaml::{Kind, Node};
+use super::*;
+use crate::diag::nearest;
+
+/// Where each value read stands in the file, by its path in the brief, so
+/// that the checks after reading can point at it.
+pub type Spans = HashMap<String, Span>;
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "language",
+    "classification",
+    "reference",
+    "issued",
+    "prepared_by",
+    "event",
+    "visit",
+    "venue",
+    "delegation",
+    "counterparts",
+    "organizations",
+    "objectives",
+    "talking_points",
+    "schedule",
+    "bilaterals",
+    "background",
+    "logistics",
+    "contacts",
+    "labels",
+];
+const VISIT_KEYS: &[&str] = &["start", "end", "timezone"];
+const VENUE_KEYS: &[&str] = &["name", "address", "city", "country"];
+const EVENT_KEYS: &[&str] = &["name", "host", "description"];
+const PERSON_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "organization",
+    "country",
+    "role",
+    "bio",
+    "photo",
+];
+const ORGANIZATION_KEYS: &[&str] = &["name", "acronym"];
+const TALKING_POINT_KEYS: &[&str] = &["topic", "points"];
+const SCHEDULE_KEYS: &[&str] = &[
+    "date",
+    "start",
+    "end",
+    "title",
+    "location",
+    "attendees",
+    "notes",
+];
+const BILATERAL_KEYS: &[&str] = &[
+    "with",
+    "date",
+    "start",
+    "end",
+    "location",
+    "attendees",
+    "objectives",
+    "their_objectives",
+    "talking_points",
+    "if_raised",
+    "press_line",
+    "notes",
+];
+const CONTACT_KEYS: &[&str] = &["name", "role", "phone", "email"];
+
+/// Reads the whole brief. The brief is `None` when a required value is
+/// missing or unreadable; the problems say why.
+pub fn read(root: &Node, base_dir: &Path) -> (Option<Brief>, Spans, Vec<Problem>) {
+    let mut reader = Reader {
+        problems: Vec::new(),
+        spans: HashMap::new(),
+        base_dir,
+    };
+    let brief = reader.brief(root);
+    (brief, reader.spans, reader.problems)
+}
+
+struct Reader<'a> {
+    problems: Vec<Problem>,
+    spans: Spans,
+    base_dir: &'a Path,
+}
+
+/// A mapping being read as a record: its entries and its path.
+struct Record<'n> {
+    node: &'n Node,
+    entries: &'n [(Node, Node)],
+    path: String,
+}
+
+impl Record<'_> {
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// The value of `key`, unless absent or null.
+    fn get(&self, key: &str) -> Option<&Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(&k.kind, Kind::Scalar(name) if name == key))
+            .map(|(_, v)| v)
+            .filter(|v| v.kind != Kind::Null)
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn problem(&mut self, message: String, span: Option<Span>, path: &str, help: Option<String>) {
+        self.problems.push(Problem {
+            message,
+            span,
+            path: path.to_string(),
+            help,
+        });
+    }
+
+    fn expected(&mut self, node: &Node, path: &str, what: &str) {
+        let shown = if path.is_empty() { "the brief" } else { path };
+        self.problem(
+            format!("`{shown}` should be {what}, but it is {}", node.describe()),
+            Some(node.span),
+            path,
+            None,
+        );
+    }
+
+    /// Opens a mapping as a record of the given keys, reporting unknown and
+    /// repeated keys.
+    fn record<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Record<'n>> {
+        let Kind::Mapping(entries) = &node.kind else {
+            self.expected(node, path, what);
+            return None;
+        };
+        let record = Record {
+            node,
+            entries,
+            path: path.to_string(),
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, _) in entries {
+            let Kind::Scalar(name) = &key.kind else {
+                self.problem(
+                    "keys must be plain words such as `title`".into(),
+                    Some(key.span),
+                    path,
+                    None,
+                );
+                continue;
+            };
+            let key_path = record.key_path(name);
+            if !known.contains(&name.as_str()) {
+                let help = match nearest(name, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("the keys here are: {}", known.join(", ")),
+                };
+                let place = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{path}`")
+                };
+                self.problem(
+                    format!("unknown key `{name}`{place}"),
+                    Some(key.span),
+                    &key_path,
+                    Some(help),
+                );
+            } else if seen.contains(&name.as_str()) {
+                self.problem(
+                    format!("`{key_path}` is given twice"),
+                    Some(key.span),
+                    &key_path,
+                    Some("remove one of them: YAML would silently keep only the last".into()),
+                );
+            } else {
+                seen.push(name);
+            }
+        }
+        self.spans.insert(path.to_string(), node.span);
+        Some(record)
+    }
+
+    fn missing(&mut self, record: &Record, key: &str) {
+        let at = if record.path.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{}`", record.path)
+        };
+        self.problem(
+            format!("missing required key `{key}`{at}"),
+            Some(record.node.span),
+            &record.key_path(key),
+            None,
+        );
+    }
+
+    /// A scalar's text, trimmed; `None` (with a problem) for lists and mappings.
+    fn scalar(&mut self, node: &Node, path: &str, what: &str) -> Option<String> {
+        self.spans.insert(path.to_string(), node.span);
+        match &node.kind {
+            Kind::Scalar(text) => Some(text.trim().to_string()),
+            Kind::Null => Some(String::new()),
+            _ => {
+                self.expected(node, path, what);
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, record: &Record, key: &str) -> Option<String> {
+        let node = record.get(key)?;
+        let path = record.key_path(key);
+        self.scalar(node, &path, "text").filter(|t| !t.is_empty())
+    }
+
+    fn required_text(&mut self, record: &Record, key: &str) -> Option<String> {
+        let Some(node) = record.get(key) else {
+            self.missing(record, key);
+            return None;
+        };
+        let path = record.key_path(key);
+        let text = self.scalar(node, &path, "text")?;
+        if text.is_empty() {
+            self.problem(format!("`{path}` is empty"), Some(node.span), &path, None);
+            return None;
+        }
+        Some(text)
+    }
+
+    fn markdown(&mut self, record: &Record, key: &str) -> Option<Markdown> {
+        self.text(record, key).map(Markdown)
+    }
+
+    fn parse_date(&mut self, node: &Node, path: &str) -> Option<NaiveDate> {
+        let text = self.scalar(node, path, "a date")?;
+        let parsed = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.len() == 10);
+        if parsed.is_none() {
+            self.problem(
+                format!("`{path}` is not a date: `{text}`"),
+                Some(node.span),
+                path,
+                Some("write dates as YYYY-MM-DD, for example 2025-05-27".into()),
+            );
+        }
+        parsed
+    }
+
+    fn date(&mut self, record: &Record, key: &str) -> Option<NaiveDate> {
+        let node = record.get(key)?;
+        self.parse_date(node, &record.key_path(key))
+    }
+
+    fn required_date(&mut self, record: &Record, key: &str) -> Option<NaiveDate> {
+        let Some(node) = record.get(key) else {
+            self.missing(record, key);
+            return None;
+        };
+        self.parse_date(node, &record.key_path(key))
+    }
+
+    fn time(&mut self, record: &Record, key: &str) -> Option<Time> {
+        let node = record.get(key)?;
+        let path = record.key_path(key);
+        let text = self.scalar(node, &path, "a time")?;
+        let parsed = parse_time(&text);
+        if parsed.is_none() {
+            self.problem(
+                format!("`{path}` is not a time: `{text}`"),
+                Some(node.span),
+                &path,
+                Some("write times as \"HH:MM\" on the 24-hour clock, in quotes, for example \"09:30\"".into()),
+            );
+        }
+        parsed
+    }
+
+    /// Reads each item of an optional list with `item`.
+    fn list<T>(
+        &mut self,
+        record: &Record,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &Node, &str) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(node) = record.get(key) else {
+            return Vec::new();
+        };
+        let path = record.key_path(key);
+        let Kind::Sequence(items) = &node.kind else {
+            self.expected(node, &path, "a list (lines starting with `- `)");
+            return Vec::new();
+        };
+        self.spans.insert(path.clone(), node.span);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, node)| item(self, node, &format!("{path}[{i}]")))
+            .collect()
+    }
+
+    fn markdown_list(&mut self, record: &Record, key: &str) -> Vec<Markdown> {
+        self.list(record, key, |r, node, path| {
+            let text = r.scalar(node, path, "text")?;
+            Some(Markdown(text)).filter(|m| !m.0.is_empty())
+        })
+    }
+
+    fn name_list(&mut self, record: &Record, key: &str) -> Vec<String> {
+        self.list(record, key, |r, node, path| r.scalar(node, path, "a name"))
+    }
+
+    fn brief(&mut self, root: &Node) -> Option<Brief> {
+        let top = self.record(
+            root,
+            "",
+            "a mapping of keys such as `title:` and `visit:`",
+            TOP_KEYS,
+        )?;
+        let title = self.required_text(&top, "title");
+        let language = self.language(&top);
+        let issued = self.date(&top, "issued");
+        let event = top.get("event").and_then(|n| self.event(n));
+        let visit = match top.get("visit") {
+            Some(node) => self.visit(node),
+            None => {
+                self.missing(&top, "visit");
+                None
+            }
+        };
+        let venue = top.get("venue").and_then(|n| self.venue(n));
+        let labels = self.labels(&top);
+        let brief = Brief {
+            subtitle: self.text(&top, "subtitle"),
+            classification: self.text(&top, "classification"),
+            reference: self.text(&top, "reference"),
+            prepared_by: self.text(&top, "prepared_by"),
+            delegation: self.list(&top, "delegation", |r, n, p| r.person(n, p, false)),
+            counterparts: self.list(&top, "counterparts", |r, n, p| r.person(n, p, false)),
+            organizations: self.list(&top, "organizations", Self::organization),
+            objectives: self.markdown_list(&top, "objectives"),
+            talking_points: self.list(&top, "talking_points", Self::talking_point),
+            schedule: self.list(&top, "schedule", Self::schedule_item),
+            bilaterals: self.list(&top, "bilaterals", Self::bilateral),
+            background: self.markdown(&top, "background"),
+            logistics: self.markdown(&top, "logistics"),
+            contacts: self.list(&top, "contacts", Self::contact),
+            title: title?,
+            language: language?,
+            issued,
+            event,
+            visit: visit?,
+            venue,
+            labels,
+        };
+        Some(brief)
+    }
+
+    fn language(&mut self, top: &Record) -> Option<Language> {
+        let Some(node) = top.get("language") else {
+            return Some(Language::En);
+        };
+        let code = self.scalar(node, "language", "a language code")?;
+        let language = Language::from_code(&code);
+        if language.is_none() {
+            self.problem(
+                format!("unknown language `{code}`"),
+                Some(node.span),
+                "language",
+                Some("use one of `en`, `de`, `fr`".into()),
+            );
+        }
+        language
+    }
+
+    fn labels(&mut self, top: &Record) -> BTreeMap<String, String> {
+        let mut labels = BTreeMap::new();
+        let Some(node) = top.get("labels") else {
+            return labels;
+        };
+        let known: Vec<&str> = crate::i18n::label_keys().collect();
+        let Some(record) = self.record(node, "labels", "a mapping of label keys to text", &known)
+        else {
+            return labels;
+        };
+        for key in &known {
+            if let Some(text) = self.text(&record, key) {
+                labels.insert(key.to_string(), text);
+            }
+        }
+        labels
+    }
+
+    fn visit(&mut self, node: &Node) -> Option<Visit> {
+        let record = self.record(
+            node,
+            "visit",
+            "a mapping with `start:` and `end:`",
+            VISIT_KEYS,
+        )?;
+        let start = self.required_date(&record, "start");
+        let end = self.required_date(&record, "end");
+        let timezone = self.text(&record, "timezone");
+        if let Some(zone) = &timezone {
+            if zone.parse::<chrono_tz::Tz>().is_err() {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+                let help = match nearest(zone, names) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => {
+                        "use an IANA time-zone name such as `Europe/Berlin` or `America/New_York`"
+                            .into()
+                    }
+                };
+                let span = self.spans.get("visit.timezone").copied();
+                self.problem(
+                    format!("unknown time zone `{zone}`"),
+                    span,
+                    "visit.timezone",
+                    Some(help),
+                );
+            }
+        }
+        Some(Visit {
+            start: start?,
+            end: end?,
+            timezone,
+        })
+    }
+
+    fn venue(&mut self, node: &Node) -> Option<Venue> {
+        let record = self.record(node, "venue", "a mapping of `name:`, `city:` …", VENUE_KEYS)?;
+        Some(Venue {
+            name: self.text(&record, "name"),
+            address: self.text(&record, "address"),
+            city: self.text(&record, "city"),
+            country: self.text(&record, "country"),
+        })
+    }
+
+    fn event(&mut self, node: &Node) -> Option<Event> {
+        let record = self.record(node, "event", "a mapping with `name:`", EVENT_KEYS)?;
+        let name = self.required_text(&record, "name");
+        Some(Event {
+            host: self.text(&record, "host"),
+            description: self.markdown(&record, "description"),
+            name: name?,
+        })
+    }
+
+    /// A person; `institution_allowed` lets `name` be left out when an
+    /// `organization` is given (the counterpart of a bilateral meeting).
+    fn person(&mut self, node: &Node, path: &str, institution_allowed: bool) -> Option<Person> {
+        let record = self.record(node, path, "a person (a mapping with `name:`)", PERSON_KEYS)?;
+        let organization = self.text(&record, "organization");
+        let institution_only = institution_allowed && record.get("name").is_none();
+        let name = if institution_only {
+            None
+        } else {
+            self.required_text(&record, "name")
+        };
+        let photo = self.photo(&record);
+        if institution_only && organization.is_none() {
+            self.problem(
+                format!("`{path}` needs a `name` or an `organization`"),
+                Some(node.span),
+                path,
+                Some(
+                    "name the person met, or the institution for a meeting with an institution"
+                        .into(),
+                ),
+            );
+            return None;
+        }
+        if name.is_none() && !institution_only {
+            return None;
+        }
+        Some(Person {
+            name,
+            title: self.text(&record, "title"),
+            organization,
+            country: self.text(&record, "country"),
+            role: self.text(&record, "role"),
+            bio: self.markdown(&record, "bio"),
+            photo,
+        })
+    }
+
+    fn photo(&mut self, record: &Record) -> Option<PathBuf> {
+        let written = self.text(record, "photo")?;
+        let path = record.key_path("photo");
+        let span = self.spans.get(&path).copied();
+        let file = self.base_dir.join(&written);
+        let shown = crate::diag::display_path(&file);
+        match std::fs::File::open(&file) {
+            Ok(mut f) => {
+                use std::io::Read;
+                let mut head = [0u8; 8];
+                let n = f.read(&mut head).unwrap_or(0);
+                let is_png = n >= 8 && head == *b"\x89PNG\r\n\x1a\n";
+                let is_jpeg = n >= 3 && head[..3] == [0xFF, 0xD8, 0xFF];
+                if is_png || is_jpeg {
+                    Some(file)
+                } else {
+                    self.problem(
+                        format!("photo `{shown}` is neither a PNG nor a JPEG image"),
+                        span,
+                        &path,
+                        Some("convert the photo to PNG or JPEG".into()),
+                    );
+                    None
+                }
+            }
+            Err(error) => {
+                self.problem(
+                    format!("cannot read photo `{shown}`: {}", crate::io_reason(&error)),
+                    span,
+                    &path,
+                    Some("photo paths are relative to the folder of the brief".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn organization(&mut self, node: &Node, path: &str) -> Option<Organization> {
+        let record = self.record(
+            node,
+            path,
+            "an organisation (a mapping with `name:`)",
+            ORGANIZATION_KEYS,
+        )?;
+        let name = self.required_text(&record, "name");
+        Some(Organization {
+            acronym: self.text(&record, "acronym"),
+            name: name?,
+        })
+    }
+
+    fn talking_point(&mut self, node: &Node, path: &str) -> Option<TalkingPoint> {
+        if let Kind::Scalar(_) = node.kind {
+            let text = self.scalar(node, path, "text")?;
+            return Some(TalkingPoint {
+                topic: None,
+                text: Some(Markdown(text)),
+                points: Vec::new(),
+            });
+        }
+        let record = self.record(
+            node,
+            path,
+            "a point (text) or a mapping with `topic:` and `points:`",
+            TALKING_POINT_KEYS,
+        )?;
+        Some(TalkingPoint {
+            topic: Some(self.required_text(&record, "topic")?),
+            text: None,
+            points: self.markdown_list(&record, "points"),
+        })
+    }
+
+    fn schedule_item(&mut self, node: &Node, path: &str) -> Option<ScheduleItem> {
+        let record = self.record(
+            node,
+            path,
+            "a programme item (a mapping with `date:` and `title:`)",
+            SCHEDULE_KEYS,
+        )?;
+        // Read every field before giving up on the item, so that all of its
+        // problems are reported at once.
+        let date = self.required_date(&record, "date");
+        let title = self.required_text(&record, "title");
+        Some(ScheduleItem {
+            start: self.time(&record, "start"),
+            end: self.time(&record, "end"),
+            location: self.text(&record, "location"),
+            attendees: self.name_list(&record, "attendees"),
+            notes: self.markdown(&record, "notes"),
+            date: date?,
+            title: title?,
+        })
+    }
+
+    fn bilateral(&mut self, node: &Node, path: &str) -> Option<Bilateral> {
+        let record = self.record(
+            node,
+            path,
+            "a meeting (a mapping with `with:` and `date:`)",
+            BILATERAL_KEYS,
+        )?;
+        let with = match record.get("with") {
+            Some(node) => self.person(node, &record.key_path("with"), true),
+            None => {
+                self.missing(&record, "with");
+                None
+            }
+        };
+        let date = self.required_date(&record, "date");
+        Some(Bilateral {
+            start: self.time(&record, "start"),
+            end: self.time(&record, "end"),
+            location: self.text(&record, "location"),
+            attendees: self.name_list(&record, "attendees"),
+            objectives: self.markdown_list(&record, "objectives"),
+            their_objectives: self.markdown_list(&record, "their_objectives"),
+            talking_points: self.list(&record, "talking_points", Self::talking_point),
+            if_raised: self.list(&record, "if_raised", Self::talking_point),
+            press_line: self.markdown(&record, "press_line"),
+            notes: self.markdown(&record, "notes"),
+            date: date?,
+            with: with?,
+        })
+    }
+
+    fn contact(&mut self, node: &Node, path: &str) -> Option<Contact> {
+        let record = self.record(
+            node,
+            path,
+            "a contact (a mapping with `name:`)",
+            CONTACT_KEYS,
+        )?;
+        let name = self.required_text(&record, "name");
+        Some(Contact {
+            name: name?,
+            role: self.text(&record, "role"),
+            phone: self.text(&record, "phone"),
+            email: self.text(&record, "email"),
+        })
+    }
+}
+
+/// `HH:MM` on the 24-hour clock; `9:30` is accepted too.
+fn parse_time(text: &str) -> Option<Time> {
+    let (h, m) = text.split_once(':')?;
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || m.len() != 2 || !digits(m) {
+        return None;
+    }
+    let (hour, minute) = (h.parse().ok()?, m.parse().ok()?);
+    (hour < 24 && minute < 60).then_some(Time { hour, minute })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_on_the_24_hour_clock() {
+        assert_eq!(
+            parse_time("09:30"),
+            Some(Time {
+                hour: 9,
+                minute: 30
+            })
+        );
+        assert_eq!(
+            parse_time("9:30"),
+            Some(Time {
+                hour: 9,
+                minute: 30
+            })
+        );
+        assert_eq!(
+            parse_time("23:59"),
+            Some(Time {
+                hour: 23,
+                minute: 59
+            })
+        );
+        for bad in [
+            "24:00", "09:60", "0930", "9.30", "09:3", "", "ab:cd", "09:30:00",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Labels, dates and ranges in the brief's language, written as natives
+//! write them: `27–29 May 2025`, `27.–29. Mai 2025`, `1er–3 mai 2025`.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+
+/// The languages a brief may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    De,
+    Fr,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::En, Language::De, Language::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::De => "de",
+            Language::Fr => "fr",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// Every label a template may use, with its English, German and French text.
+/// A brief's `labels:` overrides any of them by key.
+pub const LABELS: &[(&str, &str, &str, &str)] = &[
+    // key, en, de, fr
+    ("contents", "Contents", "Inhalt", "Sommaire"),
+    (
+        "classification",
+        "Classification",
+        "Einstufung",
+        "Classification",
+    ),
+    ("reference", "Reference", "Aktenzeichen", "Référence"),
+    ("issued", "Issued", "Stand", "Date d’émission"),
+    ("prepared_by", "Prepared by", "Erstellt von", "Préparé par"),
+    ("dates", "Dates", "Zeitraum", "Dates"),
+    ("timezone", "Time zone", "Zeitzone", "Fuseau horaire"),
+    (
+        "local_times",
+        "all times local",
+        "alle Zeiten Ortszeit",
+        "heures locales",
+    ),
+    ("venue", "Venue", "Ort", "Lieu"),
+    ("event", "Event", "Veranstaltung", "Événement"),
+    ("host", "Host", "Gastgeber", "Hôte"),
+    ("objectives", "Objectives", "Ziele", "Objectifs"),
+    (
+        "talking_points",
+        "Talking points",
+        "Kernbotschaften",
+        "Éléments de langage",
+    ),
+    ("programme", "Programme", "Programm", "Programme"),
+    (
+        "bilaterals",
+        "Bilateral meetings",
+        "Bilaterale Gespräche",
+        "Entretiens bilatéraux",
+    ),
+    ("delegation", "Delegation", "Delegation", "Délégation"),
+    (
+        "counterparts",
+        "Counterparts",
+        "Gesprächspartner",
+        "Interlocuteurs",
+    ),
+    (
+        "organizations",
+        "Organisations",
+        "Organisationen",
+        "Organisations",
+    ),
+    ("background", "Background", "Hintergrund", "Contexte"),
+    ("logistics", "Logistics", "Logistik", "Logistique"),
+    ("contacts", "Contacts", "Kontakte", "Contacts"),
+    ("name", "Name", "Name", "Nom"),
+    ("title", "Title", "Funktion", "Fonction"),
+    (
+        "organization",
+        "Organisation",
+        "Organisation",
+        "Organisation",
+    ),
+    ("country", "Country", "Land", "Pays"),
+    ("role", "Role", "Rolle", "Rôle"),
+    ("acronym", "Acronym", "Abkürzung", "Sigle"),
+    ("biography", "Biography", "Lebenslauf", "Biographie"),
+    ("date", "Date", "Datum", "Date"),
+    ("time", "Time", "Uhrzeit", "Heure"),
+    ("location", "Location", "Ort", "Lieu"),
+    ("attendees", "Attendees", "Teilnehmende", "Participants"),
+    ("notes", "Notes", "Hinweise", "Remarques"),
+    ("with", "With", "Mit", "Avec"),
+    (
+        "our_objectives",
+        "Our objectives",
+        "Unsere Ziele",
+        "Nos objectifs",
+    ),
+    (
+        "their_objectives",
+        "Their objectives",
+        "Ziele der Gegenseite",
+        "Objectifs de l’interlocuteur",
+    ),
+    (
+        "points_to_make",
+        "Points to make",
+        "Gesprächspunkte",
+        "Points à faire valoir",
+    ),
+    (
+        "if_raised",
+        "If raised",
+        "Falls angesprochen",
+        "Si le sujet est abordé",
+    ),
+    (
+        "press_line",
+        "Press line",
+        "Sprachregelung",
+        "Éléments pour la presse",
+    ),
+    ("phone", "Phone", "Telefon", "Téléphone"),
+    ("email", "E-mail", "E-Mail", "Courriel"),
+    (
+        "page_of",
+        "Page {page} of {pages}",
+        "Seite {page} von {pages}",
+        "Page {page} sur {pages}",
+    ),
+];
+
+/// The label keys, for suggestions and documentation.
+pub fn label_keys() -> impl Iterator<Item = &'static str> {
+    LABELS.iter().map(|(key, ..)| *key)
+}
+
+/// The labels of a language, with a brief's overrides applied.
+pub fn labels(
+    language: Language,
+    overrides: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    LABELS
+        .iter()
+        .map(|&(key, en, de, fr)| {
+            let text = overrides.get(key).cloned().unwrap_or_else(|| {
+                match language {
+                    Language::En => en,
+                    Language::De => de,
+                    Language::Fr => fr,
+                }
+                .to_string()
+            });
+            (key.to_string(), text)
+        })
+        .collect()
+}
+
+const MONTHS: [[&str; 12]; 3] = [
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+];
+
+const WEEKDAYS: [[&str; 7]; 3] = [
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ],
+    [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ],
+];
+
+fn index(language: Language) -> usize {
+    match language {
+        Language::En => 0,
+        Language::De => 1,
+        Language::Fr => 2,
+    }
+}
+
+fn month(language: Language, date: NaiveDate) -> &'static str {
+    MONTHS[index(language)][date.month0() as usize]
+}
+
+fn weekday(language: Language, day: Weekday) -> &'static str {
+    WEEKDAYS[index(language)][day.num_days_from_monday() as usize]
+}
+
+/// The day of the month as it stands before the month: `27`, `27.`, `1er`.
+fn day(language: Language, date: NaiveDate) -> String {
+    match (language, date.day()) {
+        (Language::De, d) => format!("{d}."),
+        (Language::Fr, 1) => "1er".to_string(),
+        (_, d) => d.to_string(),
+    }
+}
+
+/// `27 May 2025`, `27. Mai 2025`, `27 mai 2025`.
+pub fn date(language: Language, date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        day(language, date),
+        month(language, date),
+        date.year()
+    )
+}
+
+/// `Wednesday, 28 May 2025`, `Mittwoch, 28. Mai 2025`, `Mercredi 28 mai 2025`.
+/// French capitalises the weekday here because this form heads a day.
+pub fn weekday_date(language: Language, d: NaiveDate) -> String {
+    let name = weekday(language, d.weekday());
+    match language {
+        Language::Fr => {
+            let mut chars = name.chars();
+            let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+            format!(
+                "{}{} {}",
+                first.unwrap_or_default(),
+                chars.as_str(),
+                date(language, d)
+            )
+        }
+        _ => format!("{name}, {}", date(language, d)),
+    }
+}
+
+/// A span of days, sharing what the two ends share:
+/// `27–29 May 2025`, `30 May – 2 June 2025`, `30 December 2025 – 2 January 2026`.
+pub fn date_range(language: Language, start: NaiveDate, end: NaiveDate) -> String {
+    if start == end {
+        return date(language, start);
+    }
+    if start.year() != end.year() {
+        return format!("{} – {}", date(language, start), date(language, end));
+    }
+    if start.month() != end.month() {
+        return format!(
+            "{} {} – {}",
+            day(language, start),
+            month(language, start),
+            date(language, end)
+        );
+    }
+    format!("{}–{}", day(language, start), date(language, end))
+}
+
+/// `09:30–10:30`, or the one time given.
+pub fn time_range(start: Option<&str>, end: Option<&str>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{s}–{e}"),
+        (Some(s), None) => s.to_string(),
+        (None, Some(e)) => format!("–{e}"),
+        (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn ranges_within_a_month() {
+        let (a, b) = (d(2025, 5, 27), d(2025, 5, 29));
+        assert_eq!(date_range(Language::En, a, b), "27–29 May 2025");
+        assert_eq!(date_range(Language::De, a, b), "27.–29. Mai 2025");
+        assert_eq!(date_range(Language::Fr, a, b), "27–29 mai 2025");
+    }
+
+    #[test]
+    fn ranges_across_months_and_years() {
+        let (a, b) = (d(2025, 5, 30), d(2025, 6, 2));
+        assert_eq!(date_range(Language::En, a, b), "30 May – 2 June 2025");
+        assert_eq!(date_range(Language::De, a, b), "30. Mai – 2. Juni 2025");
+        assert_eq!(date_range(Language::Fr, a, b), "30 mai – 2 juin 2025");
+        let (a, b) = (d(2025, 12, 30), d(2026, 1, 2));
+        assert_eq!(
+            date_range(Language::De, a, b),
+            "30. Dezember 2025 – 2. Januar 2026"
+        );
+    }
+
+    #[test]
+    fn single_days_and_weekdays() {
+        let day = d(2025, 5, 28);
+        assert_eq!(date_range(Language::En, day, day), "28 May 2025");
+        assert_eq!(weekday_date(Language::De, day), "Mittwoch, 28. Mai 2025");
+        assert_eq!(weekday_date(Language::En, day), "Wednesday, 28 May 2025");
+        assert_eq!(weekday_date(Language::Fr, day), "Mercredi 28 mai 2025");
+        assert_eq!(date(Language::Fr, d(2025, 5, 1)), "1er mai 2025");
+    }
+
+    #[test]
+    fn overrides_replace_one_label() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("delegation".to_string(), "Our team".to_string());
+        let labels = labels(Language::De, &overrides);
+        assert_eq!(labels["delegation"], "Our team");
+        assert_eq!(labels["programme"], "Programm");
+    }
+
+    #[test]
+    fn every_label_key_is_unique() {
+        let mut keys: Vec<_> = label_keys().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), LABELS.len());
+    }
+}

@@ -1,0 +1,58 @@
+//! `briefing` turns a YAML brief of a delegation visit into a Markdown
+//! summary (and, next, a print-quality PDF briefing).
+//!
+//! The data flows one way, one module a stage:
+//!
+//! 1. [`brief`]: load — YAML text to a typed [`brief::Brief`], with every
+//!    problem located by line and column.
+//! 2. [`templates`]: template — the brief to Markdown text through
+//!    Handlebars templates the user may override.
+//! 3. [`render`]: the pipeline for one brief and for many, and the files it
+//!    writes (atomically).
+//!
+//! [`diag`] is the one format in which each stage's errors reach the user,
+//! and [`i18n`] holds labels and date formatting per language.
+
+pub mod brief;
+pub mod diag;
+pub mod i18n;
+pub mod render;
+pub mod templates;
+
+use std::io;
+use std::path::Path;
+
+/// An I/O error as a person reads it: "No such file or directory", without
+/// the "(os error 2)" that means nothing to them.
+pub fn io_reason(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Writes `bytes` to `path` so that a reader never sees half a file: into a
+/// temporary file in the same folder, then renamed over the target.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".briefing-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    // Temporary files are private (0600); an output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! Templates: the brief to Markdown text, through Handlebars.
+//!
+//! The default templates live in the repository's `templates/` folder and are
+//! embedded in the binary. A user's template folder replaces a default where
+//! it holds a file of the same name, and any further `*.hbs` file in it is a
+//! partial the templates may include. Templates run in strict mode: a
+//! reference to a field that does not exist is an error naming the template
+//! file and line, even in a branch the brief at hand does not reach, because
+//! every override is first tried on a specimen brief that fills every field.
+
+pub mod escape;
+mod helpers;
+mod view;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use handlebars::Handlebars;
+
+use crate::brief::Brief;
+pub use view::View;
+
+/// The embedded default templates: file name and text.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "summary.md.hbs",
+        include_str!("../../templates/summary.md.hbs"),
+    ),
+    (
+        "people.md.hbs",
+        include_str!("../../templates/people.md.hbs"),
+    ),
+    (
+        "talking_points.md.hbs",
+        include_str!("../../templates/talking_points.md.hbs"),
+    ),
+];
+
+/// The template that makes the Markdown summary.
+pub const SUMMARY: &str = "summary";
+
+/// A starter brief that uses every key of the format; `briefing new` writes
+/// it, and overrides are tried on it.
+pub const STARTER_BRIEF: &str = include_str!("../../templates/starter-brief.yaml");
+
+/// What went wrong with a template: which file, where in it, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The file the user can open: an override's path, or the default's name
+    /// under `templates/`.
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl TemplateError {
+    fn file(file: impl Into<PathBuf>, message: String) -> Self {
+        TemplateError {
+            file: file.into(),
+            line: None,
+            column: None,
+            message,
+            help: None,
+        }
+    }
+}
+
+/// The compiled templates, ready to render any number of briefs.
+pub struct Templates {
+    registry: Handlebars<'static>,
+    /// Where each template came from, by registered name.
+    files: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// The embedded defaults only.
+    pub fn defaults() -> Templates {
+        let mut templates = Templates::empty();
+        for (file, text) in DEFAULTS {
+            templates
+                .register(file, text, PathBuf::from("templates").join(file))
+                .expect("the default templates compile (tested)");
+        }
+        templates
+    }
+
+    /// The defaults, with every `*.hbs` file of `dir` replacing the default of
+    /// the same name or added as a partial.
+    pub fn with_overrides(dir: &Path) -> Result<Templates, TemplateError> {
+        let entries = std::fs::read_dir(dir).map_err(|error| {
+            let mut e = TemplateError::file(
+                dir,
+                format!(
+                    "cannot open the template folder: {}",
+                    crate::io_reason(&error)
+                ),
+            );
+            e.help = Some(
+                "`briefing templates export DIR` writes the defaults to a folder to edit".into(),
+            );
+            e
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "hbs"))
+            .collect();
+        // Register in a fixed order, whatever order the file system lists.
+        files.sort();
+        let mut templates = Templates::defaults();
+        for path in &files {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                TemplateError::file(
+                    path,
+                    format!("cannot read the template: {}", crate::io_reason(&error)),
+                )
+            })?;
+            templates.register(&name, &text, path.clone())?;
+        }
+        // Try every template on a brief that fills every field, so that a
+        // misspelt field is found now rather than on the one brief that uses it.
+        if !files.is_empty() {
+            templates.render(SUMMARY, &specimen_brief())?;
+        }
+        Ok(templates)
+    }
+
+    fn empty() -> Templates {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(escape::markdown);
+        helpers::register(&mut registry);
+        Templates {
+            registry,
+            files: BTreeMap::new(),
+        }
+    }
+
+    fn register(
+        &mut self,
+        file_name: &str,
+        text: &str,
+        file: PathBuf,
+    ) -> Result<(), TemplateError> {
+        // `people.md.hbs` is the partial `people`: `{{> people}}`.
+        let name = file_name.split('.').next().unwrap_or(file_name).to_string();
+        self.registry
+            .register_template_string(&name, text)
+            .map_err(|error| {
+                let (line, column) = error
+                    .pos()
+                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                TemplateError {
+                    file: file.clone(),
+                    line,
+                    column,
+                    message: format!("the template does not parse: {}", error.reason()),
+                    help: None,
+                }
+            })?;
+        self.files.insert(name, file);
+        Ok(())
+    }
+
+    /// The Markdown summary of a brief.
+    pub fn summary(&self, brief: &Brief) -> Result<String, TemplateError> {
+        self.render(SUMMARY, brief)
+    }
+
+    fn render(&self, name: &str, brief: &Brief) -> Result<String, TemplateError> {
+        let view = View::new(brief);
+        let text = self
+            .registry
+            .render(name, &view)
+            .map_err(|error| self.render_error(name, error))?;
+        Ok(tidy(&text))
+    }
+
+    fn render_error(&self, name: &str, error: handlebars::RenderError) -> TemplateError {
+        let in_template = error
+            .template_name
+            .clone()
+            .unwrap_or_else(|| name.to_string());
+        let file = self
+            .files
+            .get(&in_template)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(&in_template));
+        let (message, help) = match error.reason() {
+            handlebars::RenderErrorReason::MissingVariable(Some(path)) => (
+                format!("the template refers to `{path}`, which does not exist"),
+                Some("check the spelling against docs/templates.md".to_string()),
+            ),
+            handlebars::RenderErrorReason::MissingVariable(None) => (
+                "the template refers to a field that does not exist".to_string(),
+                Some("check the spelling against docs/templates.md".to_string()),
+            ),
+            reason => (reason.to_string(), None),
+        };
+        TemplateError {
+            file,
+            line: error.line_no,
+            column: error.column_no,
+            message,
+            help,
+        }
+    }
+}
+
+/// Tidies what a template made: no run of blank lines longer than one (so
+/// that left-out sections leave no gaps), no trailing spaces, one final
+/// newline.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_lines = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_lines += 1;
+            continue;
+        }
+        if !out.is_empty() && blank_lines > 0 {
+            out.push('\n');
+        }
+        blank_lines = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The starter brief, loaded: every field filled, every list with an item.
+pub fn specimen_brief() -> Brief {
+    crate::brief::from_bytes(STARTER_BRIEF.as_bytes(), Path::new("."))
+        .expect("the starter brief is valid (tested)")
+}
+
+/// Writes the default templates into `dir` for editing. Refuses to replace an
+/// existing file unless `force`; returns the files written.
+pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        TemplateError::file(
+            dir,
+            format!("cannot create the folder: {}", crate::io_reason(&error)),
+        )
+    })?;
+    if !force {
+        if let Some(existing) = DEFAULTS
+            .iter()
+            .map(|(name, _)| dir.join(name))
+            .find(|p| p.exists())
+        {
+            let mut e = TemplateError::file(&existing, "the file exists already".to_string());
+            e.help = Some("pass --force to overwrite it with the default".into());
+            return Err(e);
+        }
+    }
+    let mut written = Vec::new();
+    for (name, text) in DEFAULTS {
+        let path = dir.join(name);
+        crate::write_atomically(&path, text.as_bytes()).map_err(|error| {
+            TemplateError::file(&path, format!("cannot write: {}", crate::io_reason(&error)))
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_collapses_blank_runs() {
+        assert_eq!(tidy("a  \n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn defaults_render_the_specimen() {
+        let text = Templates::defaults().summary(&specimen_brief()).unwrap();
+        assert!(text.starts_with("**"), "{text}");
+    }
+}

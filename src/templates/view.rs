@@ -1,0 +1,88 @@
+//! What a template sees: the brief's own fields, plus what is worth working
+//! out once in Rust rather than in every template (the programme grouped by
+//! day, meetings in date order, the labels of the brief's language, which
+//! table columns have anything in them).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::brief::{Bilateral, Brief, Person, ScheduleItem};
+
+#[derive(Serialize)]
+pub struct View<'a> {
+    #[serde(flatten)]
+    pub brief: &'a Brief,
+    /// Every label, in the brief's language, with its overrides applied.
+    pub labels: BTreeMap<String, String>,
+    /// The schedule by day, each day's items in time order.
+    pub programme: Vec<Day<'a>>,
+    /// The bilateral meetings in date and time order.
+    pub meetings: Vec<&'a Bilateral>,
+    /// The venue on one line: name, address, city, country, as given.
+    pub venue_line: Option<String>,
+    pub delegation_columns: Columns,
+    pub counterpart_columns: Columns,
+}
+
+#[derive(Serialize)]
+pub struct Day<'a> {
+    pub date: NaiveDate,
+    pub items: Vec<&'a ScheduleItem>,
+}
+
+/// Which optional columns of a table of people hold anything at all.
+#[derive(Serialize, Default)]
+pub struct Columns {
+    pub title: bool,
+    pub organization: bool,
+    pub country: bool,
+    pub role: bool,
+}
+
+impl Columns {
+    fn of(people: &[Person]) -> Columns {
+        Columns {
+            title: people.iter().any(|p| p.title.is_some()),
+            organization: people.iter().any(|p| p.organization.is_some()),
+            country: people.iter().any(|p| p.country.is_some()),
+            role: people.iter().any(|p| p.role.is_some()),
+        }
+    }
+}
+
+impl<'a> View<'a> {
+    pub fn new(brief: &'a Brief) -> View<'a> {
+        let mut items: Vec<&ScheduleItem> = brief.schedule.iter().collect();
+        // Stable: items at the same time keep the order the author gave.
+        items.sort_by_key(|item| (item.date, item.start));
+        let mut programme: Vec<Day> = Vec::new();
+        for item in items {
+            match programme.last_mut() {
+                Some(day) if day.date == item.date => day.items.push(item),
+                _ => programme.push(Day {
+                    date: item.date,
+                    items: vec![item],
+                }),
+            }
+        }
+        let mut meetings: Vec<&Bilateral> = brief.bilaterals.iter().collect();
+        meetings.sort_by_key(|m| (m.date, m.start));
+        View {
+            brief,
+            labels: crate::i18n::labels(brief.language, &brief.labels),
+            programme,
+            meetings,
+            venue_line: brief.venue.as_ref().and_then(|v| {
+                let parts: Vec<&str> = [&v.name, &v.address, &v.city, &v.country]
+                    .into_iter()
+                    .filter_map(|p| p.as_deref())
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }),
+            delegation_columns: Columns::of(&brief.delegation),
+            counterpart_columns: Columns::of(&brief.counterparts),
+        }
+    }
+}
