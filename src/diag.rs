@@ -84,10 +84,8 @@ impl Diagnostic {
         let gutter = span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
         match (span, &self.location.path) {
-            (Some(s), Some(path)) => {
-                let _ = writeln!(out, "{pad}--> {file}:{}:{} (at `{path}`)", s.line, s.column);
-            }
-            (Some(s), None) => {
+            // The source line below shows the place; the path would only repeat it.
+            (Some(s), _) => {
                 let _ = writeln!(out, "{pad}--> {file}:{}:{}", s.line, s.column);
             }
             (None, Some(path)) => {
@@ -98,19 +96,7 @@ impl Diagnostic {
             }
         }
         if let (Some(s), Some(text)) = (span, line_text) {
-            let shown = shown_line(text);
-            let caret_at: usize = text
-                .chars()
-                .take(s.column.saturating_sub(1))
-                .map(char_width)
-                .sum();
-            let caret_len = text
-                .chars()
-                .skip(s.column.saturating_sub(1))
-                .take(s.len.max(1))
-                .map(char_width)
-                .sum::<usize>()
-                .max(1);
+            let (shown, caret_at, caret_len) = shown_line(text, s.column, s.len);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{} | {}", s.line, shown);
             let _ = writeln!(
@@ -127,19 +113,35 @@ impl Diagnostic {
     }
 }
 
-/// A source line as it is safe to print: tabs become one space each (so the
-/// caret below stays aligned) and control characters are made visible.
-fn shown_line(text: &str) -> String {
-    const LONGEST: usize = 200;
-    let mut shown: String = text
-        .chars()
-        .take(LONGEST)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().count() > LONGEST {
+/// A source line as it is safe to print, with where the caret goes under it
+/// and how long it is. Control characters (tabs too) become one space each,
+/// so the caret stays aligned; a long line is cut to a window around the
+/// column, so that a 50 MB line prints as a few dozen characters.
+fn shown_line(text: &str, column: usize, len: usize) -> (String, usize, usize) {
+    const BEFORE: usize = 60;
+    const WIDTH: usize = 120;
+    let column = column.saturating_sub(1);
+    let skip = column.saturating_sub(BEFORE);
+    let mut shown = String::new();
+    if skip > 0 {
         shown.push('…');
     }
-    shown
+    let mut caret_at = usize::from(skip > 0);
+    let mut caret_len = 0;
+    let mut chars = text.chars().skip(skip).enumerate();
+    for (i, c) in chars.by_ref().take(WIDTH) {
+        let width = char_width(c);
+        if i + skip < column {
+            caret_at += width;
+        } else if i + skip < column + len.max(1) {
+            caret_len += width;
+        }
+        shown.push(if c.is_control() { ' ' } else { c });
+    }
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    (shown, caret_at, caret_len.max(1))
 }
 
 fn char_width(c: char) -> usize {

@@ -45,7 +45,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     file.write_all(bytes)?;
-    file.as_file().sync_all()?;
+    // No fsync: it costs milliseconds per file, and an output lost to a power cut is re-rendered; the rename alone keeps readers from seeing half a file.
     // Temporary files are private (0600); an output is an ordinary file.
     #[cfg(unix)]
     {

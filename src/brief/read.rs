@@ -202,6 +202,14 @@ impl<'a> Reader<'a> {
     }
 
     fn missing(&mut self, record: &Record, key: &str) {
+        // A misspelt key (`nmae:`) is reported with a suggestion of this very
+        // key: saying it is missing too would only repeat that.
+        let misspelt = record.entries.iter().any(|(k, _)| {
+            matches!(&k.kind, Kind::Scalar(name) if name != key && nearest(name, [key]).is_some())
+        });
+        if misspelt {
+            return;
+        }
         let at = if record.path.is_empty() {
             String::new()
         } else {

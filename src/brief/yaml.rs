@@ -47,14 +47,36 @@ pub struct SyntaxError {
     pub message: String,
     pub span: Option<Span>,
     pub help: Option<String>,
+    /// A limit of ours was passed (depth, size, documents), not YAML's rules.
+    pub limit: bool,
 }
+
+/// How many values a brief may hold once its aliases (`*name`) are expanded:
+/// far more than any real brief, far less than an "alias bomb" would make.
+pub const MAX_VALUES: usize = 250_000;
 
 /// Parses one YAML document into a tree. `Ok(None)` means the text holds no
 /// document at all (empty, or only comments).
 pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
+    // The tree first: it stops early on the cheap limits (depth, documents,
+    // alias expansion), so serde_yaml only ever sees bounded input.
+    let root = match build_tree(source) {
+        Ok(root) => root,
+        // libyaml (behind serde_yaml) words most syntax errors better;
+        // saphyr's word stands for the limits, which libyaml would take
+        // long to reach.
+        Err(error) if error.limit => return Err(error),
+        Err(error) => {
+            gate(source)?;
+            return Err(error);
+        }
+    };
     gate(source)?;
-    build_tree(source)
+    Ok(root)
 }
+
+/// How deeply a brief may nest: a real one nests five or six levels.
+pub const MAX_DEPTH: usize = 64;
 
 fn gate(source: &str) -> Result<(), SyntaxError> {
     let Err(error) = serde_yaml::from_str::<serde::de::IgnoredAny>(source) else {
@@ -67,25 +89,10 @@ fn gate(source: &str) -> Result<(), SyntaxError> {
         Some(i) => full[..i].to_string(),
         None => full,
     };
-    let help = match message.as_str() {
-        m if m.contains("more than one document") => {
-            Some("a brief is one YAML document: remove the `---` separators or split the file".into())
-        }
-        m if m.contains("recursion limit") => {
-            Some("a brief nests a few levels deep; this file nests far deeper".into())
-        }
-        m if m.contains("repetition limit") => {
-            Some("the file's aliases (`*name`) expand to an enormous document".into())
-        }
-        m if m.contains("EOF while parsing") => return Ok(()), // empty: reported by the caller
-        m if m.contains("expected ':'") || m.contains("mapping values are not allowed") => Some(
-            "is there a `: ` (colon and space) in a text, here or on the lines above? Put such text in quotes".into(),
-        ),
-        m if m.contains("cannot start any token") && source.contains('\t') => {
-            Some("YAML does not allow tabs for indentation: indent with spaces".into())
-        }
-        _ => None,
-    };
+    if message.contains("EOF while parsing") {
+        return Ok(()); // no document at all: the caller says the brief is empty
+    }
+    let help = help_for(&message, source);
     let span = error.location().map(|l| Span {
         line: l.line(),
         column: l.column(),
@@ -93,9 +100,51 @@ fn gate(source: &str) -> Result<(), SyntaxError> {
     });
     Err(SyntaxError {
         message: format!("this is not valid YAML: {message}"),
-        span,
+        span: span.map(|s| within_source(s, source)),
         help,
+        limit: false,
     })
+}
+
+/// A hint for the YAML mistakes people make in briefs.
+fn help_for(message: &str, source: &str) -> Option<String> {
+    let help = match message {
+        m if m.contains("more than one document") => {
+            "a brief is one YAML document: remove the `---` separators or split the file"
+        }
+        m if m.contains("recursion limit") => "a brief nests a few levels deep; this file nests far deeper",
+        m if m.contains("repetition limit") => "the file's aliases (`*name`) expand to an enormous document",
+        m if m.contains("expect ':'")
+            || m.contains("expected ':'")
+            || m.contains("mapping values are not allowed") =>
+        {
+            "is there a `: ` (colon and space) in a text, here or on the lines above? Put such text in quotes"
+        }
+        m if m.contains("tabs") || (m.contains("cannot start any token") && source.contains('\t')) => {
+            "YAML does not allow tabs for indentation: indent with spaces"
+        }
+        _ => return None,
+    };
+    Some(help.to_string())
+}
+
+/// A parser reports an error at the end of the file one line past the last;
+/// point at the end of the last line instead, so there is a line to show.
+fn within_source(span: Span, source: &str) -> Span {
+    let lines = source.lines().count();
+    if span.line <= lines || lines == 0 {
+        return span;
+    }
+    let all: Vec<&str> = source.lines().collect();
+    let last = all
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .unwrap_or(lines - 1);
+    Span {
+        line: last + 1,
+        column: all[last].chars().count() + 1,
+        len: 1,
+    }
 }
 
 fn span_of(span: &YamlSpan) -> Span {
@@ -117,7 +166,12 @@ enum Open {
 }
 
 fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    // Each anchored node, with how many values it holds (itself included).
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    // Values so far, counting every expansion of an alias, and values in each
+    // open collection, so that an anchored collection knows its size.
+    let mut total = 0usize;
+    let mut open_sizes: Vec<usize> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     for event in Parser::new_from_str(source) {
@@ -127,8 +181,10 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
                 len: 1,
-            }),
-            help: None,
+            })
+            .map(|s| within_source(s, source)),
+            help: help_for(e.info(), source),
+            limit: e.info().contains("recursion limit"),
         })?;
         let span = span_of(&yaml_span);
         let finished = match event {
@@ -140,54 +196,99 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                 } else {
                     Kind::Scalar(text.into_owned())
                 };
-                Some((Node { span, kind }, anchor))
+                total += 1;
+                Some((Node { span, kind }, anchor, 1))
             }
             Event::Alias(id) => {
-                // The gate has already bounded how far aliases expand.
-                let mut node = anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
+                let (node, size) = anchors.get(&id).ok_or_else(|| SyntaxError {
                     message: "this is not valid YAML: unknown anchor".into(),
                     span: Some(span),
                     help: None,
+                    limit: false,
                 })?;
+                if total + size > MAX_VALUES {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "the brief's aliases expand to more than {MAX_VALUES} values"
+                        ),
+                        span: Some(span),
+                        help: Some(
+                            "this looks like an \"alias bomb\"; a brief needs few aliases, if any"
+                                .into(),
+                        ),
+                        limit: true,
+                    });
+                }
+                total += size;
+                let mut node = node.clone();
                 node.span = span;
-                Some((node, 0))
+                Some((node, 0, *size))
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(SyntaxError {
+                    message: format!("the brief nests more than {MAX_DEPTH} levels deep"),
+                    span: Some(span),
+                    help: Some("a brief nests a few levels deep; is this the right file?".into()),
+                    limit: true,
+                });
+            }
+            Event::DocumentStart(_) if root.is_some() => {
+                return Err(SyntaxError {
+                    message: "the file holds more than one YAML document".into(),
+                    span: Some(span),
+                    help: Some(
+                        "a brief is one YAML document: remove the `---` separators or split the file".into(),
+                    ),
+                    limit: true,
+                });
             }
             Event::SequenceStart(anchor, _) => {
                 stack.push(Open::Sequence(span, anchor, Vec::new()));
+                open_sizes.push(1);
                 None
             }
             Event::MappingStart(anchor, _) => {
                 stack.push(Open::Mapping(span, anchor, Vec::new(), None));
+                open_sizes.push(1);
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Open::Sequence(span, anchor, items)) => Some((
-                    Node {
-                        span,
-                        kind: Kind::Sequence(items),
-                    },
-                    anchor,
-                )),
-                Some(Open::Mapping(span, anchor, entries, _)) => Some((
-                    Node {
-                        span,
-                        kind: Kind::Mapping(entries),
-                    },
-                    anchor,
-                )),
-                None => None,
-            },
+            Event::SequenceEnd | Event::MappingEnd => {
+                total += 1;
+                let size = open_sizes.pop().unwrap_or(1);
+                match stack.pop() {
+                    Some(Open::Sequence(span, anchor, items)) => Some((
+                        Node {
+                            span,
+                            kind: Kind::Sequence(items),
+                        },
+                        anchor,
+                        size,
+                    )),
+                    Some(Open::Mapping(span, anchor, entries, _)) => Some((
+                        Node {
+                            span,
+                            kind: Kind::Mapping(entries),
+                        },
+                        anchor,
+                        size,
+                    )),
+                    None => None,
+                }
+            }
             Event::StreamStart
             | Event::StreamEnd
             | Event::DocumentStart(_)
             | Event::DocumentEnd
             | Event::Nothing => None,
         };
-        let Some((node, anchor)) = finished else {
+        let Some((node, anchor, size)) = finished else {
             continue;
         };
+        if let Some(parent) = open_sizes.last_mut() {
+            *parent += size;
+        }
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            anchors.insert(anchor, (node.clone(), size));
         }
         match stack.last_mut() {
             Some(Open::Sequence(_, _, items)) => items.push(node),
@@ -254,9 +355,7 @@ mod tests {
     #[test]
     fn several_documents_are_refused() {
         let error = parse("a: 1\n---\nb: 2\n").unwrap_err();
-        assert!(
-            error.message.contains("more than one document"),
-            "{error:?}"
-        );
+        assert_eq!(error.message, "the file holds more than one YAML document");
+        assert_eq!(error.span.map(|s| s.line), Some(2));
     }
 }

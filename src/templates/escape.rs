@@ -130,7 +130,7 @@ mod tests {
     fn markup_characters_are_escaped() {
         assert_eq!(
             markdown("A | B *c* [d] <e> `f` _g_"),
-            r"A \| B \*c\* \[d\] \<e\> \`f\` \_g\_"
+            r"A \| B \*c\* \[d\] \<e> \`f\` \_g\_"
         );
         assert_eq!(markdown("# Not a heading"), r"\# Not a heading");
         assert_eq!(markdown("Tom & Jerry &amp;"), r"Tom & Jerry \&amp;");

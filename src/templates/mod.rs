@@ -20,20 +20,22 @@ use handlebars::Handlebars;
 use crate::brief::Brief;
 pub use view::View;
 
+/// Embeds files of the repository's `templates/` folder, with their names.
+macro_rules! embed {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../templates/", $file)))),*]
+    };
+}
+
 /// The embedded default templates: file name and text.
-pub const DEFAULTS: &[(&str, &str)] = &[
-    (
-        "summary.md.hbs",
-        include_str!("../../templates/summary.md.hbs"),
-    ),
-    (
-        "people.md.hbs",
-        include_str!("../../templates/people.md.hbs"),
-    ),
-    (
-        "talking_points.md.hbs",
-        include_str!("../../templates/talking_points.md.hbs"),
-    ),
+pub const DEFAULTS: &[(&str, &str)] = embed![
+    "summary.md.hbs",
+    "summary_facts.md.hbs",
+    "summary_programme.md.hbs",
+    "summary_meetings.md.hbs",
+    "people.md.hbs",
+    "talking_points.md.hbs",
+    "contacts.md.hbs",
 ];
 
 /// The template that makes the Markdown summary.

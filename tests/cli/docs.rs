@@ -1,0 +1,19 @@
+//! The documentation says what the program does: these keep the two in step.
+
+const BRIEF_FORMAT: &str = include_str!("../../docs/brief-format.md");
+
+#[test]
+fn every_label_is_documented_in_every_language() {
+    for (key, en, de, fr) in briefing::i18n::LABELS {
+        let row = format!("| `{key}` | {en} | {de} | {fr} |");
+        assert!(
+            BRIEF_FORMAT.contains(&row),
+            "docs/brief-format.md lacks the row {row}"
+        );
+    }
+}
+
+#[test]
+fn the_complete_example_is_the_starter_brief() {
+    assert!(BRIEF_FORMAT.contains(briefing::templates::STARTER_BRIEF.trim_end()));
+}

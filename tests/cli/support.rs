@@ -1,0 +1,41 @@
+//! Runs the real `briefing` binary from the repository root, the way a user
+//! would, and captures what it says.
+
+use std::path::Path;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn briefing(args: &[&str]) -> Run {
+    briefing_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+pub fn briefing_in(dir: &Path, args: &[&str]) -> Run {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// The files in a folder, by name, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

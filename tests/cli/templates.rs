@@ -1,0 +1,161 @@
+//! Templates: exporting the defaults, overriding them by file name, and the
+//! errors a broken template gets.
+
+use std::path::Path;
+
+use crate::support::{briefing_in, files_in};
+
+fn folder_with_brief() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        repo.join("briefs/valmora-2026.yaml"),
+        dir.path().join("visit.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    std::fs::copy(
+        repo.join("briefs/photos/placeholder-portrait.png"),
+        dir.path().join("photos/placeholder-portrait.png"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn export_writes_the_embedded_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = briefing_in(dir.path(), &["templates", "export", "my-templates"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exported = files_in(&dir.path().join("my-templates"));
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let hbs: Vec<String> = files_in(&repo)
+        .into_iter()
+        .filter(|f| f.ends_with(".hbs"))
+        .collect();
+    assert_eq!(exported, hbs);
+    for name in exported {
+        assert_eq!(
+            std::fs::read(dir.path().join("my-templates").join(&name)).unwrap(),
+            std::fs::read(repo.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn export_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(dir.path().join("t/summary.md.hbs"), "my edits\n").unwrap();
+    let run = briefing_in(dir.path(), &["templates", "export", "t"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: the file exists already\n --> t/summary.md.hbs\n  = help: pass --force to overwrite it with the default\n\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t/summary.md.hbs")).unwrap(),
+        "my edits\n"
+    );
+    assert_eq!(
+        files_in(&dir.path().join("t")),
+        ["summary.md.hbs"],
+        "nothing else written"
+    );
+    let forced = briefing_in(dir.path(), &["templates", "export", "t", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_ne!(
+        std::fs::read_to_string(dir.path().join("t/summary.md.hbs")).unwrap(),
+        "my edits\n"
+    );
+}
+
+#[test]
+fn an_override_replaces_the_default_of_its_name() {
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    // Only the table of people is overridden; the summary still uses it.
+    std::fs::write(
+        dir.path().join("t/people.md.hbs"),
+        "{{#each people}}\n* {{name}} ({{country}})\n{{/each}}\n",
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = std::fs::read_to_string(dir.path().join("out/visit.md")).unwrap();
+    assert!(
+        summary.contains(
+            "## Delegation\n\n* Ingrid Halvorsen (Nordland)\n* Erik Lindqvist (Nordland)\n"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.starts_with("**RESTRICTED**\n\n# Official Visit"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_missing_template_folder_is_an_error() {
+    let dir = folder_with_brief();
+    let run = briefing_in(
+        dir.path(),
+        &["render", "visit.yaml", "--templates", "nowhere"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot open the template folder: No such file or directory\n --> nowhere\n  = help: `briefing templates export DIR` writes the defaults to a folder to edit\n\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_template_that_does_not_parse_is_named_with_its_line() {
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(
+        dir.path().join("t/summary.md.hbs"),
+        "# {{title}}\n\n{{#if subtitle}}\n{{subtitle}}\n",
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: the template does not parse: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(" --> t/summary.md.hbs:5:1\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_misspelt_field_is_found_even_where_this_brief_does_not_reach() {
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    // The brief has no `subtitle` problem, and the misspelling sits in a
+    // section about bilaterals: it is still found, with its line.
+    std::fs::write(
+        dir.path().join("t/summary.md.hbs"),
+        "# {{title}}\n\n{{#each meetings}}\n## {{with.nmae}}\n{{/each}}\n",
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: the template refers to `with.nmae`, which does not exist\n \
+         --> t/summary.md.hbs:4:4\n  \
+         |\n\
+         4 | ## {{with.nmae}}\n  \
+         |    ^\n  \
+         = help: check the spelling against docs/templates.md\n\n"
+    );
+}
