@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Whole-process timings of the release binary, as BENCHMARKS.md records them.
+# Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Usage: bench/cli.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked -q
+bin=$PWD/target/release/briefing
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Hostile inputs, as in tests/cli/hostile.rs.
+python3 - "$work" <<'PY'
+import sys, os
+d = sys.argv[1]
+open(os.path.join(d, "deep.yaml"), "w").write("[" * 100_000 + "]" * 100_000)
+lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+for i in range(1, 10):
+    p, c = chr(97 + i - 1), chr(97 + i)
+    lines.append(f"{c}: &{c} [" + ", ".join(["*" + p] * 9) + "]")
+open(os.path.join(d, "bomb.yaml"), "w").write("\n".join(lines) + "\n")
+open(os.path.join(d, "huge.yaml"), "w").write('title: "' + "x" * 50_000_000 + '"\n')
+open(os.path.join(d, "long.yaml"), "w").write('title: "' + "x" * 7_000_000 + '"\n')
+PY
+
+hyperfine -N --warmup 3 --min-runs 30 --export-markdown "$work/examples.md" \
+  -n "check German example" "$bin check briefs/moskau-2025.yaml" \
+  -n "render German example (Markdown)" "$bin render briefs/moskau-2025.yaml -o $work/out" \
+  -n "render English example (Markdown)" "$bin render briefs/valmora-2026.yaml -o $work/out" \
+  >/dev/null 2>&1
+cat "$work/examples.md"
+echo
+# Each is refused (exit 1); what matters is how fast and in how much memory.
+for f in deep bomb huge long; do
+  /usr/bin/time -o "$work/time" -f "check $f.yaml: %e s, peak %M KB" "$bin" check "$work/$f.yaml" >/dev/null 2>&1 || true
+  tail -1 "$work/time"
+done
