@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use briefing::diag::{display_path, Diagnostic};
-use briefing::render::{self, Report};
+use briefing::render::{self, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
 
@@ -162,13 +162,18 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
         Some(dir) => match Templates::with_overrides(dir) {
             Ok(templates) => templates,
             Err(error) => {
-                print_diagnostics(
-                    &[render::template_diagnostic(error.clone())],
-                    std::fs::read_to_string(&error.file).ok().as_deref(),
-                );
+                let source = std::fs::read_to_string(&error.file).ok();
+                print_diagnostics(&[render::template_diagnostic(error)], source.as_deref());
                 return false;
             }
         },
+    };
+    let renderer = match Renderer::new(templates, source_date_epoch()) {
+        Ok(renderer) => renderer,
+        Err(diagnostic) => {
+            print_diagnostics(&[diagnostic], None);
+            return false;
+        }
     };
     let (inputs, mut ok) = inputs_or_report(paths);
     let clashes = render::clashing_outputs(&inputs);
@@ -195,7 +200,7 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
         if clashes.iter().any(|(a, b)| a == input || b == input) {
             continue;
         }
-        let report = render::render(input, &templates, out_dir);
+        let report = renderer.render(input, out_dir);
         print_report(&report);
         if report.failed() {
             failed += 1;
@@ -215,6 +220,12 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
         failed
     );
     ok
+}
+
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the date to write into
+/// PDFs instead of any other.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 fn new_brief(file: &Path, force: bool) -> bool {

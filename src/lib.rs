@@ -16,8 +16,10 @@
 pub mod brief;
 pub mod diag;
 pub mod i18n;
+pub mod pdf;
 pub mod render;
 pub mod templates;
+pub mod typeset;
 
 use std::io;
 use std::path::Path;

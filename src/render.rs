@@ -6,9 +6,17 @@ use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::brief;
-use crate::diag::{display_path, Diagnostic, Location, Span};
+use std::sync::OnceLock;
+
+use hyphenation::Standard;
+
+use crate::brief::{self, Brief};
+use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
+use crate::i18n::Language;
+use crate::pdf::Metadata;
 use crate::templates::{TemplateError, Templates};
+use crate::typeset::fonts::Fonts;
+use crate::typeset::{typeset, Furniture, Setup, TypesetError, Warning};
 
 /// What happened to one input.
 #[derive(Debug)]
@@ -19,6 +27,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// The files written, in order.
     pub outputs: Vec<PathBuf>,
+    /// How many pages the PDF has, when one was made.
+    pub pages: Option<usize>,
 }
 
 impl Report {
@@ -28,6 +38,7 @@ impl Report {
             source: None,
             diagnostics: Vec::new(),
             outputs: Vec::new(),
+            pages: None,
         }
     }
 
@@ -110,39 +121,167 @@ pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
         .with_help(error.help)
 }
 
-/// Renders one brief into `out_dir`: `<stem>.md`.
-pub fn render(input: &Path, templates: &Templates, out_dir: &Path) -> Report {
-    let (mut report, brief) = check(input);
-    let Some(brief) = brief else {
-        return report;
-    };
-    let markdown = match templates.summary(&brief) {
-        Ok(text) => text,
-        Err(error) => return report.fail(template_diagnostic(error)),
-    };
-    let output = out_dir.join(output_name(input, "md"));
-    if same_file(&output, input) {
-        return report.fail(
-            Diagnostic::error(
+/// Everything a run renders with, loaded once: templates, theme, fonts, and
+/// the hyphenation dictionaries (each loaded when a brief first needs it).
+pub struct Renderer {
+    templates: Templates,
+    fonts: Fonts,
+    hyphenators: [OnceLock<Standard>; 3],
+    /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
+    source_date_epoch: Option<i64>,
+}
+
+/// A rendered PDF, with what the reader should know about it.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<Warning>,
+}
+
+impl Renderer {
+    pub fn new(templates: Templates, source_date_epoch: Option<i64>) -> Result<Renderer, Diagnostic> {
+        let theme_dir = templates.theme_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let fonts = Fonts::from_theme(&templates.theme.fonts, &theme_dir).map_err(|error| {
+            Diagnostic::error(&templates.theme_file, format!(
+                "cannot use the font `{}`: {}",
+                display_path(&error.path),
+                error.reason
+            ))
+            .with_help(Some("font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans".into()))
+        })?;
+        Ok(Renderer {
+            templates,
+            fonts,
+            hyphenators: Default::default(),
+            source_date_epoch,
+        })
+    }
+
+    fn hyphenator(&self, language: Language) -> &Standard {
+        let slot = match language {
+            Language::En => &self.hyphenators[0],
+            Language::De => &self.hyphenators[1],
+            Language::Fr => &self.hyphenators[2],
+        };
+        slot.get_or_init(|| crate::typeset::hyphenator(language))
+    }
+
+    /// The PDF briefing of a brief.
+    pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Diagnostic> {
+        let markdown = self.templates.briefing(brief).map_err(template_diagnostic)?;
+        let theme = &self.templates.theme;
+        let labels = crate::i18n::labels(brief.language, &brief.labels);
+        let fill = |text: &str| {
+            text.replace("{title}", &brief.title)
+                .replace("{reference}", brief.reference.as_deref().unwrap_or(""))
+                .replace("{classification}", brief.classification.as_deref().unwrap_or(""))
+                .replace("{page_of}", &labels["page_of"])
+        };
+        let setup = Setup {
+            theme,
+            fonts: &self.fonts,
+            hyphenator: Some(self.hyphenator(brief.language)),
+            furniture: Furniture {
+                marking: brief.classification.clone(),
+                header: fill(&theme.header),
+                footer_left: fill(&theme.footer_left),
+                footer_right: fill(&theme.footer_right),
+            },
+            base_dir: Path::new(""),
+        };
+        let document = typeset(&markdown, &setup).map_err(|error| match error {
+            TypesetError::Image { path, reason } => Diagnostic::error(
+                &path,
+                format!("cannot read the image `{}`: {reason}", display_path(&path)),
+            ),
+        })?;
+        let metadata = Metadata {
+            title: brief.title.clone(),
+            subject: brief
+                .subtitle
+                .clone()
+                .or_else(|| brief.event.as_ref().map(|e| e.name.clone()))
+                .unwrap_or_default(),
+            author: brief.prepared_by.clone().unwrap_or_default(),
+            keywords: keywords(brief),
+            language: brief.language.code().to_string(),
+            date: self.source_date_epoch.unwrap_or_else(|| {
+                brief
+                    .issued
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map_or(0, |t| t.and_utc().timestamp())
+            }),
+        };
+        let bytes = crate::pdf::write(&document, &self.fonts, &metadata)
+            .map_err(|error| Diagnostic::error("", error.to_string()))?;
+        Ok(Pdf {
+            bytes,
+            pages: document.pages.len(),
+            warnings: document.warnings,
+        })
+    }
+
+    /// Renders one brief into `out_dir`: `<stem>.md` and `<stem>.pdf`. Both
+    /// are made before either is written, so a brief that fails leaves no
+    /// file behind.
+    pub fn render(&self, input: &Path, out_dir: &Path) -> Report {
+        let (mut report, brief) = check(input);
+        let Some(brief) = brief else {
+            return report;
+        };
+        let markdown = match self.templates.summary(&brief) {
+            Ok(text) => text,
+            Err(error) => return report.fail(template_diagnostic(error)),
+        };
+        let pdf = match self.pdf(&brief) {
+            Ok(pdf) => pdf,
+            Err(mut diagnostic) => {
+                if diagnostic.file.as_os_str().is_empty() {
+                    diagnostic.file = input.to_path_buf();
+                }
+                return report.fail(diagnostic);
+            }
+        };
+        for warning in &pdf.warnings {
+            let Warning::MissingGlyph { character, context } = warning;
+            let mut diagnostic = Diagnostic::error(
                 input,
-                format!(
-                    "the summary would overwrite the brief itself ({})",
-                    display_path(&output)
-                ),
+                format!("no font has the character `{character}` (U+{:04X}); it shows as an empty box", *character as u32),
             )
-            .with_help(Some("choose another output folder with -o".into())),
-        );
+            .with_help(Some(format!(
+                "it is in “{context}”; name a font that has it in the theme (docs/templates.md)"
+            )));
+            diagnostic.severity = Severity::Warning;
+            report.diagnostics.push(diagnostic);
+        }
+        report.pages = Some(pdf.pages);
+        for (extension, bytes) in [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())] {
+            let output = out_dir.join(output_name(input, extension));
+            if same_file(&output, input) {
+                return report.fail(
+                    Diagnostic::error(input, format!("the output would overwrite the brief itself ({})", display_path(&output)))
+                        .with_help(Some("choose another output folder with -o".into())),
+                );
+            }
+            if let Err(error) = std::fs::create_dir_all(out_dir).and_then(|()| crate::write_atomically(&output, bytes)) {
+                return report.fail(Diagnostic::error(&output, format!("cannot write: {}", crate::io_reason(&error))));
+            }
+            report.outputs.push(output);
+        }
+        report
     }
-    if let Err(error) = std::fs::create_dir_all(out_dir)
-        .and_then(|()| crate::write_atomically(&output, markdown.as_bytes()))
-    {
-        return report.fail(Diagnostic::error(
-            &output,
-            format!("cannot write the summary: {}", crate::io_reason(&error)),
-        ));
+}
+
+/// The PDF's keywords: the event, the places and the organisations.
+fn keywords(brief: &Brief) -> Vec<String> {
+    let mut words = Vec::new();
+    words.extend(brief.event.as_ref().map(|e| e.name.clone()));
+    if let Some(venue) = &brief.venue {
+        words.extend(venue.city.clone());
+        words.extend(venue.country.clone());
     }
-    report.outputs.push(output);
-    report
+    words.extend(brief.organizations.iter().map(|o| o.acronym.clone().unwrap_or_else(|| o.name.clone())));
+    words
 }
 
 /// `briefs/visit.yaml` → `visit.md`.

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use handlebars::Handlebars;
 
 use crate::brief::Brief;
+use crate::typeset::Theme;
 pub use view::View;
 
 /// Embeds files of the repository's `templates/` folder, with their names.
@@ -36,10 +37,21 @@ pub const DEFAULTS: &[(&str, &str)] = embed![
     "people.md.hbs",
     "talking_points.md.hbs",
     "contacts.md.hbs",
+    "briefing.md.hbs",
+    "briefing_sections.md.hbs",
+    "briefing_meeting.md.hbs",
+    "briefing_people.md.hbs",
 ];
+
+/// The default theme of the PDF (page, fonts, colours, header and footer).
+pub const THEME: &str = include_str!("../../templates/theme.yaml");
+/// The file name a template folder overrides the theme with.
+pub const THEME_FILE: &str = "theme.yaml";
 
 /// The template that makes the Markdown summary.
 pub const SUMMARY: &str = "summary";
+/// The template that makes the Markdown the PDF briefing is set from.
+pub const BRIEFING: &str = "briefing";
 
 /// A starter brief that uses every key of the format; `briefing new` writes
 /// it, and overrides are tried on it.
@@ -74,6 +86,9 @@ pub struct Templates {
     registry: Handlebars<'static>,
     /// Where each template came from, by registered name.
     files: BTreeMap<String, PathBuf>,
+    pub theme: Theme,
+    /// The theme's file: the folder its font paths are relative to.
+    pub theme_file: PathBuf,
 }
 
 impl Templates {
@@ -125,10 +140,26 @@ impl Templates {
             })?;
             templates.register(&name, &text, path.clone())?;
         }
+        let theme_file = dir.join(THEME_FILE);
+        if theme_file.exists() {
+            let text = std::fs::read_to_string(&theme_file).map_err(|error| {
+                TemplateError::file(&theme_file, format!("cannot read the theme: {}", crate::io_reason(&error)))
+            })?;
+            templates.theme = Theme::from_yaml(&text).map_err(|error| TemplateError {
+                file: theme_file.clone(),
+                line: error.line,
+                column: error.column,
+                message: format!("the theme is not valid: {}", error.message),
+                help: Some("compare with the default: `briefing templates export DIR`".into()),
+            })?;
+            templates.theme_file = theme_file;
+        }
         // Try every template on a brief that fills every field, so that a
         // misspelt field is found now rather than on the one brief that uses it.
         if !files.is_empty() {
-            templates.render(SUMMARY, &specimen_brief())?;
+            let specimen = specimen_brief();
+            templates.render(SUMMARY, &specimen)?;
+            templates.render(BRIEFING, &specimen)?;
         }
         Ok(templates)
     }
@@ -141,6 +172,8 @@ impl Templates {
         Templates {
             registry,
             files: BTreeMap::new(),
+            theme: Theme::from_yaml(THEME).expect("the default theme reads (tested)"),
+            theme_file: PathBuf::from("templates").join(THEME_FILE),
         }
     }
 
@@ -173,6 +206,11 @@ impl Templates {
     /// The Markdown summary of a brief.
     pub fn summary(&self, brief: &Brief) -> Result<String, TemplateError> {
         self.render(SUMMARY, brief)
+    }
+
+    /// The Markdown the PDF briefing is set from.
+    pub fn briefing(&self, brief: &Brief) -> Result<String, TemplateError> {
+        self.render(BRIEFING, brief)
     }
 
     fn render(&self, name: &str, brief: &Brief) -> Result<String, TemplateError> {
@@ -252,9 +290,10 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
             format!("cannot create the folder: {}", crate::io_reason(&error)),
         )
     })?;
+    let files = DEFAULTS.iter().copied().chain(std::iter::once((THEME_FILE, THEME)));
     if !force {
-        if let Some(existing) = DEFAULTS
-            .iter()
+        if let Some(existing) = files
+            .clone()
             .map(|(name, _)| dir.join(name))
             .find(|p| p.exists())
         {
@@ -264,7 +303,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
         }
     }
     let mut written = Vec::new();
-    for (name, text) in DEFAULTS {
+    for (name, text) in files {
         let path = dir.join(name);
         crate::write_atomically(&path, text.as_bytes()).map_err(|error| {
             TemplateError::file(&path, format!("cannot write: {}", crate::io_reason(&error)))

@@ -24,6 +24,15 @@ pub struct View<'a> {
     pub venue_line: Option<String>,
     pub delegation_columns: Columns,
     pub counterpart_columns: Columns,
+    pub programme_columns: ProgrammeColumns,
+}
+
+/// Which optional columns of the programme hold anything at all.
+#[derive(Serialize, Default)]
+pub struct ProgrammeColumns {
+    pub time: bool,
+    pub location: bool,
+    pub attendees: bool,
 }
 
 #[derive(Serialize)]
@@ -83,6 +92,11 @@ impl<'a> View<'a> {
             }),
             delegation_columns: Columns::of(&brief.delegation),
             counterpart_columns: Columns::of(&brief.counterparts),
+            programme_columns: ProgrammeColumns {
+                time: brief.schedule.iter().any(|i| i.start.is_some() || i.end.is_some()),
+                location: brief.schedule.iter().any(|i| i.location.is_some()),
+                attendees: brief.schedule.iter().any(|i| !i.attendees.is_empty()),
+            },
         }
     }
 }

@@ -1,0 +1,347 @@
+//! Total-fit line breaking (Knuth and Plass, "Breaking Paragraphs into
+//! Lines", 1981): of all the ways to break a paragraph, choose the one with
+//! the least total badness, rather than filling each line greedily.
+//!
+//! A paragraph is a list of [`Item`]s: boxes (words or parts of words),
+//! glue (spaces that may stretch and shrink) and penalties (places to break
+//! at a cost, such as a hyphen). The result is the indices of the items at
+//! which lines end.
+
+/// A penalty of this size or more forbids a break; of minus this, forces one.
+pub const INFINITY: f32 = 10_000.0;
+
+/// Penalties of this cost or more are breaks of last resort, used only when
+/// no other set of breaks fits (splitting a word too long for any line).
+pub const LAST_RESORT: f32 = 5000.0;
+
+/// How much worse than perfect a line may be on the first try (TeX's
+/// `tolerance` is 200 on its badness scale; this ratio is its cube root
+/// equivalent). Lines looser than this are tried only when nothing else fits.
+const TOLERANCE: f32 = 2.0;
+/// Extra demerits for two hyphenated lines in a row (TeX's `\doublehyphendemerits`).
+const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
+/// Extra demerits for a tight line next to a loose one (TeX's `\adjdemerits`).
+const FITNESS_DEMERITS: f32 = 3000.0;
+/// Per-line penalty, so that fewer lines are preferred (TeX's `\linepenalty`).
+const LINE_PENALTY: f32 = 10.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    Box { width: f32 },
+    Glue { width: f32, stretch: f32, shrink: f32 },
+    Penalty { width: f32, cost: f32, flagged: bool },
+}
+
+/// How lines are measured: justified lines stretch their spaces; ragged
+/// lines do not, so each line is judged by the room left at its end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    Justified,
+    /// Ragged right, judged as if each line had this much stretch.
+    Ragged { stretch: f32 },
+}
+
+#[derive(Clone, Copy)]
+struct Node {
+    /// Index of the item where the line before this node ends.
+    position: usize,
+    line: usize,
+    fitness: u8,
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    demerits: f32,
+    flagged: bool,
+    previous: Option<usize>,
+}
+
+/// A chosen break: where the line ends and how much its glue must stretch
+/// (positive) or shrink (negative), as a ratio of what it can.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    pub position: usize,
+    pub ratio: f32,
+}
+
+/// Breaks `items` into lines of `line_width`. The items must end with a
+/// forced break (a penalty of `-INFINITY`). Always returns a result: when no
+/// set of breaks fits, lines are allowed to overflow, so that nothing is
+/// ever lost.
+pub fn break_lines(items: &[Item], line_width: f32, mode: Mode) -> Vec<Break> {
+    for tolerance in [TOLERANCE, 10.0, f32::INFINITY] {
+        if let Some(breaks) = try_break(items, line_width, mode, tolerance) {
+            return breaks;
+        }
+    }
+    unreachable!("an infinite tolerance always finds breaks")
+}
+
+fn is_breakpoint(items: &[Item], i: usize, last_resort: bool) -> bool {
+    match items[i] {
+        Item::Penalty { cost, .. } => cost < INFINITY && (cost < LAST_RESORT || last_resort),
+        Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
+        Item::Box { .. } => false,
+    }
+}
+
+fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Option<Vec<Break>> {
+    let mut nodes: Vec<Node> = vec![Node {
+        position: 0,
+        line: 0,
+        fitness: 1,
+        width: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+        demerits: 0.0,
+        flagged: false,
+        previous: None,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    let (mut width, mut stretch, mut shrink) = (0.0f32, 0.0f32, 0.0f32);
+
+    for (i, item) in items.iter().enumerate() {
+        if is_breakpoint(items, i, tolerance.is_infinite()) {
+            let (penalty_width, cost, flagged) = match *item {
+                Item::Penalty { width, cost, flagged } => (width, cost, flagged),
+                _ => (0.0, 0.0, false),
+            };
+            // The best new node for each fitness class.
+            let mut candidates: [Option<Node>; 4] = [None; 4];
+            let mut still_active = Vec::with_capacity(active.len());
+            for &a in &active {
+                let node = nodes[a];
+                let natural = width - node.width + penalty_width;
+                let line_stretch = match mode {
+                    Mode::Justified => stretch - node.stretch,
+                    Mode::Ragged { stretch } => stretch,
+                };
+                let line_shrink = match mode {
+                    Mode::Justified => shrink - node.shrink,
+                    Mode::Ragged { .. } => 0.0,
+                };
+                let last_resort = tolerance.is_infinite();
+                let ratio = if natural < line_width {
+                    if line_stretch > 0.0 {
+                        (line_width - natural) / line_stretch
+                    } else if tolerance > TOLERANCE {
+                        // No glue to stretch (one long word in a narrow
+                        // column): judge by the room left.
+                        1.0 + 9.0 * (line_width - natural) / line_width
+                    } else {
+                        f32::INFINITY
+                    }
+                } else if natural > line_width {
+                    if line_shrink > 0.0 && natural - line_width <= line_shrink {
+                        (line_width - natural) / line_shrink
+                    } else if last_resort {
+                        // Overfull: possible only when nothing else is, and
+                        // the worse the more it overflows.
+                        -1.0 - 100.0 * (natural - line_width) / line_width
+                    } else {
+                        f32::NEG_INFINITY
+                    }
+                } else {
+                    0.0
+                };
+                let forced = cost <= -INFINITY;
+                let too_tight = ratio < -1.0 && !last_resort;
+                if !(too_tight || forced) {
+                    still_active.push(a);
+                }
+                if (ratio >= -1.0 || last_resort) && ratio <= tolerance {
+                    let badness = 100.0 * ratio.abs().powi(3);
+                    let mut demerits = if cost >= 0.0 {
+                        (LINE_PENALTY + badness).powi(2) + cost * cost
+                    } else if forced {
+                        (LINE_PENALTY + badness).powi(2)
+                    } else {
+                        (LINE_PENALTY + badness).powi(2) - cost * cost
+                    };
+                    if flagged && node.flagged {
+                        demerits += DOUBLE_HYPHEN_DEMERITS;
+                    }
+                    let fitness = match ratio {
+                        r if r < -0.5 => 0,
+                        r if r <= 0.5 => 1,
+                        r if r <= 1.0 => 2,
+                        _ => 3,
+                    };
+                    if (fitness as i32 - node.fitness as i32).abs() > 1 {
+                        demerits += FITNESS_DEMERITS;
+                    }
+                    let total = node.demerits + demerits;
+                    let slot = &mut candidates[fitness as usize];
+                    if slot.is_none_or(|c| total < c.demerits) {
+                        *slot = Some(Node {
+                            position: i,
+                            line: node.line + 1,
+                            fitness,
+                            width: 0.0,
+                            stretch: 0.0,
+                            shrink: 0.0,
+                            demerits: total,
+                            flagged,
+                            previous: Some(a),
+                        });
+                    }
+                }
+            }
+            active = still_active;
+            // What follows a break starts the next line: skip the glue and
+            // penalties after it when measuring from the new node.
+            let (mut after_w, mut after_y, mut after_z) = (width, stretch, shrink);
+            for next in &items[i..] {
+                match *next {
+                    Item::Box { .. } => break,
+                    Item::Penalty { cost, .. } if cost <= -INFINITY && next != item => break,
+                    Item::Glue { width, stretch, shrink } => {
+                        after_w += width;
+                        after_y += stretch;
+                        after_z += shrink;
+                    }
+                    Item::Penalty { .. } => {}
+                }
+            }
+            for mut candidate in candidates.into_iter().flatten() {
+                candidate.width = after_w;
+                candidate.stretch = after_y;
+                candidate.shrink = after_z;
+                nodes.push(candidate);
+                active.push(nodes.len() - 1);
+            }
+            if active.is_empty() {
+                return None;
+            }
+        }
+        match *item {
+            Item::Box { width: w } => width += w,
+            Item::Glue { width: w, stretch: y, shrink: z } => {
+                width += w;
+                stretch += y;
+                shrink += z;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+
+    let last = items.len() - 1;
+    let best = active
+        .iter()
+        .copied()
+        .filter(|&a| nodes[a].position == last)
+        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let mut breaks = Vec::new();
+    let mut at = Some(best);
+    while let Some(n) = at {
+        let node = nodes[n];
+        if let Some(previous) = node.previous {
+            breaks.push(Break {
+                position: node.position,
+                ratio: ratio_of(items, nodes[previous].position, node.position, line_width, mode, previous == 0),
+            });
+        }
+        at = node.previous;
+    }
+    breaks.reverse();
+    Some(breaks)
+}
+
+/// The stretch ratio of the line from the break at `from` to the one at `to`.
+fn ratio_of(items: &[Item], from: usize, to: usize, line_width: f32, mode: Mode, first: bool) -> f32 {
+    let start = if first { 0 } else { from + 1 };
+    let mut start = start;
+    while start < to && !matches!(items[start], Item::Box { .. }) {
+        start += 1;
+    }
+    let (mut width, mut stretch, mut shrink) = (0.0, 0.0, 0.0);
+    for item in &items[start..to] {
+        match *item {
+            Item::Box { width: w } => width += w,
+            Item::Glue { width: w, stretch: y, shrink: z } => {
+                width += w;
+                stretch += y;
+                shrink += z;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+    if let Item::Penalty { width: w, .. } = items[to] {
+        width += w;
+    }
+    if matches!(mode, Mode::Ragged { .. }) {
+        return 0.0;
+    }
+    if width < line_width && stretch > 0.0 {
+        ((line_width - width) / stretch).min(f32::MAX)
+    } else if width > line_width && shrink > 0.0 {
+        ((line_width - width) / shrink).max(-1.0)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words of the given widths, one unit spaces, and the closing glue and
+    /// forced break that end every paragraph.
+    fn paragraph(words: &[f32]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, &w) in words.iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.33 });
+            }
+            items.push(Item::Box { width: w });
+        }
+        items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+        items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+        items
+    }
+
+    fn line_lengths(items: &[Item], breaks: &[Break]) -> Vec<usize> {
+        let mut start = 0;
+        breaks
+            .iter()
+            .map(|b| {
+                let words = items[start..b.position].iter().filter(|i| matches!(i, Item::Box { .. })).count();
+                start = b.position + 1;
+                words
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_known_paragraph_breaks_evenly() {
+        // Twelve words of width 3: at width 15 the best fit is four lines of
+        // three words (natural width 11, stretch 1 each: ratio 4 is too
+        // loose), so three lines of four words (natural 15) are chosen.
+        let items = paragraph(&[3.0; 12]);
+        let breaks = break_lines(&items, 15.0, Mode::Justified);
+        assert_eq!(line_lengths(&items, &breaks), vec![4, 4, 4]);
+        assert_eq!(breaks[0].ratio, 0.0);
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_overflows_rather_than_vanishes() {
+        let items = paragraph(&[3.0, 30.0, 3.0]);
+        let breaks = break_lines(&items, 10.0, Mode::Justified);
+        assert_eq!(line_lengths(&items, &breaks).iter().sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn hyphenation_is_used_when_it_helps() {
+        // "aaaa" "bbbb-cccc": the hyphen lets the second word split.
+        let items = vec![
+            Item::Box { width: 4.0 },
+            Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.33 },
+            Item::Box { width: 4.0 },
+            Item::Penalty { width: 1.0, cost: 50.0, flagged: true },
+            Item::Box { width: 4.0 },
+            Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 },
+            Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false },
+        ];
+        let breaks = break_lines(&items, 10.0, Mode::Justified);
+        assert_eq!(breaks[0].position, 3);
+    }
+}

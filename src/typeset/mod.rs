@@ -1,0 +1,143 @@
+//! Typesetting: Markdown to pages of positioned items.
+//!
+//! [`markdown`] parses the document into blocks; [`layout`] sets each block
+//! ([`paragraph`] breaks lines with [`linebreak`], shaped by [`fonts`]),
+//! stacks the results into a flow and cuts the flow into pages, keeping
+//! headings with what follows, avoiding lone first and last lines, and
+//! repeating table headers. The result, a [`Document`], is plain data: the
+//! PDF writer draws it and decides nothing.
+//!
+//! All lengths are in points (1/72 inch), measured from the top-left corner
+//! of the page, y growing downwards.
+
+pub mod fonts;
+pub mod layout;
+pub mod linebreak;
+pub mod markdown;
+pub mod paragraph;
+pub mod theme;
+
+use std::path::PathBuf;
+
+use hyphenation::{Load, Standard};
+
+use crate::i18n::Language;
+pub use layout::{typeset, Furniture, Setup};
+pub use paragraph::{PlacedGlyph, Run, Style};
+pub use theme::Theme;
+
+/// A length in points.
+pub type Pt = f32;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Color {
+    pub r: f32,
+    pub g: f32,
+    pub b: f32,
+}
+
+impl Color {
+    pub const BLACK: Color = Color { r: 0.0, g: 0.0, b: 0.0 };
+
+    /// `#rrggbb`.
+    pub fn from_hex(text: &str) -> Option<Color> {
+        let hex = text.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok().map(|v| v as f32 / 255.0);
+        Some(Color {
+            r: channel(0)?,
+            g: channel(2)?,
+            b: channel(4)?,
+        })
+    }
+}
+
+/// The laid-out document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub width: Pt,
+    pub height: Pt,
+    pub pages: Vec<Page>,
+    /// Every heading outside the cover, in order, with where it landed.
+    pub headings: Vec<Heading>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A run of glyphs whose baseline starts at (`x`, `baseline`).
+    Text { x: Pt, baseline: Pt, run: Run },
+    Rect { x: Pt, y: Pt, width: Pt, height: Pt, color: Color },
+    Line { x1: Pt, y1: Pt, x2: Pt, y2: Pt, width: Pt, color: Color },
+    Image { path: PathBuf, x: Pt, y: Pt, width: Pt, height: Pt },
+    Link { x: Pt, y: Pt, width: Pt, height: Pt, target: Target },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Uri(String),
+    /// The heading of this index in [`Document::headings`].
+    Heading(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// With its number, when headings are numbered: `2.1 Programme`.
+    pub title: String,
+    pub level: u8,
+    /// 0-based.
+    pub page: usize,
+    /// The top of the heading's first line.
+    pub y: Pt,
+}
+
+/// Something the reader should know, that does not stop the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// No font of the theme has this character: it shows as an empty box.
+    MissingGlyph { character: char, context: String },
+}
+
+/// Why a document could not be laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypesetError {
+    Image { path: PathBuf, reason: String },
+}
+
+/// The hyphenation dictionary of a language (Knuth–Liang patterns from TeX).
+pub fn hyphenator(language: Language) -> Standard {
+    let (lang, bytes): (hyphenation::Language, &[u8]) = match language {
+        Language::En => (
+            hyphenation::Language::EnglishGB,
+            include_bytes!("hyphenation/en-gb.standard.bincode"),
+        ),
+        Language::De => (
+            hyphenation::Language::German1996,
+            include_bytes!("hyphenation/de-1996.standard.bincode"),
+        ),
+        Language::Fr => (
+            hyphenation::Language::French,
+            include_bytes!("hyphenation/fr.standard.bincode"),
+        ),
+    };
+    Standard::from_reader(lang, &mut &bytes[..]).expect("embedded dictionaries load (tested)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dictionary_loads() {
+        for language in Language::ALL {
+            let _ = hyphenator(language);
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! Setting a paragraph: styled text → words shaped with their kerning,
+//! break opportunities by the Unicode line-breaking rules (UAX #14),
+//! hyphenation points in the brief's language → total-fit line breaks →
+//! lines of positioned glyph runs.
+
+use hyphenation::{Hyphenator, Standard};
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+use super::fonts::{self, Face, Fonts, Glyph};
+use super::linebreak::{break_lines, Item, Mode, INFINITY};
+use super::{Color, Warning};
+
+/// How a run of text looks, and where it links to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub face: Face,
+    pub size: f32,
+    pub color: Color,
+    pub link: Option<String>,
+}
+
+/// Text in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Justify,
+    Center,
+    Right,
+}
+
+/// A glyph placed on a line: its advance in points (spaces of a justified
+/// line are wider than natural).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    pub advance: f32,
+    pub text: Option<Box<str>>,
+}
+
+/// Glyphs in one style, starting at `x` from the start of the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub x: f32,
+    pub style: Style,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+impl Run {
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// One set line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub runs: Vec<Run>,
+    /// The width the line's glyphs take.
+    pub width: f32,
+}
+
+impl Line {
+    /// The line's text, as a reader would copy it.
+    pub fn text(&self) -> String {
+        self.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().filter_map(|g| g.text.as_deref()))
+            .collect()
+    }
+}
+
+/// What a paragraph is set with.
+pub struct Setter<'a> {
+    pub fonts: &'a Fonts,
+    pub hyphenator: Option<&'a Standard>,
+}
+
+/// Words shorter than this are never hyphenated.
+const MIN_HYPHENATED_CHARS: usize = 5;
+/// The cost of breaking at a hyphen (TeX's `\hyphenpenalty`) in justified
+/// text, where a hyphen saves a loose line.
+const HYPHEN_PENALTY: f32 = 50.0;
+/// In ragged text (table cells, narrow columns) a hyphen only saves a
+/// shorter line, so it must earn more: names and short titles stay whole.
+const RAGGED_HYPHEN_PENALTY: f32 = 400.0;
+/// The cost of breaking a word too long for any line between two of its
+/// characters, with no hyphen.
+const FORCED_SPLIT_PENALTY: f32 = super::linebreak::LAST_RESORT;
+/// A ragged line is judged as if it could stretch by this many ems.
+const RAGGED_STRETCH_EM: f32 = 3.0;
+
+/// A word, or the part of one in one style.
+struct Word<'t> {
+    text: &'t str,
+    span: usize,
+    style: &'t Style,
+    hyphen_cost: f32,
+}
+
+/// What an item stands for on the page.
+enum Piece {
+    Glyphs(usize, Vec<Glyph>),
+    Space(usize, Vec<Glyph>),
+    Hyphen(usize, Vec<Glyph>),
+    Nothing,
+}
+
+impl Setter<'_> {
+    /// Sets `spans` as a paragraph of lines at most `width` wide. `context`
+    /// says where the text stands, for warnings about characters no font has.
+    pub fn set(&self, spans: &[Span], width: f32, align: Align, context: &str, warnings: &mut Vec<Warning>) -> Vec<Line> {
+        let styles: Vec<&Style> = spans.iter().map(|s| &s.style).collect();
+        let hyphen_cost = if align == Align::Justify { HYPHEN_PENALTY } else { RAGGED_HYPHEN_PENALTY };
+        let (items, pieces) = self.items(spans, width, hyphen_cost, context, warnings);
+        if items.len() <= 2 {
+            return Vec::new();
+        }
+        let size = spans.iter().map(|s| s.style.size).fold(0.0, f32::max);
+        let mode = if align == Align::Justify {
+            Mode::Justified
+        } else {
+            Mode::Ragged {
+                stretch: RAGGED_STRETCH_EM * size,
+            }
+        };
+        let breaks = break_lines(&items, width, mode);
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        for b in breaks {
+            let mut runs: Vec<Run> = Vec::new();
+            let mut x = 0.0;
+            let mut first = start;
+            while first < b.position && !matches!(items[first], Item::Box { .. }) {
+                first += 1;
+            }
+            for i in first..=b.position {
+                let (style, glyphs, extra) = match (&pieces[i], items[i]) {
+                    (Piece::Glyphs(s, g), _) if i < b.position => (*s, g, 0.0),
+                    (Piece::Space(s, g), Item::Glue { stretch, shrink, .. }) if i < b.position => {
+                        let extra = if b.ratio > 0.0 { b.ratio * stretch } else { b.ratio * shrink };
+                        (*s, g, extra)
+                    }
+                    (Piece::Hyphen(s, g), _) if i == b.position => (*s, g, 0.0),
+                    _ => continue,
+                };
+                let size = styles[style].size;
+                let mut placed: Vec<PlacedGlyph> = glyphs
+                    .iter()
+                    .map(|g| PlacedGlyph {
+                        id: g.id,
+                        advance: g.advance * size,
+                        text: g.text.clone(),
+                    })
+                    .collect();
+                if let Some(last) = placed.last_mut() {
+                    last.advance += extra;
+                }
+                let advance: f32 = placed.iter().map(|g| g.advance).sum();
+                match runs.last_mut() {
+                    Some(run) if run.style == *styles[style] => run.glyphs.extend(placed),
+                    _ => runs.push(Run {
+                        x,
+                        style: styles[style].clone(),
+                        glyphs: placed,
+                    }),
+                }
+                x += advance;
+            }
+            let line_width = x;
+            let shift = match align {
+                Align::Center => ((width - line_width) / 2.0).max(0.0),
+                Align::Right => (width - line_width).max(0.0),
+                _ => 0.0,
+            };
+            for run in &mut runs {
+                run.x += shift;
+            }
+            lines.push(Line { runs, width: line_width });
+            start = b.position + 1;
+        }
+        lines
+    }
+
+    fn items(&self, spans: &[Span], width: f32, hyphen_cost: f32, context: &str, warnings: &mut Vec<Warning>) -> (Vec<Item>, Vec<Piece>) {
+        // The whole paragraph as one text, and where each span starts in it.
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(spans.len());
+        for span in spans {
+            starts.push(text.len());
+            text.push_str(&span.text);
+        }
+        let span_at = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
+        let mut items = Vec::new();
+        let mut pieces = Vec::new();
+        let mut previous = 0;
+        for (end, opportunity) in linebreaks(&text) {
+            let segment = &text[previous..end];
+            let content_len = segment.trim_end_matches([' ', '\n', '\r', '\t']).len();
+            // The segment's word, span by span.
+            let mut at = previous;
+            let content_end = previous + content_len;
+            while at < content_end {
+                let s = span_at(at);
+                let span_end = (starts.get(s + 1).copied().unwrap_or(text.len())).min(content_end);
+                let word = Word { text: &text[at..span_end], span: s, style: &spans[s].style, hyphen_cost };
+                self.word(word, width, context, warnings, &mut items, &mut pieces);
+                at = span_end;
+            }
+            // The space after it, in the style of the text it follows.
+            if content_end < end && segment[content_len..].contains(' ') {
+                let s = span_at(content_end);
+                let style = &spans[s].style;
+                let glyphs = self.fonts.shape(style.face, " ");
+                let w = fonts::width(&glyphs) * style.size;
+                items.push(Item::Glue {
+                    width: w,
+                    stretch: w / 2.0,
+                    shrink: w / 3.0,
+                });
+                pieces.push(Piece::Space(s, glyphs));
+            }
+            if opportunity == BreakOpportunity::Mandatory && end < text.len() {
+                // A hard line break inside the paragraph.
+                items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+                pieces.push(Piece::Nothing);
+                items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+                pieces.push(Piece::Nothing);
+            } else if end < text.len() && !matches!(items.last(), Some(Item::Glue { .. })) {
+                // A break opportunity with no space, e.g. after a hyphen or
+                // a slash.
+                items.push(Item::Penalty { width: 0.0, cost: 0.0, flagged: false });
+                pieces.push(Piece::Nothing);
+            }
+            previous = end;
+        }
+        items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+        pieces.push(Piece::Nothing);
+        items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+        pieces.push(Piece::Nothing);
+        (items, pieces)
+    }
+
+    /// Adds one word (or the part of it in one style) as boxes, with its
+    /// hyphenation points, or broken by force when no line could hold it.
+    fn word(
+        &self,
+        Word { text: word, span, style, hyphen_cost }: Word,
+        width: f32,
+        context: &str,
+        warnings: &mut Vec<Warning>,
+        items: &mut Vec<Item>,
+        pieces: &mut Vec<Piece>,
+    ) {
+        if word.is_empty() {
+            return;
+        }
+        let glyphs = self.fonts.shape(style.face, word);
+        if glyphs.iter().any(|g| g.id == 0) {
+            for c in self.fonts.missing(style.face, word) {
+                warnings.push(Warning::MissingGlyph {
+                    character: c,
+                    context: context.to_string(),
+                });
+            }
+        }
+        let total = fonts::width(&glyphs) * style.size;
+        // Where the word may be split: at its hyphenation points, and, for a
+        // word wider than the line, between any two characters too (at a
+        // high cost, so that a hyphen is used wherever one helps).
+        let hyphenation = self.hyphenation_points(word, style, &glyphs);
+        let mut splits: Vec<(usize, bool)> = hyphenation.iter().map(|&i| (i, true)).collect();
+        if total > width {
+            splits.extend(cluster_starts(&glyphs).into_iter().filter(|i| !hyphenation.contains(i)).map(|i| (i, false)));
+            splits.sort_unstable();
+        }
+        if splits.is_empty() {
+            items.push(Item::Box { width: total });
+            pieces.push(Piece::Glyphs(span, glyphs));
+            return;
+        }
+        let hyphen = self.fonts.shape(style.face, "-");
+        let hyphen_width = fonts::width(&hyphen) * style.size;
+        let mut from = 0;
+        for (to, flagged) in splits.into_iter().chain(std::iter::once((glyphs.len(), false))) {
+            let part = glyphs[from..to].to_vec();
+            items.push(Item::Box {
+                width: fonts::width(&part) * style.size,
+            });
+            pieces.push(Piece::Glyphs(span, part));
+            if to < glyphs.len() {
+                if flagged {
+                    items.push(Item::Penalty {
+                        width: hyphen_width,
+                        cost: hyphen_cost,
+                        flagged: true,
+                    });
+                    pieces.push(Piece::Hyphen(span, hyphen.clone()));
+                } else {
+                    items.push(Item::Penalty {
+                        width: 0.0,
+                        cost: FORCED_SPLIT_PENALTY,
+                        flagged: false,
+                    });
+                    pieces.push(Piece::Nothing);
+                }
+            }
+            from = to;
+        }
+    }
+
+    /// Glyph indices where the word may be hyphenated.
+    fn hyphenation_points(&self, word: &str, style: &Style, glyphs: &[Glyph]) -> Vec<usize> {
+        let Some(hyphenator) = self.hyphenator else {
+            return Vec::new();
+        };
+        if style.face == Face::Mono
+            || word.chars().count() < MIN_HYPHENATED_CHARS
+            || !word.chars().all(char::is_alphabetic)
+        {
+            return Vec::new();
+        }
+        let breaks = hyphenator.hyphenate(word).breaks;
+        // Byte offset of each glyph's text, to find the glyph a break falls before.
+        let mut offset = 0;
+        let mut glyph_at_offset = Vec::new();
+        for (i, g) in glyphs.iter().enumerate() {
+            if let Some(text) = &g.text {
+                glyph_at_offset.push((offset, i));
+                offset += text.len();
+            }
+        }
+        breaks
+            .into_iter()
+            .filter_map(|b| glyph_at_offset.iter().find(|(o, _)| *o == b).map(|(_, i)| *i))
+            .collect()
+    }
+}
+
+/// Indices of the glyphs that start a character, after the first.
+fn cluster_starts(glyphs: &[Glyph]) -> Vec<usize> {
+    glyphs
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, g)| g.text.is_some())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::hyphenator;
+
+    fn style(size: f32) -> Style {
+        Style {
+            face: Face::Regular,
+            size,
+            color: Color::BLACK,
+            link: None,
+        }
+    }
+
+    fn set(text: &str, width: f32, align: Align, language: crate::i18n::Language) -> Vec<String> {
+        let fonts = Fonts::bundled();
+        let hyphenator = hyphenator(language);
+        let setter = Setter {
+            fonts: &fonts,
+            hyphenator: Some(&hyphenator),
+        };
+        let spans = [Span {
+            text: text.to_string(),
+            style: style(10.0),
+        }];
+        let mut warnings = Vec::new();
+        setter
+            .set(&spans, width, align, "test", &mut warnings)
+            .iter()
+            .map(Line::text)
+            .collect()
+    }
+
+    #[test]
+    fn german_compounds_hyphenate_in_a_narrow_column() {
+        let lines = set(
+            "Die Sicherheitszusammenarbeit stärkt die Territorialüberwachung.",
+            90.0,
+            Align::Left,
+            crate::i18n::Language::De,
+        );
+        assert!(lines.iter().any(|l| l.ends_with('-')), "{lines:?}");
+        let joined: String = lines
+            .iter()
+            .map(|l| l.strip_suffix('-').unwrap_or(l).trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(joined.replace(' ', "").contains("Sicherheitszusammenarbeit"), "{lines:?}");
+    }
+
+    #[test]
+    fn a_word_longer_than_the_line_is_broken_by_force() {
+        let fonts = Fonts::bundled();
+        let word = "Donaudampfschifffahrtsgesellschaftskapitän".repeat(2);
+        let lines = set(&format!("Ein {word} fährt."), 60.0, Align::Justify, crate::i18n::Language::En);
+        assert!(lines.len() > 3, "{lines:?}");
+        // Every character is there, in order (hyphens added at line ends aside).
+        let all: String = lines.iter().map(|l| l.strip_suffix('-').unwrap_or(l)).collect();
+        assert_eq!(all.replace(' ', ""), format!("Ein{word}fährt."));
+        // No line is wider than the column.
+        let setter = Setter { fonts: &fonts, hyphenator: None };
+        let spans = [Span { text: word.clone(), style: style(10.0) }];
+        for line in setter.set(&spans, 60.0, Align::Left, "test", &mut Vec::new()) {
+            assert!(line.width <= 60.0 + 0.01, "{}", line.width);
+        }
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let text = "The delegation will arrive on Tuesday and meet the minister of foreign affairs before the opening session of the conference in the afternoon, then travel on to the capital for consultations with the parliamentary committee on international cooperation.";
+        let fonts = Fonts::bundled();
+        let hyphenator = hyphenator(crate::i18n::Language::En);
+        let setter = Setter { fonts: &fonts, hyphenator: Some(&hyphenator) };
+        let spans = [Span { text: text.into(), style: style(10.0) }];
+        let lines = setter.set(&spans, 250.0, Align::Justify, "test", &mut Vec::new());
+        let texts: Vec<String> = lines.iter().map(Line::text).collect();
+        assert!(lines.len() >= 4, "{texts:?}");
+        for line in &lines[..lines.len() - 1] {
+            assert!((line.width - 250.0).abs() < 0.5, "{} is not justified: {texts:?}", line.width);
+        }
+        let joined: String = texts
+            .iter()
+            .map(|t| match t.strip_suffix('-') {
+                Some(part) => part.to_string(),
+                None => format!("{} ", t.trim_end()),
+            })
+            .collect();
+        assert_eq!(joined.trim_end(), text);
+    }
+
+    #[test]
+    fn missing_characters_are_warned_about() {
+        let fonts = Fonts::bundled();
+        let setter = Setter { fonts: &fonts, hyphenator: None };
+        let spans = [Span { text: "Visit to 東京".into(), style: style(10.0) }];
+        let mut warnings = Vec::new();
+        let lines = setter.set(&spans, 200.0, Align::Left, "the title", &mut warnings);
+        assert_eq!(lines[0].text(), "Visit to 東京");
+        assert_eq!(
+            warnings,
+            vec![
+                Warning::MissingGlyph { character: '東', context: "the title".into() },
+                Warning::MissingGlyph { character: '京', context: "the title".into() },
+            ]
+        );
+    }
+}
