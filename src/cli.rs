@@ -171,7 +171,7 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
     let renderer = match Renderer::new(templates, source_date_epoch()) {
         Ok(renderer) => renderer,
         Err(diagnostic) => {
-            print_diagnostics(&[diagnostic], None);
+            print_diagnostics(&[*diagnostic], None);
             return false;
         }
     };

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Destination, FontId, LinkAnnotation, Mm, Op, PaintMode, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem, TextMatrix, XObject, XObjectId,
-    XObjectTransform,
+    Actions, BorderArray, Codepoint, Destination, FontId, LinkAnnotation, Mm, Op, PaintMode,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem,
+    TextMatrix, XObject, XObjectId, XObjectTransform,
 };
 use sha2::{Digest, Sha256};
 
@@ -43,7 +43,11 @@ impl std::fmt::Display for PdfError {
         match self {
             PdfError::Font { name, reason } => write!(f, "cannot embed the font {name}: {reason}"),
             PdfError::Image { path, reason } => {
-                write!(f, "cannot read the image `{}`: {reason}", crate::diag::display_path(path))
+                write!(
+                    f,
+                    "cannot read the image `{}`: {reason}",
+                    crate::diag::display_path(path)
+                )
             }
         }
     }
@@ -54,7 +58,10 @@ pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<
     let subsets = subset_fonts(document, fonts)?;
     let mut pdf = PdfDocument::new(&metadata.title);
     for (face, subset) in &subsets {
-        pdf.resources.fonts.map.insert(font_id(*face), subset.font.clone());
+        pdf.resources
+            .fonts
+            .map
+            .insert(font_id(*face), subset.font.clone());
     }
     let images = load_images(document, &mut pdf)?;
     let height = document.height;
@@ -88,6 +95,7 @@ pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<
 
     let options = PdfSaveOptions {
         subset_fonts: false, // done above, by glyph, with `subsetter`
+        optimize: false,     // compressed below, at a faster level
         ..PdfSaveOptions::default()
     };
     let mut warnings = Vec::new();
@@ -96,9 +104,15 @@ pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<
     add_outline(&mut lopdf, document);
     add_heading_links(&mut lopdf, document);
     if let Ok(catalog) = lopdf.catalog_mut() {
-        catalog.set("Lang", Object::String(metadata.language.clone().into_bytes(), StringFormat::Literal));
+        catalog.set(
+            "Lang",
+            Object::String(
+                metadata.language.clone().into_bytes(),
+                StringFormat::Literal,
+            ),
+        );
     }
-    lopdf.compress();
+    compress(&mut lopdf);
     finish_with_content_id(lopdf)
 }
 
@@ -122,20 +136,26 @@ fn subset_fonts(document: &Document, fonts: &Fonts) -> Result<BTreeMap<Face, Sub
     for page in &document.pages {
         for item in &page.items {
             if let Item::Text { run, .. } = item {
-                used.entry(run.style.face).or_default().extend(run.glyphs.iter().map(|g| g.id));
+                used.entry(run.style.face)
+                    .or_default()
+                    .extend(run.glyphs.iter().map(|g| g.id));
             }
         }
     }
     let mut subsets = BTreeMap::new();
     for (face, glyphs) in used {
         let font = fonts.font(face);
-        let fail = |reason: String| PdfError::Font { name: font.name.clone(), reason };
+        let fail = |reason: String| PdfError::Font {
+            name: font.name.clone(),
+            reason,
+        };
         let mut remapper = subsetter::GlyphRemapper::new();
         let mut mapping = BTreeMap::new();
         for &gid in &glyphs {
             mapping.insert(gid, remapper.remap(gid));
         }
-        let bytes = subsetter::subset(font.bytes, 0, &remapper).map_err(|e| fail(format!("{e:?}")))?;
+        let bytes =
+            subsetter::subset(font.bytes, 0, &remapper).map_err(|e| fail(format!("{e:?}")))?;
         let mut parse_warnings = Vec::new();
         let parsed = printpdf::ParsedFont::from_bytes(&bytes, 0, &mut parse_warnings)
             .ok_or_else(|| fail("the subset does not parse".into()))?;
@@ -144,14 +164,25 @@ fn subset_fonts(document: &Document, fonts: &Fonts) -> Result<BTreeMap<Face, Sub
         let widths = mapping
             .values()
             .map(|&new| {
-                let advance = face_data.glyph_hor_advance(ttf_parser::GlyphId(new)).unwrap_or(0);
+                let advance = face_data
+                    .glyph_hor_advance(ttf_parser::GlyphId(new))
+                    .unwrap_or(0);
                 (new, advance as f32 * 1000.0 / units)
             })
             .collect();
         // The six-letter subset tag PDF asks for, from the glyphs chosen, so
         // that it is the same on every run.
-        let digest = Sha256::digest(glyphs.iter().flat_map(|g| g.to_be_bytes()).collect::<Vec<u8>>());
-        let tag: String = digest.iter().take(6).map(|b| (b'A' + b % 26) as char).collect();
+        let digest = Sha256::digest(
+            glyphs
+                .iter()
+                .flat_map(|g| g.to_be_bytes())
+                .collect::<Vec<u8>>(),
+        );
+        let tag: String = digest
+            .iter()
+            .take(6)
+            .map(|b| (b'A' + b % 26) as char)
+            .collect();
         subsets.insert(
             face,
             Subset {
@@ -166,21 +197,32 @@ fn subset_fonts(document: &Document, fonts: &Fonts) -> Result<BTreeMap<Face, Sub
     Ok(subsets)
 }
 
-fn load_images(document: &Document, pdf: &mut PdfDocument) -> Result<BTreeMap<PathBuf, (XObjectId, u32, u32)>, PdfError> {
+fn load_images(
+    document: &Document,
+    pdf: &mut PdfDocument,
+) -> Result<BTreeMap<PathBuf, (XObjectId, u32, u32)>, PdfError> {
     let mut images = BTreeMap::new();
     for page in &document.pages {
         for item in &page.items {
-            let Item::Image { path, .. } = item else { continue };
+            let Item::Image { path, .. } = item else {
+                continue;
+            };
             if images.contains_key(path) {
                 continue;
             }
-            let fail = |reason: String| PdfError::Image { path: path.clone(), reason };
+            let fail = |reason: String| PdfError::Image {
+                path: path.clone(),
+                reason,
+            };
             let bytes = std::fs::read(path).map_err(|e| fail(crate::io_reason(&e)))?;
             let mut warnings = Vec::new();
             let image = RawImage::decode_from_bytes(&bytes, &mut warnings).map_err(fail)?;
             let (width, height) = (image.width as u32, image.height as u32);
             let id = XObjectId(format!("Im{}", images.len()));
-            pdf.resources.xobjects.map.insert(id.clone(), XObject::Image(image));
+            pdf.resources
+                .xobjects
+                .map
+                .insert(id.clone(), XObject::Image(image));
             images.insert(path.clone(), (id, width, height));
         }
     }
@@ -188,7 +230,12 @@ fn load_images(document: &Document, pdf: &mut PdfDocument) -> Result<BTreeMap<Pa
 }
 
 fn rgb(color: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb { r: color.r, g: color.g, b: color.b, icc_profile: None })
+    printpdf::Color::Rgb(printpdf::Rgb {
+        r: color.r,
+        g: color.g,
+        b: color.b,
+        icc_profile: None,
+    })
 }
 
 /// Draws one item; `height` turns the typesetter's top-down y into PDF's
@@ -202,7 +249,9 @@ fn draw(
 ) {
     match item {
         Item::Text { x, baseline, run } => {
-            let Some(subset) = subsets.get(&run.style.face) else { return };
+            let Some(subset) = subsets.get(&run.style.face) else {
+                return;
+            };
             let size = run.style.size;
             let glyphs = run
                 .glyphs
@@ -220,13 +269,28 @@ fn draw(
                 })
                 .collect();
             ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(run.style.face)), size: Pt(size) });
-            ops.push(Op::SetFillColor { col: rgb(run.style.color) });
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(height - baseline)) });
-            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(run.style.face)),
+                size: Pt(size),
+            });
+            ops.push(Op::SetFillColor {
+                col: rgb(run.style.color),
+            });
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(*x), Pt(height - baseline)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(glyphs)],
+            });
             ops.push(Op::EndTextSection);
         }
-        Item::Rect { x, y, width, height: h, color } => {
+        Item::Rect {
+            x,
+            y,
+            width,
+            height: h,
+            color,
+        } => {
             ops.push(Op::SetFillColor { col: rgb(*color) });
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
@@ -239,14 +303,40 @@ fn draw(
                 },
             });
         }
-        Item::Line { x1, y1, x2, y2, width, color } => {
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            color,
+        } => {
             ops.push(Op::SetOutlineColor { col: rgb(*color) });
             ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-            let point = |x: f32, y: f32| printpdf::LinePoint { p: Point { x: Pt(x), y: Pt(height - y) }, bezier: false };
-            ops.push(Op::DrawLine { line: printpdf::Line { points: vec![point(*x1, *y1), point(*x2, *y2)], is_closed: false } });
+            let point = |x: f32, y: f32| printpdf::LinePoint {
+                p: Point {
+                    x: Pt(x),
+                    y: Pt(height - y),
+                },
+                bezier: false,
+            };
+            ops.push(Op::DrawLine {
+                line: printpdf::Line {
+                    points: vec![point(*x1, *y1), point(*x2, *y2)],
+                    is_closed: false,
+                },
+            });
         }
-        Item::Image { path, x, y, width, height: h } => {
-            let Some((id, px_w, px_h)) = images.get(path) else { return };
+        Item::Image {
+            path,
+            x,
+            y,
+            width,
+            height: h,
+        } => {
+            let Some((id, px_w, px_h)) = images.get(path) else {
+                return;
+            };
             ops.push(Op::UseXobject {
                 id: id.clone(),
                 transform: XObjectTransform {
@@ -259,7 +349,13 @@ fn draw(
                 },
             });
         }
-        Item::Link { x, y, width, height: h, target } => {
+        Item::Link {
+            x,
+            y,
+            width,
+            height: h,
+            target,
+        } => {
             let rect = Rect {
                 x: Pt(*x),
                 y: Pt(height - y - h),
@@ -280,7 +376,13 @@ fn draw(
                 }),
             };
             ops.push(Op::LinkAnnotation {
-                link: LinkAnnotation::new(rect, actions, Some(BorderArray::Solid([0.0, 0.0, 0.0])), None, None),
+                link: LinkAnnotation::new(
+                    rect,
+                    actions,
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    None,
+                    None,
+                ),
             });
         }
     }
@@ -295,19 +397,29 @@ fn name_subsets(pdf: &mut lopdf::Document, subsets: &BTreeMap<Face, Subset>) {
     let page_ids: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
     let mut fonts: BTreeMap<ObjectId, String> = BTreeMap::new();
     for page in page_ids {
-        let Ok(resources) = pdf.get_page_resources(page) else { continue };
+        let Ok(resources) = pdf.get_page_resources(page) else {
+            continue;
+        };
         let dict = match resources {
             (Some(dict), _) => Some(dict.clone()),
-            (None, ids) => ids.first().and_then(|id| pdf.get_dictionary(*id).ok()).cloned(),
+            (None, ids) => ids
+                .first()
+                .and_then(|id| pdf.get_dictionary(*id).ok())
+                .cloned(),
         };
-        let Some(font_dict) = dict.and_then(|d| d.get(b"Font").ok().cloned()) else { continue };
+        let Some(font_dict) = dict.and_then(|d| d.get(b"Font").ok().cloned()) else {
+            continue;
+        };
         let font_dict = match font_dict {
             Object::Reference(id) => pdf.get_dictionary(id).ok().cloned(),
             Object::Dictionary(d) => Some(d),
             _ => None,
         };
         for (key, value) in font_dict.iter().flat_map(|d| d.iter()) {
-            if let (Ok(id), Some(name)) = (value.as_reference(), names.get(&String::from_utf8_lossy(key).to_string())) {
+            if let (Ok(id), Some(name)) = (
+                value.as_reference(),
+                names.get(&String::from_utf8_lossy(key).to_string()),
+            ) {
                 fonts.insert(id, name.clone());
             }
         }
@@ -329,7 +441,10 @@ fn rename_font(pdf: &mut lopdf::Document, id: ObjectId, name: &str) {
         let mut descriptor = None;
         if let Ok(dict) = pdf.get_dictionary_mut(descendant) {
             dict.set("BaseFont", Object::Name(name.as_bytes().to_vec()));
-            descriptor = dict.get(b"FontDescriptor").ok().and_then(|o| o.as_reference().ok());
+            descriptor = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| o.as_reference().ok());
         }
         if let Some(descriptor) = descriptor {
             if let Ok(dict) = pdf.get_dictionary_mut(descriptor) {
@@ -370,21 +485,32 @@ fn add_outline(pdf: &mut lopdf::Document, document: &Document) {
     let pages: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
     let outlines_id = pdf.new_object_id();
     // Each heading's id and parent (an index into headings, or the root).
-    let ids: Vec<ObjectId> = document.headings.iter().map(|_| pdf.new_object_id()).collect();
+    let ids: Vec<ObjectId> = document
+        .headings
+        .iter()
+        .map(|_| pdf.new_object_id())
+        .collect();
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(ids.len());
     let mut open: Vec<usize> = Vec::new();
     for (i, heading) in document.headings.iter().enumerate() {
-        while open.last().is_some_and(|&o| document.headings[o].level >= heading.level) {
+        while open
+            .last()
+            .is_some_and(|&o| document.headings[o].level >= heading.level)
+        {
             open.pop();
         }
         parent.push(open.last().copied());
         open.push(i);
     }
-    let children = |p: Option<usize>| -> Vec<usize> { (0..ids.len()).filter(|&i| parent[i] == p).collect() };
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..ids.len()).filter(|&i| parent[i] == p).collect() };
     for i in 0..ids.len() {
         let mut dict = Dictionary::new();
         dict.set("Title", text_string(&document.headings[i].title));
-        dict.set("Parent", Object::Reference(parent[i].map_or(outlines_id, |p| ids[p])));
+        dict.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(outlines_id, |p| ids[p])),
+        );
         let siblings = children(parent[i]);
         let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
         if at > 0 {
@@ -412,7 +538,8 @@ fn add_outline(pdf: &mut lopdf::Document, document: &Document) {
         outlines.set("Last", Object::Reference(ids[last]));
     }
     outlines.set("Count", Object::Integer(ids.len() as i64));
-    pdf.objects.insert(outlines_id, Object::Dictionary(outlines));
+    pdf.objects
+        .insert(outlines_id, Object::Dictionary(outlines));
     if let Ok(catalog) = pdf.catalog_mut() {
         catalog.set("Outlines", Object::Reference(outlines_id));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
@@ -424,8 +551,11 @@ fn add_heading_links(pdf: &mut lopdf::Document, document: &Document) {
     let pages: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
     let ids: Vec<ObjectId> = pdf.objects.keys().copied().collect();
     for id in ids {
-        let Some(Object::Dictionary(dict)) = pdf.objects.get(&id) else { continue };
-        let is_link = dict.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice());
+        let Some(Object::Dictionary(dict)) = pdf.objects.get(&id) else {
+            continue;
+        };
+        let is_link =
+            dict.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice());
         if !is_link {
             continue;
         }
@@ -437,7 +567,9 @@ fn add_heading_links(pdf: &mut lopdf::Document, document: &Document) {
             },
             _ => continue,
         };
-        let Ok(Object::Array(dest)) = action.get(b"D") else { continue };
+        let Ok(Object::Array(dest)) = action.get(b"D") else {
+            continue;
+        };
         // Our marker: [page /XYZ -1 index null].
         let marker = match dest.as_slice() {
             [_, Object::Name(kind), left, top, ..] if kind == b"XYZ" => {
@@ -451,12 +583,42 @@ fn add_heading_links(pdf: &mut lopdf::Document, document: &Document) {
             _ => None,
         };
         let Some(heading) = marker else { continue };
-        let Some(dest) = destination(&pages, document, heading) else { continue };
+        let Some(dest) = destination(&pages, document, heading) else {
+            continue;
+        };
         let mut new_action = Dictionary::new();
         new_action.set("S", Object::Name(b"GoTo".to_vec()));
         new_action.set("D", dest);
         if let Some(Object::Dictionary(dict)) = pdf.objects.get_mut(&id) {
             dict.set("A", Object::Dictionary(new_action));
+        }
+    }
+}
+
+/// Deflates every stream at the default level: lopdf's own `compress` uses
+/// the best level, which took a third of the time for a few hundred bytes.
+fn compress(pdf: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in pdf.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        if encoder.write_all(&stream.content).is_err() {
+            continue;
+        }
+        let Ok(compressed) = encoder.finish() else {
+            continue;
+        };
+        if compressed.len() < stream.content.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(compressed);
         }
     }
 }
@@ -469,8 +631,16 @@ fn finish_with_content_id(mut pdf: lopdf::Document) -> Result<Vec<u8>, PdfError>
         Object::String(PLACEHOLDER.to_vec(), StringFormat::Hexadecimal),
     ]);
     pdf.trailer.set("ID", id);
+    // Object streams (PDF 1.5) pack the many small dictionaries together.
+    pdf.version = "1.5".into();
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(6)
+        .build();
     let mut bytes = Vec::new();
-    pdf.save_to(&mut bytes).expect("writing to memory does not fail");
+    pdf.save_with_options(&mut bytes, options)
+        .expect("writing to memory does not fail");
     let digest = Sha256::digest(&bytes);
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
     let placeholder: String = PLACEHOLDER.iter().map(|b| format!("{b:02X}")).collect();
@@ -480,7 +650,9 @@ fn finish_with_content_id(mut pdf: lopdf::Document) -> Result<Vec<u8>, PdfError>
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        if rest.starts_with(placeholder.as_bytes()) || rest.starts_with(placeholder_lower.as_bytes()) {
+        if rest.starts_with(placeholder.as_bytes())
+            || rest.starts_with(placeholder_lower.as_bytes())
+        {
             out.extend_from_slice(hex.as_bytes());
             i += placeholder.len();
         } else {

@@ -139,15 +139,22 @@ pub struct Pdf {
 }
 
 impl Renderer {
-    pub fn new(templates: Templates, source_date_epoch: Option<i64>) -> Result<Renderer, Diagnostic> {
-        let theme_dir = templates.theme_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    pub fn new(
+        templates: Templates,
+        source_date_epoch: Option<i64>,
+    ) -> Result<Renderer, Box<Diagnostic>> {
+        let theme_dir = templates
+            .theme_file
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
         let fonts = Fonts::from_theme(&templates.theme.fonts, &theme_dir).map_err(|error| {
-            Diagnostic::error(&templates.theme_file, format!(
+            Box::new(Diagnostic::error(&templates.theme_file, format!(
                 "cannot use the font `{}`: {}",
                 display_path(&error.path),
                 error.reason
             ))
-            .with_help(Some("font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans".into()))
+            .with_help(Some("font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans".into())))
         })?;
         Ok(Renderer {
             templates,
@@ -167,14 +174,20 @@ impl Renderer {
     }
 
     /// The PDF briefing of a brief.
-    pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Diagnostic> {
-        let markdown = self.templates.briefing(brief).map_err(template_diagnostic)?;
+    pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Box<Diagnostic>> {
+        let markdown = self
+            .templates
+            .briefing(brief)
+            .map_err(|e| Box::new(template_diagnostic(e)))?;
         let theme = &self.templates.theme;
         let labels = crate::i18n::labels(brief.language, &brief.labels);
         let fill = |text: &str| {
             text.replace("{title}", &brief.title)
                 .replace("{reference}", brief.reference.as_deref().unwrap_or(""))
-                .replace("{classification}", brief.classification.as_deref().unwrap_or(""))
+                .replace(
+                    "{classification}",
+                    brief.classification.as_deref().unwrap_or(""),
+                )
                 .replace("{page_of}", &labels["page_of"])
         };
         let setup = Setup {
@@ -190,10 +203,10 @@ impl Renderer {
             base_dir: Path::new(""),
         };
         let document = typeset(&markdown, &setup).map_err(|error| match error {
-            TypesetError::Image { path, reason } => Diagnostic::error(
+            TypesetError::Image { path, reason } => Box::new(Diagnostic::error(
                 &path,
                 format!("cannot read the image `{}`: {reason}", display_path(&path)),
-            ),
+            )),
         })?;
         let metadata = Metadata {
             title: brief.title.clone(),
@@ -213,7 +226,7 @@ impl Renderer {
             }),
         };
         let bytes = crate::pdf::write(&document, &self.fonts, &metadata)
-            .map_err(|error| Diagnostic::error("", error.to_string()))?;
+            .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
         Ok(Pdf {
             bytes,
             pages: document.pages.len(),
@@ -239,14 +252,17 @@ impl Renderer {
                 if diagnostic.file.as_os_str().is_empty() {
                     diagnostic.file = input.to_path_buf();
                 }
-                return report.fail(diagnostic);
+                return report.fail(*diagnostic);
             }
         };
         for warning in &pdf.warnings {
             let Warning::MissingGlyph { character, context } = warning;
             let mut diagnostic = Diagnostic::error(
                 input,
-                format!("no font has the character `{character}` (U+{:04X}); it shows as an empty box", *character as u32),
+                format!(
+                    "no font has the character `{character}` (U+{:04X}); it shows as an empty box",
+                    *character as u32
+                ),
             )
             .with_help(Some(format!(
                 "it is in “{context}”; name a font that has it in the theme (docs/templates.md)"
@@ -259,12 +275,23 @@ impl Renderer {
             let output = out_dir.join(output_name(input, extension));
             if same_file(&output, input) {
                 return report.fail(
-                    Diagnostic::error(input, format!("the output would overwrite the brief itself ({})", display_path(&output)))
-                        .with_help(Some("choose another output folder with -o".into())),
+                    Diagnostic::error(
+                        input,
+                        format!(
+                            "the output would overwrite the brief itself ({})",
+                            display_path(&output)
+                        ),
+                    )
+                    .with_help(Some("choose another output folder with -o".into())),
                 );
             }
-            if let Err(error) = std::fs::create_dir_all(out_dir).and_then(|()| crate::write_atomically(&output, bytes)) {
-                return report.fail(Diagnostic::error(&output, format!("cannot write: {}", crate::io_reason(&error))));
+            if let Err(error) = std::fs::create_dir_all(out_dir)
+                .and_then(|()| crate::write_atomically(&output, bytes))
+            {
+                return report.fail(Diagnostic::error(
+                    &output,
+                    format!("cannot write: {}", crate::io_reason(&error)),
+                ));
             }
             report.outputs.push(output);
         }
@@ -280,7 +307,12 @@ fn keywords(brief: &Brief) -> Vec<String> {
         words.extend(venue.city.clone());
         words.extend(venue.country.clone());
     }
-    words.extend(brief.organizations.iter().map(|o| o.acronym.clone().unwrap_or_else(|| o.name.clone())));
+    words.extend(
+        brief
+            .organizations
+            .iter()
+            .map(|o| o.acronym.clone().unwrap_or_else(|| o.name.clone())),
+    );
     words
 }
 

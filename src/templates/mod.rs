@@ -143,7 +143,10 @@ impl Templates {
         let theme_file = dir.join(THEME_FILE);
         if theme_file.exists() {
             let text = std::fs::read_to_string(&theme_file).map_err(|error| {
-                TemplateError::file(&theme_file, format!("cannot read the theme: {}", crate::io_reason(&error)))
+                TemplateError::file(
+                    &theme_file,
+                    format!("cannot read the theme: {}", crate::io_reason(&error)),
+                )
             })?;
             templates.theme = Theme::from_yaml(&text).map_err(|error| TemplateError {
                 file: theme_file.clone(),
@@ -290,7 +293,10 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
             format!("cannot create the folder: {}", crate::io_reason(&error)),
         )
     })?;
-    let files = DEFAULTS.iter().copied().chain(std::iter::once((THEME_FILE, THEME)));
+    let files = DEFAULTS
+        .iter()
+        .copied()
+        .chain(std::iter::once((THEME_FILE, THEME)));
     if !force {
         if let Some(existing) = files
             .clone()

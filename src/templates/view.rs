@@ -93,7 +93,10 @@ impl<'a> View<'a> {
             delegation_columns: Columns::of(&brief.delegation),
             counterpart_columns: Columns::of(&brief.counterparts),
             programme_columns: ProgrammeColumns {
-                time: brief.schedule.iter().any(|i| i.start.is_some() || i.end.is_some()),
+                time: brief
+                    .schedule
+                    .iter()
+                    .any(|i| i.start.is_some() || i.end.is_some()),
                 location: brief.schedule.iter().any(|i| i.location.is_some()),
                 attendees: brief.schedule.iter().any(|i| !i.attendees.is_empty()),
             },

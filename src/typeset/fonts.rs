@@ -2,7 +2,7 @@
 //! each font can and cannot show.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The five faces a document uses. The bundled defaults are Noto Sans and
 /// Noto Sans Mono; a theme may name other TTF/OTF files.
@@ -16,7 +16,13 @@ pub enum Face {
 }
 
 impl Face {
-    pub const ALL: [Face; 5] = [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic, Face::Mono];
+    pub const ALL: [Face; 5] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Italic,
+        Face::BoldItalic,
+        Face::Mono,
+    ];
 
     pub fn index(self) -> usize {
         self as usize
@@ -34,11 +40,26 @@ impl Face {
 
 /// The bundled fonts, embedded in the binary.
 pub const BUNDLED: [(&str, &[u8]); 5] = [
-    ("NotoSans-Regular", include_bytes!("../../fonts/NotoSans-Regular.ttf")),
-    ("NotoSans-Bold", include_bytes!("../../fonts/NotoSans-Bold.ttf")),
-    ("NotoSans-Italic", include_bytes!("../../fonts/NotoSans-Italic.ttf")),
-    ("NotoSans-BoldItalic", include_bytes!("../../fonts/NotoSans-BoldItalic.ttf")),
-    ("NotoSansMono-Regular", include_bytes!("../../fonts/NotoSansMono-Regular.ttf")),
+    (
+        "NotoSans-Regular",
+        include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "NotoSans-Bold",
+        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSans-Italic",
+        include_bytes!("../../fonts/NotoSans-Italic.ttf"),
+    ),
+    (
+        "NotoSans-BoldItalic",
+        include_bytes!("../../fonts/NotoSans-BoldItalic.ttf"),
+    ),
+    (
+        "NotoSansMono-Regular",
+        include_bytes!("../../fonts/NotoSansMono-Regular.ttf"),
+    ),
 ];
 
 /// A theme's font that cannot be used.
@@ -96,20 +117,35 @@ impl Font {
 pub struct Fonts {
     fonts: [Font; 5],
     cache: Mutex<HashMap<(Face, String), Vec<Glyph>>>,
+    /// Shaping plans, by face, script and direction: making one costs more
+    /// than shaping a word with it.
+    plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
+
+type PlanKey = (Face, rustybuzz::Script, bool);
 
 impl Fonts {
     pub fn new(fonts: [Font; 5]) -> Fonts {
         Fonts {
             fonts,
             cache: Mutex::new(HashMap::new()),
+            plans: Mutex::new(HashMap::new()),
         }
     }
 
     /// The fonts a theme names: `bundled`, or a TrueType/OpenType file whose
     /// path is relative to `dir` (the theme's folder).
-    pub fn from_theme(files: &super::theme::FontFiles, dir: &std::path::Path) -> Result<Fonts, FontError> {
-        let named = [&files.regular, &files.bold, &files.italic, &files.bold_italic, &files.mono];
+    pub fn from_theme(
+        files: &super::theme::FontFiles,
+        dir: &std::path::Path,
+    ) -> Result<Fonts, FontError> {
+        let named = [
+            &files.regular,
+            &files.bold,
+            &files.italic,
+            &files.bold_italic,
+            &files.mono,
+        ];
         let mut fonts = Vec::with_capacity(5);
         for (face, name) in Face::ALL.into_iter().zip(named) {
             let (bundled_name, bundled_bytes) = BUNDLED[face.index()];
@@ -118,12 +154,21 @@ impl Fonts {
                 continue;
             }
             let path = dir.join(name);
-            let fail = |reason: String| FontError { path: path.clone(), reason };
+            let fail = |reason: String| FontError {
+                path: path.clone(),
+                reason,
+            };
             let bytes = std::fs::read(&path).map_err(|e| fail(crate::io_reason(&e)))?;
             // Read once per run and used to its end: the shaper borrows it.
             let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let stem = path.file_stem().map(|s| s.to_string_lossy().replace(' ', "")).unwrap_or_default();
-            fonts.push(Font::load(&stem, bytes).ok_or_else(|| fail("not a TrueType or OpenType font".into()))?);
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().replace(' ', ""))
+                .unwrap_or_default();
+            fonts.push(
+                Font::load(&stem, bytes)
+                    .ok_or_else(|| fail("not a TrueType or OpenType font".into()))?,
+            );
         }
         let fonts: [Font; 5] = fonts.try_into().ok().expect("five faces");
         Ok(Fonts::new(fonts))
@@ -131,7 +176,9 @@ impl Fonts {
 
     /// The bundled Noto fonts.
     pub fn bundled() -> Fonts {
-        Fonts::new(BUNDLED.map(|(name, bytes)| Font::load(name, bytes).expect("bundled fonts parse")))
+        Fonts::new(
+            BUNDLED.map(|(name, bytes)| Font::load(name, bytes).expect("bundled fonts parse")),
+        )
     }
 
     pub fn font(&self, face: Face) -> &Font {
@@ -145,7 +192,10 @@ impl Fonts {
             return glyphs.clone();
         }
         let glyphs = self.shape_uncached(face, text);
-        self.cache.lock().expect("cache lock").insert(key, glyphs.clone());
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .insert(key, glyphs.clone());
         glyphs
     }
 
@@ -153,7 +203,29 @@ impl Fonts {
         let font = self.font(face);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
-        let shaped = rustybuzz::shape(&font.face, &[], buffer);
+        buffer.guess_segment_properties();
+        let direction = buffer.direction();
+        let key = (
+            face,
+            buffer.script(),
+            direction == rustybuzz::Direction::RightToLeft,
+        );
+        let plan = self
+            .plans
+            .lock()
+            .expect("plan lock")
+            .entry(key)
+            .or_insert_with(|| {
+                Arc::new(rustybuzz::ShapePlan::new(
+                    &font.face,
+                    direction,
+                    Some(key.1),
+                    None,
+                    &[],
+                ))
+            })
+            .clone();
+        let shaped = rustybuzz::shape_with_plan(&font.face, &plan, buffer);
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         let mut glyphs = Vec::with_capacity(infos.len());
@@ -199,8 +271,12 @@ mod tests {
     fn kerning_narrows_av() {
         let fonts = Fonts::bundled();
         let pair = width(&fonts.shape(Face::Regular, "AV"));
-        let apart = width(&fonts.shape(Face::Regular, "A")) + width(&fonts.shape(Face::Regular, "V"));
-        assert!(pair < apart, "AV {pair} should be narrower than A + V {apart}");
+        let apart =
+            width(&fonts.shape(Face::Regular, "A")) + width(&fonts.shape(Face::Regular, "V"));
+        assert!(
+            pair < apart,
+            "AV {pair} should be narrower than A + V {apart}"
+        );
     }
 
     #[test]

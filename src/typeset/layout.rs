@@ -71,6 +71,11 @@ struct PageRef {
     style: Style,
 }
 
+/// A page being filled: its items, and its page numbers still to fill in.
+type PageBuild = (Vec<Item>, Vec<PageRef>);
+/// Where each heading landed: page index and top.
+type Anchors = Vec<Option<(usize, Pt)>>;
+
 #[derive(Debug, Clone)]
 enum Flow {
     Element(Element),
@@ -150,7 +155,8 @@ impl<'a> Layout<'a> {
                         let l = level as usize;
                         counters[l - 1] += 1;
                         counters[l..].iter_mut().for_each(|c| *c = 0);
-                        let number: Vec<String> = counters[..l].iter().map(|c| c.to_string()).collect();
+                        let number: Vec<String> =
+                            counters[..l].iter().map(|c| c.to_string()).collect();
                         format!("{} {title}", number.join("."))
                     } else {
                         title
@@ -181,12 +187,18 @@ impl<'a> Layout<'a> {
                     face: if inline.code {
                         Face::Mono
                     } else {
-                        let bold = inline.bold || matches!(base.face, Face::Bold | Face::BoldItalic);
-                        let italic = inline.italic || matches!(base.face, Face::Italic | Face::BoldItalic);
+                        let bold =
+                            inline.bold || matches!(base.face, Face::Bold | Face::BoldItalic);
+                        let italic =
+                            inline.italic || matches!(base.face, Face::Italic | Face::BoldItalic);
                         Face::styled(bold, italic)
                     },
                     size: base.size,
-                    color: if inline.link.is_some() { self.theme.colours.link } else { base.color },
+                    color: if inline.link.is_some() {
+                        self.theme.colours.link
+                    } else {
+                        base.color
+                    },
                     link: inline.link.clone(),
                 },
             })
@@ -225,7 +237,11 @@ impl<'a> Layout<'a> {
                             target: Target::Uri(uri.clone()),
                         });
                     }
-                    items.push(Item::Text { x: x + run.x, baseline, run });
+                    items.push(Item::Text {
+                        x: x + run.x,
+                        baseline,
+                        run,
+                    });
                 }
                 Element {
                     height,
@@ -240,11 +256,20 @@ impl<'a> Layout<'a> {
 
     fn paragraph(&mut self, spans: &[Span], x: Pt, width: Pt, align: Align) -> Vec<Element> {
         let size = spans.iter().map(|s| s.style.size).fold(0.0, f32::max);
-        let lines = self.setter.set(spans, width, align, &self.section, &mut self.warnings);
+        let lines = self
+            .setter
+            .set(spans, width, align, &self.section, &mut self.warnings);
         self.line_elements(lines, x, size)
     }
 
-    fn blocks(&mut self, blocks: &[Block], x: Pt, width: Pt, depth: usize, top_level: bool) -> Result<Vec<Flow>, TypesetError> {
+    fn blocks(
+        &mut self,
+        blocks: &[Block],
+        x: Pt,
+        width: Pt,
+        depth: usize,
+        top_level: bool,
+    ) -> Result<Vec<Flow>, TypesetError> {
         let mut flow = Vec::new();
         let gap = self.theme.sizes.body * BLOCK_GAP;
         for block in blocks {
@@ -265,7 +290,9 @@ impl<'a> Layout<'a> {
                 flow.push(Flow::Space(gap));
             }
             match block {
-                Block::Heading { level, text } => flow.extend(self.heading(*level, text, x, width, top_level)),
+                Block::Heading { level, text } => {
+                    flow.extend(self.heading(*level, text, x, width, top_level))
+                }
                 Block::Paragraph(inlines) => {
                     let align = if self.cover {
                         Align::Center
@@ -275,28 +302,53 @@ impl<'a> Layout<'a> {
                         Align::Left
                     };
                     let spans = self.spans(inlines, &self.body_style());
-                    flow.extend(self.paragraph(&spans, x, width, align).into_iter().map(Flow::Element));
+                    flow.extend(
+                        self.paragraph(&spans, x, width, align)
+                            .into_iter()
+                            .map(Flow::Element),
+                    );
                 }
-                Block::List { start, items } => flow.extend(self.list(*start, items, x, width, depth)?),
-                Block::Table { align, head, rows } => flow.extend(self.table(align, head, rows, x, width)),
+                Block::List { start, items } => {
+                    flow.extend(self.list(*start, items, x, width, depth)?)
+                }
+                Block::Table { align, head, rows } => {
+                    flow.extend(self.table(align, head, rows, x, width))
+                }
                 Block::Quote(blocks) => {
                     let inner = self.blocks(blocks, x + 12.0, width - 12.0, depth, false)?;
                     let bar = self.theme.colours.rule;
                     flow.extend(inner.into_iter().map(|f| match f {
                         Flow::Element(mut e) => {
-                            e.items.push(Item::Rect { x: x + 2.0, y: 0.0, width: 2.0, height: e.height, color: bar });
+                            e.items.push(Item::Rect {
+                                x: x + 2.0,
+                                y: 0.0,
+                                width: 2.0,
+                                height: e.height,
+                                color: bar,
+                            });
                             Flow::Element(e)
                         }
                         other => other,
                     }));
                 }
                 Block::Code(code) => {
-                    let style = Style { face: Face::Mono, size: self.theme.sizes.body * 0.9, ..self.body_style() };
+                    let style = Style {
+                        face: Face::Mono,
+                        size: self.theme.sizes.body * 0.9,
+                        ..self.body_style()
+                    };
                     for line in code.lines() {
-                        let spans = [Span { text: line.to_string(), style: style.clone() }];
-                        let mut elements = self.paragraph(&spans, x + 8.0, width - 8.0, Align::Left);
+                        let spans = [Span {
+                            text: line.to_string(),
+                            style: style.clone(),
+                        }];
+                        let mut elements =
+                            self.paragraph(&spans, x + 8.0, width - 8.0, Align::Left);
                         if elements.is_empty() {
-                            elements.push(Element { height: self.line_height(style.size), ..Element::default() });
+                            elements.push(Element {
+                                height: self.line_height(style.size),
+                                ..Element::default()
+                            });
                         }
                         flow.extend(elements.into_iter().map(Flow::Element));
                     }
@@ -321,7 +373,14 @@ impl<'a> Layout<'a> {
         Ok(flow)
     }
 
-    fn heading(&mut self, level: u8, text: &[Inline], x: Pt, width: Pt, top_level: bool) -> Vec<Flow> {
+    fn heading(
+        &mut self,
+        level: u8,
+        text: &[Inline],
+        x: Pt,
+        width: Pt,
+        top_level: bool,
+    ) -> Vec<Flow> {
         let sizes = &self.theme.sizes;
         let size = match (self.cover, level) {
             (true, 1) => sizes.cover_title,
@@ -336,8 +395,18 @@ impl<'a> Layout<'a> {
             if let Some((title, _)) = self.headings.get(self.next_heading) {
                 // The number, if any, stands before the heading's own text.
                 let own = plain_text(text);
-                if let Some(number) = title.strip_suffix(&own).map(str::trim_end).filter(|n| !n.is_empty()) {
-                    inlines.insert(0, Inline { text: format!("{number}\u{2002}"), ..Inline::default() });
+                if let Some(number) = title
+                    .strip_suffix(&own)
+                    .map(str::trim_end)
+                    .filter(|n| !n.is_empty())
+                {
+                    inlines.insert(
+                        0,
+                        Inline {
+                            text: format!("{number}\u{2002}"),
+                            ..Inline::default()
+                        },
+                    );
                 }
                 self.section = title.clone();
                 anchor = Some(self.next_heading);
@@ -345,15 +414,26 @@ impl<'a> Layout<'a> {
             }
         }
         let base = Style {
-            face: if self.cover && level > 1 { Face::Regular } else { Face::Bold },
+            face: if self.cover && level > 1 {
+                Face::Regular
+            } else {
+                Face::Bold
+            },
             size,
             color: self.theme.colours.heading,
             link: None,
         };
         let spans = self.spans(&inlines, &base);
-        let align = if self.cover { Align::Center } else { Align::Left };
+        let align = if self.cover {
+            Align::Center
+        } else {
+            Align::Left
+        };
         // Headings are not hyphenated.
-        let setter = Setter { fonts: self.setup.fonts, hyphenator: None };
+        let setter = Setter {
+            fonts: self.setup.fonts,
+            hyphenator: None,
+        };
         let lines = setter.set(&spans, width, align, &self.section, &mut self.warnings);
         let mut elements = self.line_elements(lines, x, size);
         for element in &mut elements {
@@ -362,12 +442,23 @@ impl<'a> Layout<'a> {
         if let Some(first) = elements.first_mut() {
             first.anchor = anchor;
         }
-        let mut flow = vec![Flow::Space(if self.cover { size * 0.5 } else { size * 0.8 })];
+        let mut flow = vec![Flow::Space(if self.cover {
+            size * 0.5
+        } else {
+            size * 0.8
+        })];
         flow.extend(elements.into_iter().map(Flow::Element));
         flow
     }
 
-    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], x: Pt, width: Pt, depth: usize) -> Result<Vec<Flow>, TypesetError> {
+    fn list(
+        &mut self,
+        start: Option<u64>,
+        items: &[Vec<Block>],
+        x: Pt,
+        width: Pt,
+        depth: usize,
+    ) -> Result<Vec<Flow>, TypesetError> {
         let style = self.body_style();
         let markers: Vec<String> = (0..items.len())
             .map(|i| match start {
@@ -393,7 +484,9 @@ impl<'a> Layout<'a> {
                     *h *= 0.5;
                 }
             }
-            if let Some(Flow::Element(first)) = item_flow.iter_mut().find(|f| matches!(f, Flow::Element(_))) {
+            if let Some(Flow::Element(first)) =
+                item_flow.iter_mut().find(|f| matches!(f, Flow::Element(_)))
+            {
                 let glyphs = fonts.shape(style.face, &marker);
                 let marker_width = fonts::width(&glyphs) * style.size;
                 let run = super::Run {
@@ -401,11 +494,19 @@ impl<'a> Layout<'a> {
                     style: style.clone(),
                     glyphs: glyphs
                         .into_iter()
-                        .map(|g| super::PlacedGlyph { id: g.id, advance: g.advance * style.size, text: g.text })
+                        .map(|g| super::PlacedGlyph {
+                            id: g.id,
+                            advance: g.advance * style.size,
+                            text: g.text,
+                        })
                         .collect(),
                 };
                 // Numbers are set flush right against the text; bullets flush left.
-                let marker_x = if start.is_some() { x + indent - style.size * 0.4 - marker_width } else { x };
+                let marker_x = if start.is_some() {
+                    x + indent - style.size * 0.4 - marker_width
+                } else {
+                    x
+                };
                 first.items.push(Item::Text {
                     x: marker_x,
                     baseline: first.first_baseline.unwrap_or(self.baseline(style.size)),
@@ -417,10 +518,23 @@ impl<'a> Layout<'a> {
         Ok(flow)
     }
 
-    fn table(&mut self, align: &[Alignment], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: Pt, width: Pt) -> Vec<Flow> {
+    fn table(
+        &mut self,
+        align: &[Alignment],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        x: Pt,
+        width: Pt,
+    ) -> Vec<Flow> {
         let size = self.theme.sizes.table;
-        let body = Style { size, ..self.body_style() };
-        let bold = Style { face: Face::Bold, ..body.clone() };
+        let body = Style {
+            size,
+            ..self.body_style()
+        };
+        let bold = Style {
+            face: Face::Bold,
+            ..body.clone()
+        };
         let columns = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
         if columns == 0 {
             return Vec::new();
@@ -430,7 +544,8 @@ impl<'a> Layout<'a> {
         let fonts = self.setup.fonts;
         let mut min = vec![0.0f32; columns];
         let mut max = vec![0.0f32; columns];
-        let all_rows = std::iter::once((head, &bold)).chain(rows.iter().map(|r| (r.as_slice(), &body)));
+        let all_rows =
+            std::iter::once((head, &bold)).chain(rows.iter().map(|r| (r.as_slice(), &body)));
         for (row, style) in all_rows {
             for (c, cell) in row.iter().enumerate() {
                 let spans = self.spans(cell, style);
@@ -440,7 +555,8 @@ impl<'a> Layout<'a> {
                         let w = fonts::width(&fonts.shape(span.style.face, word)) * span.style.size;
                         longest_word = longest_word.max(w);
                     }
-                    line += fonts::width(&fonts.shape(span.style.face, &span.text)) * span.style.size;
+                    line +=
+                        fonts::width(&fonts.shape(span.style.face, &span.text)) * span.style.size;
                 }
                 min[c] = min[c].max(longest_word + 2.0 * CELL_PADDING_X);
                 max[c] = max[c].max(line + 2.0 * CELL_PADDING_X);
@@ -452,7 +568,11 @@ impl<'a> Layout<'a> {
         self.tables.push(header.clone());
         let mut flow: Vec<Flow> = header.into_iter().map(Flow::Element).collect();
         for row in rows {
-            flow.extend(self.table_row(row, &widths, align, x, &body, false, table_id).into_iter().map(Flow::Element));
+            flow.extend(
+                self.table_row(row, &widths, align, x, &body, false, table_id)
+                    .into_iter()
+                    .map(Flow::Element),
+            );
         }
         flow
     }
@@ -460,18 +580,36 @@ impl<'a> Layout<'a> {
     /// A table row as one element; a row taller than a page, as one element
     /// per line, so that it can run on.
     #[allow(clippy::too_many_arguments)]
-    fn table_row(&mut self, cells: &[Vec<Inline>], widths: &[Pt], align: &[Alignment], x: Pt, style: &Style, header: bool, table: usize) -> Vec<Element> {
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Inline>],
+        widths: &[Pt],
+        align: &[Alignment],
+        x: Pt,
+        style: &Style,
+        header: bool,
+        table: usize,
+    ) -> Vec<Element> {
         let line_height = self.line_height(style.size);
         let baseline = self.baseline(style.size);
         let mut cell_lines = Vec::with_capacity(widths.len());
         for (c, width) in widths.iter().enumerate() {
-            let spans = cells.get(c).map(|cell| self.spans(cell, style)).unwrap_or_default();
+            let spans = cells
+                .get(c)
+                .map(|cell| self.spans(cell, style))
+                .unwrap_or_default();
             let cell_align = match align.get(c) {
                 Some(Alignment::Right) => Align::Right,
                 Some(Alignment::Center) => Align::Center,
                 _ => Align::Left,
             };
-            let lines = self.setter.set(&spans, width - 2.0 * CELL_PADDING_X, cell_align, &self.section, &mut self.warnings);
+            let lines = self.setter.set(
+                &spans,
+                width - 2.0 * CELL_PADDING_X,
+                cell_align,
+                &self.section,
+                &mut self.warnings,
+            );
             cell_lines.push(lines);
         }
         let line_count = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
@@ -490,18 +628,38 @@ impl<'a> Layout<'a> {
             let height = (to - from) as Pt * line_height + pad_top + pad_bottom;
             let mut items = Vec::new();
             if header {
-                items.push(Item::Rect { x, y: 0.0, width: total_width, height, color: self.theme.colours.table_header });
+                items.push(Item::Rect {
+                    x,
+                    y: 0.0,
+                    width: total_width,
+                    height,
+                    color: self.theme.colours.table_header,
+                });
             }
             let mut cell_x = x;
             for (c, lines) in cell_lines.iter().enumerate() {
-                for (l, line) in lines.iter().enumerate().filter(|(l, _)| (from..to).contains(l)) {
+                for (l, line) in lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(l, _)| (from..to).contains(l))
+                {
                     let top = pad_top + (l - from) as Pt * line_height;
                     for run in &line.runs {
                         let run_x = cell_x + CELL_PADDING_X + run.x;
                         if let Some(uri) = &run.style.link {
-                            items.push(Item::Link { x: run_x, y: top, width: run.width(), height: line_height, target: Target::Uri(uri.clone()) });
+                            items.push(Item::Link {
+                                x: run_x,
+                                y: top,
+                                width: run.width(),
+                                height: line_height,
+                                target: Target::Uri(uri.clone()),
+                            });
                         }
-                        items.push(Item::Text { x: run_x, baseline: top + baseline, run: run.clone() });
+                        items.push(Item::Text {
+                            x: run_x,
+                            baseline: top + baseline,
+                            run: run.clone(),
+                        });
                     }
                 }
                 cell_x += widths[c];
@@ -529,8 +687,15 @@ impl<'a> Layout<'a> {
     }
 
     fn image(&self, path: &str, x: Pt, width: Pt) -> Result<Element, TypesetError> {
-        let file = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.setup.base_dir.join(path) };
-        let fail = |reason: String| TypesetError::Image { path: file.clone(), reason };
+        let file = if Path::new(path).is_absolute() {
+            PathBuf::from(path)
+        } else {
+            self.setup.base_dir.join(path)
+        };
+        let fail = |reason: String| TypesetError::Image {
+            path: file.clone(),
+            reason,
+        };
         let (w, h) = image::ImageReader::open(&file)
             .map_err(|e| fail(crate::io_reason(&e)))?
             .with_guessed_format()
@@ -541,7 +706,13 @@ impl<'a> Layout<'a> {
         let shown_height = shown_width * h as Pt / w.max(1) as Pt;
         Ok(Element {
             height: shown_height,
-            items: vec![Item::Image { path: file.clone(), x, y: 0.0, width: shown_width, height: shown_height }],
+            items: vec![Item::Image {
+                path: file.clone(),
+                x,
+                y: 0.0,
+                width: shown_width,
+                height: shown_height,
+            }],
             keep_with_next: true,
             ..Element::default()
         })
@@ -554,8 +725,16 @@ impl<'a> Layout<'a> {
         if !title.is_empty() {
             // The contents' own title: styled as a section, but neither
             // numbered nor listed.
-            let style = Style { face: Face::Bold, size: self.theme.sizes.h1, color: self.theme.colours.heading, link: None };
-            let spans = [Span { text: title.to_string(), style }];
+            let style = Style {
+                face: Face::Bold,
+                size: self.theme.sizes.h1,
+                color: self.theme.colours.heading,
+                link: None,
+            };
+            let spans = [Span {
+                text: title.to_string(),
+                style,
+            }];
             let mut elements = self.paragraph(&spans, x, width, Align::Left);
             elements.iter_mut().for_each(|e| e.keep_with_next = true);
             flow.extend(elements.into_iter().map(Flow::Element));
@@ -571,15 +750,41 @@ impl<'a> Layout<'a> {
             .collect();
         for (heading, title, level) in entries {
             let indent = (level as Pt - 1.0) * self.theme.sizes.body * 1.5;
-            let style = Style { face: if level == 1 { Face::Bold } else { Face::Regular }, ..self.body_style() };
-            let spans = [Span { text: title, style: style.clone() }];
-            let mut elements = self.paragraph(&spans, x + indent, width - indent - number_width, Align::Left);
+            let style = Style {
+                face: if level == 1 {
+                    Face::Bold
+                } else {
+                    Face::Regular
+                },
+                ..self.body_style()
+            };
+            let spans = [Span {
+                text: title,
+                style: style.clone(),
+            }];
+            let mut elements = self.paragraph(
+                &spans,
+                x + indent,
+                width - indent - number_width,
+                Align::Left,
+            );
             let count = elements.len();
             for (i, element) in elements.iter_mut().enumerate() {
                 element.keep_with_next = i + 1 < count;
-                element.items.push(Item::Link { x, y: 0.0, width, height: element.height, target: Target::Heading(heading) });
+                element.items.push(Item::Link {
+                    x,
+                    y: 0.0,
+                    width,
+                    height: element.height,
+                    target: Target::Heading(heading),
+                });
                 if i + 1 == count {
-                    element.page_refs.push(PageRef { heading, right: x + width, baseline: element.first_baseline.unwrap_or(0.0), style: style.clone() });
+                    element.page_refs.push(PageRef {
+                        heading,
+                        right: x + width,
+                        baseline: element.first_baseline.unwrap_or(0.0),
+                        style: style.clone(),
+                    });
                 }
             }
             if level == 1 && !flow.is_empty() {
@@ -592,8 +797,8 @@ impl<'a> Layout<'a> {
 
     /// Cuts the flow into pages. Returns the pages (items and unresolved
     /// page numbers) and where each heading landed.
-    fn paginate(&mut self, flow: Vec<Flow>) -> (Vec<(Vec<Item>, Vec<PageRef>)>, Vec<Option<(usize, Pt)>>) {
-        let mut pages: Vec<(Vec<Item>, Vec<PageRef>)> = vec![(Vec::new(), Vec::new())];
+    fn paginate(&mut self, flow: Vec<Flow>) -> (Vec<PageBuild>, Anchors) {
+        let mut pages: Vec<PageBuild> = vec![(Vec::new(), Vec::new())];
         let mut anchors = vec![None; self.headings.len()];
         let mut y = self.top;
         let mut empty = true;
@@ -642,12 +847,20 @@ impl<'a> Layout<'a> {
     }
 
     /// Fills in page numbers and adds the marking, header and footer.
-    fn finish(self, pages: Vec<(Vec<Item>, Vec<PageRef>)>, anchors: Vec<Option<(usize, Pt)>>) -> Document {
+    fn finish(self, pages: Vec<PageBuild>, anchors: Anchors) -> Document {
         let total = pages.len();
         let theme = self.theme;
         let furniture = &self.setup.furniture;
-        let small = Style { size: theme.sizes.small, ..self.body_style() };
-        let marking_style = Style { face: Face::Bold, size: theme.sizes.small + 1.0, color: theme.colours.marking, link: None };
+        let small = Style {
+            size: theme.sizes.small,
+            ..self.body_style()
+        };
+        let marking_style = Style {
+            face: Face::Bold,
+            size: theme.sizes.small + 1.0,
+            color: theme.colours.marking,
+            link: None,
+        };
         let right = self.left + self.width;
         let mut out = Vec::with_capacity(total);
         for (index, (mut items, refs)) in pages.into_iter().enumerate() {
@@ -655,12 +868,22 @@ impl<'a> Layout<'a> {
                 if let Some(Some((page, _))) = anchors.get(r.heading) {
                     let run = self.single_line(&(page + 1).to_string(), &r.style);
                     let x = r.right - run.width();
-                    items.push(Item::Text { x, baseline: r.baseline, run });
+                    items.push(Item::Text {
+                        x,
+                        baseline: r.baseline,
+                        run,
+                    });
                 }
             }
-            let fill = |text: &str| text.replace("{page}", &(index + 1).to_string()).replace("{pages}", &total.to_string());
+            let fill = |text: &str| {
+                text.replace("{page}", &(index + 1).to_string())
+                    .replace("{pages}", &total.to_string())
+            };
             if let Some(marking) = &furniture.marking {
-                for baseline in [self.top * 0.42, self.page_height - (self.page_height - self.bottom) * 0.3] {
+                for baseline in [
+                    self.top * 0.42,
+                    self.page_height - (self.page_height - self.bottom) * 0.3,
+                ] {
                     let run = self.single_line(marking, &marking_style);
                     let x = (self.page_width - run.width()) / 2.0;
                     items.push(Item::Text { x, baseline, run });
@@ -670,20 +893,46 @@ impl<'a> Layout<'a> {
             let header = fill(&furniture.header);
             if !header.is_empty() {
                 let run = self.single_line(&header, &small);
-                items.push(Item::Text { x: self.left, baseline: header_baseline, run });
+                items.push(Item::Text {
+                    x: self.left,
+                    baseline: header_baseline,
+                    run,
+                });
             }
-            items.push(Item::Line { x1: self.left, y1: header_baseline + 4.0, x2: right, y2: header_baseline + 4.0, width: 0.4, color: theme.colours.rule });
+            items.push(Item::Line {
+                x1: self.left,
+                y1: header_baseline + 4.0,
+                x2: right,
+                y2: header_baseline + 4.0,
+                width: 0.4,
+                color: theme.colours.rule,
+            });
             let footer_rule = self.bottom + 8.0;
-            items.push(Item::Line { x1: self.left, y1: footer_rule, x2: right, y2: footer_rule, width: 0.4, color: theme.colours.rule });
+            items.push(Item::Line {
+                x1: self.left,
+                y1: footer_rule,
+                x2: right,
+                y2: footer_rule,
+                width: 0.4,
+                color: theme.colours.rule,
+            });
             let footer_baseline = footer_rule + 11.0;
             let left_text = fill(&furniture.footer_left);
             if !left_text.is_empty() {
-                items.push(Item::Text { x: self.left, baseline: footer_baseline, run: self.single_line(&left_text, &small) });
+                items.push(Item::Text {
+                    x: self.left,
+                    baseline: footer_baseline,
+                    run: self.single_line(&left_text, &small),
+                });
             }
             let right_text = fill(&furniture.footer_right);
             if !right_text.is_empty() {
                 let run = self.single_line(&right_text, &small);
-                items.push(Item::Text { x: right - run.width(), baseline: footer_baseline, run });
+                items.push(Item::Text {
+                    x: right - run.width(),
+                    baseline: footer_baseline,
+                    run,
+                });
             }
             out.push(Page { items });
         }
@@ -693,12 +942,23 @@ impl<'a> Layout<'a> {
             .zip(&anchors)
             .map(|((title, level), anchor)| {
                 let (page, y) = anchor.unwrap_or((0, self.top));
-                Heading { title: title.clone(), level: *level, page, y }
+                Heading {
+                    title: title.clone(),
+                    level: *level,
+                    page,
+                    y,
+                }
             })
             .collect();
         let mut warnings = self.warnings;
         warnings.dedup();
-        Document { width: self.page_width, height: self.page_height, pages: out, headings, warnings }
+        Document {
+            width: self.page_width,
+            height: self.page_height,
+            pages: out,
+            headings,
+            warnings,
+        }
     }
 
     /// Text on one line, unbroken.
@@ -709,7 +969,11 @@ impl<'a> Layout<'a> {
             style: style.clone(),
             glyphs: glyphs
                 .into_iter()
-                .map(|g| super::PlacedGlyph { id: g.id, advance: g.advance * style.size, text: g.text })
+                .map(|g| super::PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance * style.size,
+                    text: g.text,
+                })
                 .collect(),
         }
     }
@@ -733,7 +997,7 @@ fn chain_height(flow: &[Flow]) -> Pt {
     height
 }
 
-fn place(pages: &mut [(Vec<Item>, Vec<PageRef>)], element: &Element, y: Pt, anchors: &mut [Option<(usize, Pt)>]) {
+fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Option<(usize, Pt)>]) {
     let page = pages.len() - 1;
     let (items, refs) = &mut pages[page];
     if let Some(a) = element.anchor {
@@ -743,7 +1007,9 @@ fn place(pages: &mut [(Vec<Item>, Vec<PageRef>)], element: &Element, y: Pt, anch
         let mut item = item.clone();
         match &mut item {
             Item::Text { baseline, .. } => *baseline += y,
-            Item::Rect { y: top, .. } | Item::Image { y: top, .. } | Item::Link { y: top, .. } => *top += y,
+            Item::Rect { y: top, .. } | Item::Image { y: top, .. } | Item::Link { y: top, .. } => {
+                *top += y
+            }
             Item::Line { y1, y2, .. } => {
                 *y1 += y;
                 *y2 += y;
@@ -752,12 +1018,20 @@ fn place(pages: &mut [(Vec<Item>, Vec<PageRef>)], element: &Element, y: Pt, anch
         items.push(item);
     }
     for r in &element.page_refs {
-        refs.push(PageRef { baseline: r.baseline + y, ..r.clone() });
+        refs.push(PageRef {
+            baseline: r.baseline + y,
+            ..r.clone()
+        });
     }
 }
 
 fn plain_text(inlines: &[Inline]) -> String {
-    inlines.iter().map(|i| i.text.as_str()).collect::<String>().trim().to_string()
+    inlines
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Column widths for a table `available` wide, from each column's narrowest
@@ -768,7 +1042,11 @@ pub fn column_widths(min: &[Pt], max: &[Pt], available: Pt) -> Vec<Pt> {
     let max_total: Pt = max.iter().sum();
     if max_total <= available {
         // Everything fits on one line: share the spare width in proportion.
-        let scale = if max_total > 0.0 { available / max_total } else { 1.0 };
+        let scale = if max_total > 0.0 {
+            available / max_total
+        } else {
+            1.0
+        };
         return max.iter().map(|m| m * scale).collect();
     }
     if min_total >= available {
@@ -815,7 +1093,10 @@ mod tests {
 
     #[test]
     fn columns_that_fit_share_the_spare_width() {
-        assert_eq!(column_widths(&[10.0, 10.0], &[50.0, 150.0], 400.0), vec![100.0, 300.0]);
+        assert_eq!(
+            column_widths(&[10.0, 10.0], &[50.0, 150.0], 400.0),
+            vec![100.0, 300.0]
+        );
     }
 
     #[test]
@@ -826,12 +1107,18 @@ mod tests {
         assert_eq!(widths, vec![30.0, 40.0, 130.0]);
         // Two long columns share the 40 left over their minimums 90 : 130.
         let widths = column_widths(&[20.0, 40.0], &[110.0, 170.0], 100.0);
-        assert!((widths[0] - (20.0 + 40.0 * 90.0 / 220.0)).abs() < 1e-3, "{widths:?}");
+        assert!(
+            (widths[0] - (20.0 + 40.0 * 90.0 / 220.0)).abs() < 1e-3,
+            "{widths:?}"
+        );
         assert!((widths[0] + widths[1] - 100.0).abs() < 1e-3, "{widths:?}");
     }
 
     #[test]
     fn columns_narrower_than_their_words_shrink_in_proportion() {
-        assert_eq!(column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0), vec![50.0, 150.0]);
+        assert_eq!(
+            column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0),
+            vec![50.0, 150.0]
+        );
     }
 }

@@ -27,9 +27,19 @@ const LINE_PENALTY: f32 = 10.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item {
-    Box { width: f32 },
-    Glue { width: f32, stretch: f32, shrink: f32 },
-    Penalty { width: f32, cost: f32, flagged: bool },
+    Box {
+        width: f32,
+    },
+    Glue {
+        width: f32,
+        stretch: f32,
+        shrink: f32,
+    },
+    Penalty {
+        width: f32,
+        cost: f32,
+        flagged: bool,
+    },
 }
 
 /// How lines are measured: justified lines stretch their spaces; ragged
@@ -38,7 +48,9 @@ pub enum Item {
 pub enum Mode {
     Justified,
     /// Ragged right, judged as if each line had this much stretch.
-    Ragged { stretch: f32 },
+    Ragged {
+        stretch: f32,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -102,7 +114,11 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
     for (i, item) in items.iter().enumerate() {
         if is_breakpoint(items, i, tolerance.is_infinite()) {
             let (penalty_width, cost, flagged) = match *item {
-                Item::Penalty { width, cost, flagged } => (width, cost, flagged),
+                Item::Penalty {
+                    width,
+                    cost,
+                    flagged,
+                } => (width, cost, flagged),
                 _ => (0.0, 0.0, false),
             };
             // The best new node for each fitness class.
@@ -194,7 +210,11 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                 match *next {
                     Item::Box { .. } => break,
                     Item::Penalty { cost, .. } if cost <= -INFINITY && next != item => break,
-                    Item::Glue { width, stretch, shrink } => {
+                    Item::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
                         after_w += width;
                         after_y += stretch;
                         after_z += shrink;
@@ -215,7 +235,11 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
         }
         match *item {
             Item::Box { width: w } => width += w,
-            Item::Glue { width: w, stretch: y, shrink: z } => {
+            Item::Glue {
+                width: w,
+                stretch: y,
+                shrink: z,
+            } => {
                 width += w;
                 stretch += y;
                 shrink += z;
@@ -237,7 +261,14 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
         if let Some(previous) = node.previous {
             breaks.push(Break {
                 position: node.position,
-                ratio: ratio_of(items, nodes[previous].position, node.position, line_width, mode, previous == 0),
+                ratio: ratio_of(
+                    items,
+                    nodes[previous].position,
+                    node.position,
+                    line_width,
+                    mode,
+                    previous == 0,
+                ),
             });
         }
         at = node.previous;
@@ -247,7 +278,14 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
 }
 
 /// The stretch ratio of the line from the break at `from` to the one at `to`.
-fn ratio_of(items: &[Item], from: usize, to: usize, line_width: f32, mode: Mode, first: bool) -> f32 {
+fn ratio_of(
+    items: &[Item],
+    from: usize,
+    to: usize,
+    line_width: f32,
+    mode: Mode,
+    first: bool,
+) -> f32 {
     let start = if first { 0 } else { from + 1 };
     let mut start = start;
     while start < to && !matches!(items[start], Item::Box { .. }) {
@@ -257,7 +295,11 @@ fn ratio_of(items: &[Item], from: usize, to: usize, line_width: f32, mode: Mode,
     for item in &items[start..to] {
         match *item {
             Item::Box { width: w } => width += w,
-            Item::Glue { width: w, stretch: y, shrink: z } => {
+            Item::Glue {
+                width: w,
+                stretch: y,
+                shrink: z,
+            } => {
                 width += w;
                 stretch += y;
                 shrink += z;
@@ -290,12 +332,24 @@ mod tests {
         let mut items = Vec::new();
         for (i, &w) in words.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.33 });
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 0.5,
+                    shrink: 0.33,
+                });
             }
             items.push(Item::Box { width: w });
         }
-        items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
-        items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: 1e6,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
         items
     }
 
@@ -304,7 +358,10 @@ mod tests {
         breaks
             .iter()
             .map(|b| {
-                let words = items[start..b.position].iter().filter(|i| matches!(i, Item::Box { .. })).count();
+                let words = items[start..b.position]
+                    .iter()
+                    .filter(|i| matches!(i, Item::Box { .. }))
+                    .count();
                 start = b.position + 1;
                 words
             })
@@ -334,12 +391,28 @@ mod tests {
         // "aaaa" "bbbb-cccc": the hyphen lets the second word split.
         let items = vec![
             Item::Box { width: 4.0 },
-            Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.33 },
+            Item::Glue {
+                width: 1.0,
+                stretch: 0.5,
+                shrink: 0.33,
+            },
             Item::Box { width: 4.0 },
-            Item::Penalty { width: 1.0, cost: 50.0, flagged: true },
+            Item::Penalty {
+                width: 1.0,
+                cost: 50.0,
+                flagged: true,
+            },
             Item::Box { width: 4.0 },
-            Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 },
-            Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false },
+            Item::Glue {
+                width: 0.0,
+                stretch: 1e6,
+                shrink: 0.0,
+            },
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
         ];
         let breaks = break_lines(&items, 10.0, Mode::Justified);
         assert_eq!(breaks[0].position, 3);

@@ -21,16 +21,31 @@ pub struct Inline {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
-    Heading { level: u8, text: Vec<Inline> },
+    Heading {
+        level: u8,
+        text: Vec<Inline>,
+    },
     Paragraph(Vec<Inline>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
-    Table { align: Vec<Alignment>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Table {
+        align: Vec<Alignment>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
     Quote(Vec<Block>),
     Code(String),
     Rule,
-    Image { path: String, alt: String },
+    Image {
+        path: String,
+        alt: String,
+    },
     PageBreak,
-    Contents { title: String },
+    Contents {
+        title: String,
+    },
     Cover,
 }
 
@@ -58,7 +73,12 @@ enum Open {
     List(Option<u64>, Vec<Vec<Block>>),
     Quote(Vec<Block>),
     Inlines(InlineKind, Vec<Inline>),
-    Table(Vec<Alignment>, Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool),
+    Table(
+        Vec<Alignment>,
+        Vec<Vec<Inline>>,
+        Vec<Vec<Vec<Inline>>>,
+        bool,
+    ),
     Row(Vec<Vec<Inline>>),
     Image(String, Vec<Inline>),
     Code(String),
@@ -79,7 +99,9 @@ struct Builder {
 impl Builder {
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Open::Root(blocks) | Open::Item(blocks) | Open::Quote(blocks)) => blocks.push(block),
+            Some(Open::Root(blocks) | Open::Item(blocks) | Open::Quote(blocks)) => {
+                blocks.push(block)
+            }
             // Loose text in a list item (a "tight" list) arrives without a
             // paragraph: make one.
             _ => {
@@ -96,7 +118,8 @@ impl Builder {
     fn inline(&mut self, text: &str, code: bool) {
         if !matches!(self.stack.last(), Some(Open::Inlines(..) | Open::Image(..))) {
             // Text straight inside a list item: an implicit paragraph.
-            self.stack.push(Open::Inlines(InlineKind::Paragraph, Vec::new()));
+            self.stack
+                .push(Open::Inlines(InlineKind::Paragraph, Vec::new()));
         }
         let inline = Inline {
             text: text.to_string(),
@@ -161,8 +184,14 @@ impl Builder {
         match directive {
             Some("pagebreak") => self.push_block(Block::PageBreak),
             Some(d) if d == "contents" || d.starts_with("contents:") => {
-                let title = d.strip_prefix("contents").unwrap_or("").trim_start_matches(':').trim();
-                self.push_block(Block::Contents { title: title.to_string() })
+                let title = d
+                    .strip_prefix("contents")
+                    .unwrap_or("")
+                    .trim_start_matches(':')
+                    .trim();
+                self.push_block(Block::Contents {
+                    title: title.to_string(),
+                })
             }
             Some("cover") => self.push_block(Block::Cover),
             Some(_) => {} // any other comment is a comment
@@ -175,7 +204,9 @@ impl Builder {
 
     fn start(&mut self, tag: Tag) {
         match tag {
-            Tag::Paragraph => self.stack.push(Open::Inlines(InlineKind::Paragraph, Vec::new())),
+            Tag::Paragraph => self
+                .stack
+                .push(Open::Inlines(InlineKind::Paragraph, Vec::new())),
             Tag::Heading { level, .. } => {
                 let level = match level {
                     HeadingLevel::H1 => 1,
@@ -185,7 +216,8 @@ impl Builder {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
-                self.stack.push(Open::Inlines(InlineKind::Heading(level), Vec::new()))
+                self.stack
+                    .push(Open::Inlines(InlineKind::Heading(level), Vec::new()))
             }
             Tag::List(start) => {
                 self.close_implicit();
@@ -194,7 +226,9 @@ impl Builder {
             Tag::Item => self.stack.push(Open::Item(Vec::new())),
             Tag::BlockQuote(_) => self.stack.push(Open::Quote(Vec::new())),
             Tag::CodeBlock(_) => self.stack.push(Open::Code(String::new())),
-            Tag::Table(align) => self.stack.push(Open::Table(align, Vec::new(), Vec::new(), false)),
+            Tag::Table(align) => self
+                .stack
+                .push(Open::Table(align, Vec::new(), Vec::new(), false)),
             Tag::TableHead => {
                 if let Some(Open::Table(.., in_head)) = self.stack.last_mut() {
                     *in_head = true;
@@ -206,7 +240,9 @@ impl Builder {
             Tag::Emphasis => self.style.italic += 1,
             Tag::Strong => self.style.bold += 1,
             Tag::Link { dest_url, .. } => self.style.link.push(dest_url.to_string()),
-            Tag::Image { dest_url, .. } => self.stack.push(Open::Image(dest_url.to_string(), Vec::new())),
+            Tag::Image { dest_url, .. } => self
+                .stack
+                .push(Open::Image(dest_url.to_string(), Vec::new())),
             _ => {}
         }
     }
@@ -224,7 +260,9 @@ impl Builder {
                     // An image stands as a block of its own; text around it in
                     // the same paragraph keeps its place.
                     let paragraph = match self.stack.last_mut() {
-                        Some(Open::Inlines(InlineKind::Paragraph, inlines)) => std::mem::take(inlines),
+                        Some(Open::Inlines(InlineKind::Paragraph, inlines)) => {
+                            std::mem::take(inlines)
+                        }
                         _ => Vec::new(),
                     };
                     if paragraph.iter().any(|i| !i.text.trim().is_empty()) {
@@ -236,7 +274,10 @@ impl Builder {
             TagEnd::Paragraph | TagEnd::Heading(_) => {
                 if let Some(Open::Inlines(kind, inlines)) = self.stack.pop() {
                     let block = match kind {
-                        InlineKind::Heading(level) => Some(Block::Heading { level, text: inlines }),
+                        InlineKind::Heading(level) => Some(Block::Heading {
+                            level,
+                            text: inlines,
+                        }),
                         _ if inlines.iter().all(|i| i.text.trim().is_empty()) => None,
                         _ => Some(Block::Paragraph(inlines)),
                     };
@@ -333,12 +374,21 @@ mod tests {
             blocks,
             vec![
                 Block::Cover,
-                Block::Heading { level: 1, text: vec![plain("Title")] },
+                Block::Heading {
+                    level: 1,
+                    text: vec![plain("Title")]
+                },
                 Block::PageBreak,
-                Block::Contents { title: "Inhalt".into() },
+                Block::Contents {
+                    title: "Inhalt".into()
+                },
                 Block::Paragraph(vec![
                     plain("Some "),
-                    Inline { text: "bold".into(), bold: true, ..Inline::default() },
+                    Inline {
+                        text: "bold".into(),
+                        bold: true,
+                        ..Inline::default()
+                    },
                     plain(" text."),
                 ]),
             ]
@@ -348,10 +398,14 @@ mod tests {
     #[test]
     fn nested_lists_and_tables() {
         let blocks = parse("- one\n  - two\n\n| A | B |\n|---|---|\n| 1 | 2 |\n");
-        let Block::List { items, .. } = &blocks[0] else { panic!("{blocks:?}") };
+        let Block::List { items, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
         assert_eq!(items[0][0], Block::Paragraph(vec![plain("one")]));
         assert!(matches!(items[0][1], Block::List { .. }));
-        let Block::Table { head, rows, .. } = &blocks[1] else { panic!("{blocks:?}") };
+        let Block::Table { head, rows, .. } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
         assert_eq!(head, &vec![vec![plain("A")], vec![plain("B")]]);
         assert_eq!(rows, &vec![vec![vec![plain("1")], vec![plain("2")]]]);
     }
@@ -359,6 +413,12 @@ mod tests {
     #[test]
     fn images_stand_alone() {
         let blocks = parse("![Jane Doe](<photos/jane doe.png>)\n");
-        assert_eq!(blocks, vec![Block::Image { path: "photos/jane doe.png".into(), alt: "Jane Doe".into() }]);
+        assert_eq!(
+            blocks,
+            vec![Block::Image {
+                path: "photos/jane doe.png".into(),
+                alt: "Jane Doe".into()
+            }]
+        );
     }
 }

@@ -37,7 +37,11 @@ pub struct Color {
 }
 
 impl Color {
-    pub const BLACK: Color = Color { r: 0.0, g: 0.0, b: 0.0 };
+    pub const BLACK: Color = Color {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+    };
 
     /// `#rrggbb`.
     pub fn from_hex(text: &str) -> Option<Color> {
@@ -45,7 +49,11 @@ impl Color {
         if hex.len() != 6 || !hex.is_ascii() {
             return None;
         }
-        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok().map(|v| v as f32 / 255.0);
+        let channel = |i: usize| {
+            u8::from_str_radix(&hex[i..i + 2], 16)
+                .ok()
+                .map(|v| v as f32 / 255.0)
+        };
         Some(Color {
             r: channel(0)?,
             g: channel(2)?,
@@ -74,10 +82,35 @@ pub struct Page {
 pub enum Item {
     /// A run of glyphs whose baseline starts at (`x`, `baseline`).
     Text { x: Pt, baseline: Pt, run: Run },
-    Rect { x: Pt, y: Pt, width: Pt, height: Pt, color: Color },
-    Line { x1: Pt, y1: Pt, x2: Pt, y2: Pt, width: Pt, color: Color },
-    Image { path: PathBuf, x: Pt, y: Pt, width: Pt, height: Pt },
-    Link { x: Pt, y: Pt, width: Pt, height: Pt, target: Target },
+    Rect {
+        x: Pt,
+        y: Pt,
+        width: Pt,
+        height: Pt,
+        color: Color,
+    },
+    Line {
+        x1: Pt,
+        y1: Pt,
+        x2: Pt,
+        y2: Pt,
+        width: Pt,
+        color: Color,
+    },
+    Image {
+        path: PathBuf,
+        x: Pt,
+        y: Pt,
+        width: Pt,
+        height: Pt,
+    },
+    Link {
+        x: Pt,
+        y: Pt,
+        width: Pt,
+        height: Pt,
+        target: Target,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

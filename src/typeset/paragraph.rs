@@ -114,9 +114,20 @@ enum Piece {
 impl Setter<'_> {
     /// Sets `spans` as a paragraph of lines at most `width` wide. `context`
     /// says where the text stands, for warnings about characters no font has.
-    pub fn set(&self, spans: &[Span], width: f32, align: Align, context: &str, warnings: &mut Vec<Warning>) -> Vec<Line> {
+    pub fn set(
+        &self,
+        spans: &[Span],
+        width: f32,
+        align: Align,
+        context: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<Line> {
         let styles: Vec<&Style> = spans.iter().map(|s| &s.style).collect();
-        let hyphen_cost = if align == Align::Justify { HYPHEN_PENALTY } else { RAGGED_HYPHEN_PENALTY };
+        let hyphen_cost = if align == Align::Justify {
+            HYPHEN_PENALTY
+        } else {
+            RAGGED_HYPHEN_PENALTY
+        };
         let (items, pieces) = self.items(spans, width, hyphen_cost, context, warnings);
         if items.len() <= 2 {
             return Vec::new();
@@ -142,8 +153,17 @@ impl Setter<'_> {
             for i in first..=b.position {
                 let (style, glyphs, extra) = match (&pieces[i], items[i]) {
                     (Piece::Glyphs(s, g), _) if i < b.position => (*s, g, 0.0),
-                    (Piece::Space(s, g), Item::Glue { stretch, shrink, .. }) if i < b.position => {
-                        let extra = if b.ratio > 0.0 { b.ratio * stretch } else { b.ratio * shrink };
+                    (
+                        Piece::Space(s, g),
+                        Item::Glue {
+                            stretch, shrink, ..
+                        },
+                    ) if i < b.position => {
+                        let extra = if b.ratio > 0.0 {
+                            b.ratio * stretch
+                        } else {
+                            b.ratio * shrink
+                        };
                         (*s, g, extra)
                     }
                     (Piece::Hyphen(s, g), _) if i == b.position => (*s, g, 0.0),
@@ -181,13 +201,23 @@ impl Setter<'_> {
             for run in &mut runs {
                 run.x += shift;
             }
-            lines.push(Line { runs, width: line_width });
+            lines.push(Line {
+                runs,
+                width: line_width,
+            });
             start = b.position + 1;
         }
         lines
     }
 
-    fn items(&self, spans: &[Span], width: f32, hyphen_cost: f32, context: &str, warnings: &mut Vec<Warning>) -> (Vec<Item>, Vec<Piece>) {
+    fn items(
+        &self,
+        spans: &[Span],
+        width: f32,
+        hyphen_cost: f32,
+        context: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> (Vec<Item>, Vec<Piece>) {
         // The whole paragraph as one text, and where each span starts in it.
         let mut text = String::new();
         let mut starts = Vec::with_capacity(spans.len());
@@ -208,7 +238,12 @@ impl Setter<'_> {
             while at < content_end {
                 let s = span_at(at);
                 let span_end = (starts.get(s + 1).copied().unwrap_or(text.len())).min(content_end);
-                let word = Word { text: &text[at..span_end], span: s, style: &spans[s].style, hyphen_cost };
+                let word = Word {
+                    text: &text[at..span_end],
+                    span: s,
+                    style: &spans[s].style,
+                    hyphen_cost,
+                };
                 self.word(word, width, context, warnings, &mut items, &mut pieces);
                 at = span_end;
             }
@@ -227,21 +262,41 @@ impl Setter<'_> {
             }
             if opportunity == BreakOpportunity::Mandatory && end < text.len() {
                 // A hard line break inside the paragraph.
-                items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: 1e6,
+                    shrink: 0.0,
+                });
                 pieces.push(Piece::Nothing);
-                items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    cost: -INFINITY,
+                    flagged: false,
+                });
                 pieces.push(Piece::Nothing);
             } else if end < text.len() && !matches!(items.last(), Some(Item::Glue { .. })) {
                 // A break opportunity with no space, e.g. after a hyphen or
                 // a slash.
-                items.push(Item::Penalty { width: 0.0, cost: 0.0, flagged: false });
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    cost: 0.0,
+                    flagged: false,
+                });
                 pieces.push(Piece::Nothing);
             }
             previous = end;
         }
-        items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: 1e6,
+            shrink: 0.0,
+        });
         pieces.push(Piece::Nothing);
-        items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
         pieces.push(Piece::Nothing);
         (items, pieces)
     }
@@ -250,7 +305,12 @@ impl Setter<'_> {
     /// hyphenation points, or broken by force when no line could hold it.
     fn word(
         &self,
-        Word { text: word, span, style, hyphen_cost }: Word,
+        Word {
+            text: word,
+            span,
+            style,
+            hyphen_cost,
+        }: Word,
         width: f32,
         context: &str,
         warnings: &mut Vec<Warning>,
@@ -276,7 +336,12 @@ impl Setter<'_> {
         let hyphenation = self.hyphenation_points(word, style, &glyphs);
         let mut splits: Vec<(usize, bool)> = hyphenation.iter().map(|&i| (i, true)).collect();
         if total > width {
-            splits.extend(cluster_starts(&glyphs).into_iter().filter(|i| !hyphenation.contains(i)).map(|i| (i, false)));
+            splits.extend(
+                cluster_starts(&glyphs)
+                    .into_iter()
+                    .filter(|i| !hyphenation.contains(i))
+                    .map(|i| (i, false)),
+            );
             splits.sort_unstable();
         }
         if splits.is_empty() {
@@ -287,7 +352,10 @@ impl Setter<'_> {
         let hyphen = self.fonts.shape(style.face, "-");
         let hyphen_width = fonts::width(&hyphen) * style.size;
         let mut from = 0;
-        for (to, flagged) in splits.into_iter().chain(std::iter::once((glyphs.len(), false))) {
+        for (to, flagged) in splits
+            .into_iter()
+            .chain(std::iter::once((glyphs.len(), false)))
+        {
             let part = glyphs[from..to].to_vec();
             items.push(Item::Box {
                 width: fonts::width(&part) * style.size,
@@ -337,7 +405,12 @@ impl Setter<'_> {
         }
         breaks
             .into_iter()
-            .filter_map(|b| glyph_at_offset.iter().find(|(o, _)| *o == b).map(|(_, i)| *i))
+            .filter_map(|b| {
+                glyph_at_offset
+                    .iter()
+                    .find(|(o, _)| *o == b)
+                    .map(|(_, i)| *i)
+            })
             .collect()
     }
 }
@@ -400,21 +473,40 @@ mod tests {
             .map(|l| l.strip_suffix('-').unwrap_or(l).trim_end().to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(joined.replace(' ', "").contains("Sicherheitszusammenarbeit"), "{lines:?}");
+        assert!(
+            joined
+                .replace(' ', "")
+                .contains("Sicherheitszusammenarbeit"),
+            "{lines:?}"
+        );
     }
 
     #[test]
     fn a_word_longer_than_the_line_is_broken_by_force() {
         let fonts = Fonts::bundled();
         let word = "Donaudampfschifffahrtsgesellschaftskapitän".repeat(2);
-        let lines = set(&format!("Ein {word} fährt."), 60.0, Align::Justify, crate::i18n::Language::En);
+        let lines = set(
+            &format!("Ein {word} fährt."),
+            60.0,
+            Align::Justify,
+            crate::i18n::Language::En,
+        );
         assert!(lines.len() > 3, "{lines:?}");
         // Every character is there, in order (hyphens added at line ends aside).
-        let all: String = lines.iter().map(|l| l.strip_suffix('-').unwrap_or(l)).collect();
+        let all: String = lines
+            .iter()
+            .map(|l| l.strip_suffix('-').unwrap_or(l))
+            .collect();
         assert_eq!(all.replace(' ', ""), format!("Ein{word}fährt."));
         // No line is wider than the column.
-        let setter = Setter { fonts: &fonts, hyphenator: None };
-        let spans = [Span { text: word.clone(), style: style(10.0) }];
+        let setter = Setter {
+            fonts: &fonts,
+            hyphenator: None,
+        };
+        let spans = [Span {
+            text: word.clone(),
+            style: style(10.0),
+        }];
         for line in setter.set(&spans, 60.0, Align::Left, "test", &mut Vec::new()) {
             assert!(line.width <= 60.0 + 0.01, "{}", line.width);
         }
@@ -425,13 +517,23 @@ mod tests {
         let text = "The delegation will arrive on Tuesday and meet the minister of foreign affairs before the opening session of the conference in the afternoon, then travel on to the capital for consultations with the parliamentary committee on international cooperation.";
         let fonts = Fonts::bundled();
         let hyphenator = hyphenator(crate::i18n::Language::En);
-        let setter = Setter { fonts: &fonts, hyphenator: Some(&hyphenator) };
-        let spans = [Span { text: text.into(), style: style(10.0) }];
+        let setter = Setter {
+            fonts: &fonts,
+            hyphenator: Some(&hyphenator),
+        };
+        let spans = [Span {
+            text: text.into(),
+            style: style(10.0),
+        }];
         let lines = setter.set(&spans, 250.0, Align::Justify, "test", &mut Vec::new());
         let texts: Vec<String> = lines.iter().map(Line::text).collect();
         assert!(lines.len() >= 4, "{texts:?}");
         for line in &lines[..lines.len() - 1] {
-            assert!((line.width - 250.0).abs() < 0.5, "{} is not justified: {texts:?}", line.width);
+            assert!(
+                (line.width - 250.0).abs() < 0.5,
+                "{} is not justified: {texts:?}",
+                line.width
+            );
         }
         let joined: String = texts
             .iter()
@@ -446,16 +548,28 @@ mod tests {
     #[test]
     fn missing_characters_are_warned_about() {
         let fonts = Fonts::bundled();
-        let setter = Setter { fonts: &fonts, hyphenator: None };
-        let spans = [Span { text: "Visit to 東京".into(), style: style(10.0) }];
+        let setter = Setter {
+            fonts: &fonts,
+            hyphenator: None,
+        };
+        let spans = [Span {
+            text: "Visit to 東京".into(),
+            style: style(10.0),
+        }];
         let mut warnings = Vec::new();
         let lines = setter.set(&spans, 200.0, Align::Left, "the title", &mut warnings);
         assert_eq!(lines[0].text(), "Visit to 東京");
         assert_eq!(
             warnings,
             vec![
-                Warning::MissingGlyph { character: '東', context: "the title".into() },
-                Warning::MissingGlyph { character: '京', context: "the title".into() },
+                Warning::MissingGlyph {
+                    character: '東',
+                    context: "the title".into()
+                },
+                Warning::MissingGlyph {
+                    character: '京',
+                    context: "the title".into()
+                },
             ]
         );
     }

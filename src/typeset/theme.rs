@@ -102,7 +102,8 @@ pub struct Colours {
 
 fn colour<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Color, D::Error> {
     let text = String::deserialize(deserializer)?;
-    Color::from_hex(&text).ok_or_else(|| de::Error::custom(format!("`{text}` is not a colour like \"#12355b\"")))
+    Color::from_hex(&text)
+        .ok_or_else(|| de::Error::custom(format!("`{text}` is not a colour like \"#12355b\"")))
 }
 
 /// A theme that cannot be used: what is wrong and where.
@@ -132,7 +133,13 @@ impl Theme {
     }
 
     fn check(&self) -> Result<(), ThemeError> {
-        let fail = |message: String| Err(ThemeError { message, line: None, column: None });
+        let fail = |message: String| {
+            Err(ThemeError {
+                message,
+                line: None,
+                column: None,
+            })
+        };
         let (width, height) = self.page.size.points();
         let m = &self.page.margins;
         if mm(m.left + m.right) > width * 0.6 || mm(m.top + m.bottom) > height * 0.6 {

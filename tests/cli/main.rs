@@ -2,8 +2,11 @@
 
 mod check;
 mod docs;
+mod generate;
 mod hostile;
 mod new;
+mod pdf;
 mod render;
 mod support;
 mod templates;
+mod tools;

@@ -137,11 +137,12 @@ fn a_folder_renders_its_good_briefs_and_reports_the_bad() {
     assert_eq!(run.code, 1);
     assert_eq!(
         files_in(&dir.path().join("out")),
-        ["a-good.md", "c-good.md"]
+        ["a-good.md", "a-good.pdf", "c-good.md", "c-good.pdf"]
     );
     assert_eq!(
         run.stderr,
         "wrote out/a-good.md\n\
+         wrote out/a-good.pdf\n\
          error: unknown key `talkingpoints`\n \
          --> briefs/b-bad.yaml:5:1\n  \
          |\n\
@@ -149,6 +150,7 @@ fn a_folder_renders_its_good_briefs_and_reports_the_bad() {
          | ^^^^^^^^^^^^^\n  \
          = help: did you mean `talking_points`?\n\n\
          wrote out/c-good.md\n\
+         wrote out/c-good.pdf\n\
          2 briefs rendered, 1 failed\n"
     );
 }
@@ -195,7 +197,7 @@ fn an_existing_summary_is_replaced_whole() {
         "# Visit to Example City\n\n- **Dates:** 10–11 February 2026\n"
     );
     // No temporary file is left behind.
-    assert_eq!(files_in(&dir.path().join("out")), ["visit.md"]);
+    assert_eq!(files_in(&dir.path().join("out")), ["visit.md", "visit.pdf"]);
 }
 
 #[test]

@@ -29,11 +29,11 @@ fn export_writes_the_embedded_defaults() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let exported = files_in(&dir.path().join("my-templates"));
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    let hbs: Vec<String> = files_in(&repo)
+    let defaults: Vec<String> = files_in(&repo)
         .into_iter()
-        .filter(|f| f.ends_with(".hbs"))
+        .filter(|f| f.ends_with(".hbs") || f == "theme.yaml")
         .collect();
-    assert_eq!(exported, hbs);
+    assert_eq!(exported, defaults);
     for name in exported {
         assert_eq!(
             std::fs::read(dir.path().join("my-templates").join(&name)).unwrap(),
