@@ -8,15 +8,13 @@ use std::path::{Path, PathBuf};
 
 use std::sync::OnceLock;
 
-use hyphenation::Standard;
-
 use crate::brief::{self, Brief};
 use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
 use crate::i18n::Language;
 use crate::pdf::Metadata;
 use crate::templates::{TemplateError, Templates};
 use crate::typeset::fonts::Fonts;
-use crate::typeset::{typeset, Furniture, Setup, TypesetError, Warning};
+use crate::typeset::{typeset, Furniture, Hyphenator, Setup, TypesetError, Warning};
 
 /// What happened to one input.
 #[derive(Debug)]
@@ -126,7 +124,7 @@ pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
 pub struct Renderer {
     templates: Templates,
     fonts: Fonts,
-    hyphenators: [OnceLock<Standard>; 3],
+    hyphenators: [OnceLock<Hyphenator>; 3],
     /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
     source_date_epoch: Option<i64>,
 }
@@ -164,7 +162,7 @@ impl Renderer {
         })
     }
 
-    fn hyphenator(&self, language: Language) -> &Standard {
+    fn hyphenator(&self, language: Language) -> &Hyphenator {
         let slot = match language {
             Language::En => &self.hyphenators[0],
             Language::De => &self.hyphenators[1],

@@ -77,7 +77,7 @@ pub struct Glyph {
     pub advance: f32,
     /// The characters this glyph stands for (several for a ligature; `None`
     /// for the second and later glyphs of one character).
-    pub text: Option<Box<str>>,
+    pub text: Option<Arc<str>>,
 }
 
 /// A loaded font: its bytes (for embedding) and its face (for shaping).
@@ -116,7 +116,8 @@ impl Font {
 /// its words, and shaping is the dearest step of setting a line.
 pub struct Fonts {
     fonts: [Font; 5],
-    cache: Mutex<HashMap<(Face, String), Vec<Glyph>>>,
+    /// Shaped words, by face.
+    cache: [Mutex<HashMap<String, Arc<[Glyph]>>>; 5],
     /// Shaping plans, by face, script and direction: making one costs more
     /// than shaping a word with it.
     plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
@@ -128,7 +129,7 @@ impl Fonts {
     pub fn new(fonts: [Font; 5]) -> Fonts {
         Fonts {
             fonts,
-            cache: Mutex::new(HashMap::new()),
+            cache: Default::default(),
             plans: Mutex::new(HashMap::new()),
         }
     }
@@ -186,16 +187,16 @@ impl Fonts {
     }
 
     /// Shapes `text` in `face`: glyphs with kerning and ligatures applied.
-    pub fn shape(&self, face: Face, text: &str) -> Vec<Glyph> {
-        let key = (face, text.to_string());
-        if let Some(glyphs) = self.cache.lock().expect("cache lock").get(&key) {
+    pub fn shape(&self, face: Face, text: &str) -> Arc<[Glyph]> {
+        let cache = &self.cache[face.index()];
+        if let Some(glyphs) = cache.lock().expect("cache lock").get(text) {
             return glyphs.clone();
         }
-        let glyphs = self.shape_uncached(face, text);
-        self.cache
+        let glyphs: Arc<[Glyph]> = self.shape_uncached(face, text).into();
+        cache
             .lock()
             .expect("cache lock")
-            .insert(key, glyphs.clone());
+            .insert(text.to_string(), glyphs.clone());
         glyphs
     }
 

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use hyphenation::Standard;
 use pulldown_cmark::Alignment;
 
 use super::fonts::{self, Face, Fonts};
@@ -19,7 +18,7 @@ use super::{Document, Heading, Item, Page, Pt, Target, TypesetError, Warning};
 pub struct Setup<'a> {
     pub theme: &'a Theme,
     pub fonts: &'a Fonts,
-    pub hyphenator: Option<&'a Standard>,
+    pub hyphenator: Option<&'a super::Hyphenator>,
     pub furniture: Furniture,
     /// Image paths that are not absolute are read from this folder.
     pub base_dir: &'a Path,
@@ -487,20 +486,8 @@ impl<'a> Layout<'a> {
             if let Some(Flow::Element(first)) =
                 item_flow.iter_mut().find(|f| matches!(f, Flow::Element(_)))
             {
-                let glyphs = fonts.shape(style.face, &marker);
-                let marker_width = fonts::width(&glyphs) * style.size;
-                let run = super::Run {
-                    x: 0.0,
-                    style: style.clone(),
-                    glyphs: glyphs
-                        .into_iter()
-                        .map(|g| super::PlacedGlyph {
-                            id: g.id,
-                            advance: g.advance * style.size,
-                            text: g.text,
-                        })
-                        .collect(),
-                };
+                let run = self.single_line(&marker, &style);
+                let marker_width = run.width();
                 // Numbers are set flush right against the text; bullets flush left.
                 let marker_x = if start.is_some() {
                     x + indent - style.size * 0.4 - marker_width
@@ -968,11 +955,11 @@ impl<'a> Layout<'a> {
             x: 0.0,
             style: style.clone(),
             glyphs: glyphs
-                .into_iter()
+                .iter()
                 .map(|g| super::PlacedGlyph {
                     id: g.id,
                     advance: g.advance * style.size,
-                    text: g.text,
+                    text: g.text.clone(),
                 })
                 .collect(),
         }

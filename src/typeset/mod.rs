@@ -17,9 +17,11 @@ pub mod markdown;
 pub mod paragraph;
 pub mod theme;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use hyphenation::{Load, Standard};
+use hyphenation::{Hyphenator as _, Load, Standard};
 
 use crate::i18n::Language;
 pub use layout::{typeset, Furniture, Setup};
@@ -144,23 +146,54 @@ pub enum TypesetError {
     Image { path: PathBuf, reason: String },
 }
 
-/// The hyphenation dictionary of a language (Knuth–Liang patterns from TeX).
-pub fn hyphenator(language: Language) -> Standard {
-    let (lang, bytes): (hyphenation::Language, &[u8]) = match language {
-        Language::En => (
-            hyphenation::Language::EnglishGB,
-            include_bytes!("hyphenation/en-gb.standard.bincode"),
-        ),
-        Language::De => (
-            hyphenation::Language::German1996,
-            include_bytes!("hyphenation/de-1996.standard.bincode"),
-        ),
-        Language::Fr => (
-            hyphenation::Language::French,
-            include_bytes!("hyphenation/fr.standard.bincode"),
-        ),
-    };
-    Standard::from_reader(lang, &mut &bytes[..]).expect("embedded dictionaries load (tested)")
+/// A language's hyphenation patterns (Knuth–Liang, from TeX), with the
+/// points found for each word so far: a briefing repeats its words, and
+/// looking a word up in the patterns costs more than setting it.
+pub struct Hyphenator {
+    patterns: Standard,
+    known: Mutex<HashMap<String, Arc<[usize]>>>,
+}
+
+impl Hyphenator {
+    pub fn new(language: Language) -> Hyphenator {
+        let (lang, bytes): (hyphenation::Language, &[u8]) = match language {
+            Language::En => (
+                hyphenation::Language::EnglishGB,
+                include_bytes!("hyphenation/en-gb.standard.bincode"),
+            ),
+            Language::De => (
+                hyphenation::Language::German1996,
+                include_bytes!("hyphenation/de-1996.standard.bincode"),
+            ),
+            Language::Fr => (
+                hyphenation::Language::French,
+                include_bytes!("hyphenation/fr.standard.bincode"),
+            ),
+        };
+        Hyphenator {
+            patterns: Standard::from_reader(lang, &mut &bytes[..])
+                .expect("embedded dictionaries load (tested)"),
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Byte offsets in `word` where it may be hyphenated.
+    pub fn points(&self, word: &str) -> Arc<[usize]> {
+        if let Some(points) = self.known.lock().expect("hyphenation cache").get(word) {
+            return points.clone();
+        }
+        let points: Arc<[usize]> = self.patterns.hyphenate(word).breaks.into();
+        self.known
+            .lock()
+            .expect("hyphenation cache")
+            .insert(word.to_string(), points.clone());
+        points
+    }
+}
+
+/// The hyphenator of a language.
+pub fn hyphenator(language: Language) -> Hyphenator {
+    Hyphenator::new(language)
 }
 
 #[cfg(test)]

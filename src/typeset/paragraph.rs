@@ -3,8 +3,9 @@
 //! hyphenation points in the brief's language → total-fit line breaks →
 //! lines of positioned glyph runs.
 
-use hyphenation::{Hyphenator, Standard};
 use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+use std::sync::Arc;
 
 use super::fonts::{self, Face, Fonts, Glyph};
 use super::linebreak::{break_lines, Item, Mode, INFINITY};
@@ -40,7 +41,7 @@ pub enum Align {
 pub struct PlacedGlyph {
     pub id: u16,
     pub advance: f32,
-    pub text: Option<Box<str>>,
+    pub text: Option<Arc<str>>,
 }
 
 /// Glyphs in one style, starting at `x` from the start of the line.
@@ -78,7 +79,7 @@ impl Line {
 /// What a paragraph is set with.
 pub struct Setter<'a> {
     pub fonts: &'a Fonts,
-    pub hyphenator: Option<&'a Standard>,
+    pub hyphenator: Option<&'a super::Hyphenator>,
 }
 
 /// Words shorter than this are never hyphenated.
@@ -105,9 +106,9 @@ struct Word<'t> {
 
 /// What an item stands for on the page.
 enum Piece {
-    Glyphs(usize, Vec<Glyph>),
-    Space(usize, Vec<Glyph>),
-    Hyphen(usize, Vec<Glyph>),
+    Glyphs(usize, Arc<[Glyph]>),
+    Space(usize, Arc<[Glyph]>),
+    Hyphen(usize, Arc<[Glyph]>),
     Nothing,
 }
 
@@ -356,7 +357,7 @@ impl Setter<'_> {
             .into_iter()
             .chain(std::iter::once((glyphs.len(), false)))
         {
-            let part = glyphs[from..to].to_vec();
+            let part: Arc<[Glyph]> = glyphs[from..to].into();
             items.push(Item::Box {
                 width: fonts::width(&part) * style.size,
             });
@@ -393,7 +394,7 @@ impl Setter<'_> {
         {
             return Vec::new();
         }
-        let breaks = hyphenator.hyphenate(word).breaks;
+        let breaks = hyphenator.points(word);
         // Byte offset of each glyph's text, to find the glyph a break falls before.
         let mut offset = 0;
         let mut glyph_at_offset = Vec::new();
@@ -404,8 +405,8 @@ impl Setter<'_> {
             }
         }
         breaks
-            .into_iter()
-            .filter_map(|b| {
+            .iter()
+            .filter_map(|&b| {
                 glyph_at_offset
                     .iter()
                     .find(|(o, _)| *o == b)

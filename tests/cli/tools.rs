@@ -14,7 +14,10 @@ use crate::support::briefing_in;
 fn tool_available(name: &str) -> bool {
     let found = Command::new(name).arg("--version").output().is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "CI must install {name} (.ci/run)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install {name} (.ci/run)"
+        );
         eprintln!("{name} is not installed: skipping (CI installs it)");
     }
     found
@@ -22,7 +25,11 @@ fn tool_available(name: &str) -> bool {
 
 /// Markdown as a reader sees it: markup characters gone, spaces single.
 fn plain(text: &str) -> String {
-    text.replace("**", "").replace(['*', '`'], "").split_whitespace().collect::<Vec<_>>().join(" ")
+    text.replace("**", "")
+        .replace(['*', '`'], "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the PDF must say, in the order it must say it.
@@ -51,7 +58,13 @@ fn facts_in_order(brief: &Brief) -> Vec<String> {
     let mut meetings: Vec<_> = brief.bilaterals.iter().collect();
     meetings.sort_by_key(|m| (m.date, m.start));
     for meeting in meetings {
-        facts.extend(meeting.with.name.clone().or(meeting.with.organization.clone()));
+        facts.extend(
+            meeting
+                .with
+                .name
+                .clone()
+                .or(meeting.with.organization.clone()),
+        );
         facts.extend(meeting.objectives.iter().map(|o| plain(&o.0)));
     }
     facts.extend(brief.delegation.iter().filter_map(|p| p.name.clone()));
@@ -68,14 +81,29 @@ fn example_pdfs_are_valid_and_read_in_order() {
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    let run = briefing_in(repo, &["render", "briefs", "-o", out.path().to_str().unwrap()]);
+    let run = briefing_in(
+        repo,
+        &["render", "briefs", "-o", out.path().to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     for name in ["moskau-2025", "valmora-2026"] {
         let pdf = out.path().join(format!("{name}.pdf"));
-        let check = Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
-        assert!(check.status.success(), "qpdf --check {name}.pdf:\n{}", String::from_utf8_lossy(&check.stdout));
+        let check = Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "qpdf --check {name}.pdf:\n{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
 
-        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
         assert!(text.status.success());
         let text = String::from_utf8(text.stdout).unwrap();
         // Lines joined, hyphens at line ends mended, spaces single.
@@ -94,7 +122,10 @@ fn example_pdfs_are_valid_and_read_in_order() {
         for fact in facts_in_order(&brief) {
             match joined[at..].find(&fact) {
                 Some(found) => at += found,
-                None => panic!("{name}.pdf: {fact:?} is missing, or out of order after {:?}", &joined[at.saturating_sub(80)..at]),
+                None => panic!(
+                    "{name}.pdf: {fact:?} is missing, or out of order after {:?}",
+                    &joined[at.saturating_sub(80)..at]
+                ),
             }
         }
     }
