@@ -545,8 +545,10 @@ impl<'a> Layout<'a> {
                     line +=
                         fonts::width(&fonts.shape(span.style.face, &span.text)) * span.style.size;
                 }
-                min[c] = min[c].max(longest_word + 2.0 * CELL_PADDING_X);
-                max[c] = max[c].max(line + 2.0 * CELL_PADDING_X);
+                // A point to spare, so that rounding never pushes a word that
+                // fits exactly into being hyphenated.
+                min[c] = min[c].max(longest_word + 2.0 * CELL_PADDING_X + 1.0);
+                max[c] = max[c].max(line + 2.0 * CELL_PADDING_X + 1.0).max(min[c]);
             }
         }
         let widths = column_widths(&min, &max, width);

@@ -89,7 +89,7 @@ const MIN_HYPHENATED_CHARS: usize = 5;
 const HYPHEN_PENALTY: f32 = 50.0;
 /// In ragged text (table cells, narrow columns) a hyphen only saves a
 /// shorter line, so it must earn more: names and short titles stay whole.
-const RAGGED_HYPHEN_PENALTY: f32 = 400.0;
+const RAGGED_HYPHEN_PENALTY: f32 = 1000.0;
 /// The cost of breaking a word too long for any line between two of its
 /// characters, with no hyphen.
 const FORCED_SPLIT_PENALTY: f32 = super::linebreak::LAST_RESORT;
