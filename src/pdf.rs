@@ -546,52 +546,48 @@ fn add_outline(pdf: &mut lopdf::Document, document: &Document) {
     }
 }
 
-/// Points the contents' links at their headings' exact places.
+/// Points the contents' links at their headings' exact places. printpdf
+/// writes annotations inline in each page's `/Annots`.
 fn add_heading_links(pdf: &mut lopdf::Document, document: &Document) {
     let pages: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
-    let ids: Vec<ObjectId> = pdf.objects.keys().copied().collect();
-    for id in ids {
-        let Some(Object::Dictionary(dict)) = pdf.objects.get(&id) else {
+    for &page in &pages {
+        let Ok(page_dict) = pdf.get_dictionary_mut(page) else {
             continue;
         };
-        let is_link =
-            dict.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice());
-        if !is_link {
-            continue;
-        }
-        let action = match dict.get(b"A") {
-            Ok(Object::Dictionary(a)) => a.clone(),
-            Ok(Object::Reference(r)) => match pdf.get_dictionary(*r) {
-                Ok(a) => a.clone(),
-                Err(_) => continue,
-            },
-            _ => continue,
-        };
-        let Ok(Object::Array(dest)) = action.get(b"D") else {
+        let Ok(Object::Array(annotations)) = page_dict.get_mut(b"Annots") else {
             continue;
         };
-        // Our marker: [page /XYZ -1 index null].
-        let marker = match dest.as_slice() {
-            [_, Object::Name(kind), left, top, ..] if kind == b"XYZ" => {
-                let left = left.as_float().ok();
-                let top = top.as_float().ok();
-                match (left, top) {
-                    (Some(l), Some(t)) if l < 0.0 => Some(t as usize),
-                    _ => None,
-                }
+        for annotation in annotations.iter_mut() {
+            let Object::Dictionary(link) = annotation else {
+                continue;
+            };
+            let Some(heading) = heading_marker(link) else {
+                continue;
+            };
+            if let Some(dest) = destination(&pages, document, heading) {
+                let mut action = Dictionary::new();
+                action.set("S", Object::Name(b"GoTo".to_vec()));
+                action.set("D", dest);
+                link.set("A", Object::Dictionary(action));
             }
-            _ => None,
-        };
-        let Some(heading) = marker else { continue };
-        let Some(dest) = destination(&pages, document, heading) else {
-            continue;
-        };
-        let mut new_action = Dictionary::new();
-        new_action.set("S", Object::Name(b"GoTo".to_vec()));
-        new_action.set("D", dest);
-        if let Some(Object::Dictionary(dict)) = pdf.objects.get_mut(&id) {
-            dict.set("A", Object::Dictionary(new_action));
         }
+    }
+}
+
+/// The heading a link was marked for in `draw`: a go-to `[page /XYZ -1 index null]`.
+fn heading_marker(link: &Dictionary) -> Option<usize> {
+    let Ok(Object::Dictionary(action)) = link.get(b"A") else {
+        return None;
+    };
+    let Ok(Object::Array(dest)) = action.get(b"D") else {
+        return None;
+    };
+    match dest.as_slice() {
+        [_, Object::Name(kind), left, top, ..] if kind == b"XYZ" => {
+            let (left, top) = (left.as_float().ok()?, top.as_float().ok()?);
+            (left < 0.0).then_some(top as usize)
+        }
+        _ => None,
     }
 }
 

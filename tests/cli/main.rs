@@ -9,4 +9,5 @@ mod pdf;
 mod render;
 mod support;
 mod templates;
+mod theme;
 mod tools;

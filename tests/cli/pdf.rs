@@ -230,6 +230,64 @@ fn the_outline_has_every_heading_nested_and_exact() {
     }
 }
 
+/// Every link annotation: the page (0-based) it is on, and its action.
+pub fn links(document: &lopdf::Document) -> Vec<(usize, lopdf::Dictionary)> {
+    let mut links = Vec::new();
+    for (index, page) in document.get_pages().values().enumerate() {
+        let page = document.get_dictionary(*page).unwrap();
+        let Ok(annotations) = page.get(b"Annots").and_then(|a| a.as_array()) else {
+            continue;
+        };
+        for annotation in annotations {
+            let annotation = match annotation {
+                lopdf::Object::Reference(id) => document.get_dictionary(*id).unwrap(),
+                other => other.as_dict().unwrap(),
+            };
+            if let Ok(lopdf::Object::Dictionary(action)) = annotation.get(b"A") {
+                links.push((index, action.clone()));
+            }
+        }
+    }
+    links
+}
+
+#[test]
+fn contents_entries_link_to_their_headings() {
+    let (_dir, pdf) = render("valmora", &example("valmora-2026.yaml"));
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let pages: Vec<lopdf::ObjectId> = document.get_pages().values().copied().collect();
+    let texts = self::pages(&pdf);
+    let contents: Vec<String> = lines(&texts[1])
+        .into_iter()
+        .filter(|l| l.contains(' ') && l.chars().next().unwrap().is_ascii_digit())
+        .collect();
+    let goto: Vec<usize> = links(&document)
+        .into_iter()
+        .filter(|(page, action)| {
+            *page == 1 && action.get(b"S").unwrap().as_name().unwrap() == b"GoTo"
+        })
+        .map(|(_, action)| {
+            let dest = action.get(b"D").unwrap().as_array().unwrap();
+            pages
+                .iter()
+                .position(|p| *p == dest[0].as_reference().unwrap())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        goto.len(),
+        contents.len(),
+        "one link per entry: {contents:?}"
+    );
+    for (entry, target) in contents.iter().zip(goto) {
+        assert!(
+            lines(&texts[target]).contains(entry),
+            "{entry:?} links to page {}",
+            target + 1
+        );
+    }
+}
+
 #[test]
 fn table_headers_repeat_on_every_page_a_table_runs_onto() {
     let (_dir, pdf) = render("genf", &large_brief(10, 200, 0));
