@@ -24,10 +24,27 @@ PY
 
 hyperfine -N --warmup 3 --min-runs 30 --export-markdown "$work/examples.md" \
   -n "check German example" "$bin check briefs/moskau-2025.yaml" \
-  -n "render German example (Markdown)" "$bin render briefs/moskau-2025.yaml -o $work/out" \
-  -n "render English example (Markdown)" "$bin render briefs/valmora-2026.yaml -o $work/out" \
+  -n "render German example (PDF + Markdown)" "$bin render briefs/moskau-2025.yaml -o $work/out" \
+  -n "render English example (PDF + Markdown)" "$bin render briefs/valmora-2026.yaml -o $work/out" \
   >/dev/null 2>&1
 cat "$work/examples.md"
+echo
+for pdf in "$work"/out/*.pdf; do
+  echo "$(basename "$pdf"): $(stat -c %s "$pdf") bytes, $(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p') pages"
+done
+echo
+
+# Generated briefs (examples/generate_brief.rs): the size the issue names
+# (500 members, 1,000 programme items, 100 meetings), and halves and
+# quarters of it, to see how time grows.
+cargo build --release --locked -q --example generate_brief
+for scale in 1 2 4; do
+  members=$((500 / scale)); items=$((1000 / scale)); meetings=$((100 / scale))
+  target/release/examples/generate_brief $members $items $meetings > "$work/generated-$scale.yaml"
+  /usr/bin/time -o "$work/time" -f "%e s, peak %M KB" "$bin" render "$work/generated-$scale.yaml" -o "$work/out" >/dev/null 2>&1
+  pages=$(pdfinfo "$work/out/generated-$scale.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+  echo "generated brief /$scale ($members members, $items items, $meetings meetings, $pages pages): $(tail -1 "$work/time")"
+done
 echo
 # Each is refused (exit 1); what matters is how fast and in how much memory.
 for f in deep bomb huge long; do

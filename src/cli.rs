@@ -4,14 +4,29 @@
 //! template or an output had a problem (each reported on stderr); 2 when the
 //! command line itself is wrong.
 
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use briefing::diag::{display_path, Diagnostic};
+use briefing::diag::{self, display_path, Diagnostic, Severity};
 use briefing::render::{self, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
+
+/// Like `println!` and `eprintln!`, but a closed pipe (`briefing … | head`)
+/// ends the output quietly instead of in a panic.
+macro_rules! say_out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -32,12 +47,17 @@ enum Command {
         /// Brief files, or folders of `*.yaml` briefs.
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchOptions,
     },
-    /// Render briefs to a Markdown summary each (`OUT/<name>.md`).
+    /// Render briefs to a PDF briefing and a Markdown summary each
+    /// (`OUT/<name>.pdf`, `OUT/<name>.md`).
     Render {
         /// Brief files, or folders of `*.yaml` briefs.
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchOptions,
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
@@ -60,6 +80,27 @@ enum Command {
     },
 }
 
+/// How a batch runs and reports.
+#[derive(clap::Args)]
+struct BatchOptions {
+    /// How many briefs to work on at once (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Print errors only: no warnings, progress or summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// `human`, or `json`: one JSON object per line on stdout for each
+    /// diagnostic, each file written and the summary, for CI systems.
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum TemplatesCommand {
     /// Write the default templates into a folder, to edit and pass to
@@ -75,12 +116,13 @@ enum TemplatesCommand {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let ok = match cli.command {
-        Command::Check { inputs } => check(&inputs),
+        Command::Check { inputs, batch } => check(&inputs, &batch),
         Command::Render {
             inputs,
+            batch,
             out_dir,
             templates,
-        } => render(&inputs, &out_dir, templates.as_deref()),
+        } => render(&inputs, &batch, &out_dir, templates.as_deref()),
         Command::New { file, force } => new_brief(&file, force),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -100,21 +142,16 @@ fn print_diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
     }
 }
 
-fn print_report(report: &Report) {
-    print_diagnostics(&report.diagnostics, report.source.as_deref());
-}
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Reports inputs that do not exist, or folders with no brief in them;
-/// returns the briefs to work on.
-fn inputs_or_report(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
+/// Reports folders with no brief in them; returns the briefs to work on.
+fn inputs_or_report(paths: &[PathBuf], reporter: &Reporter) -> (Vec<PathBuf>, bool) {
     let mut ok = true;
     for path in paths {
         if path.is_dir() && render::expand_inputs(std::slice::from_ref(path)).is_empty() {
-            print_diagnostics(
+            reporter.diagnostics(
                 &[Diagnostic::error(
                     path,
                     "the folder holds no brief (`*.yaml` or `*.yml` file)",
@@ -127,43 +164,166 @@ fn inputs_or_report(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
     (render::expand_inputs(paths), ok)
 }
 
-fn check(paths: &[PathBuf]) -> bool {
-    let (inputs, mut ok) = inputs_or_report(paths);
-    let mut failed = 0;
-    let mut errors = 0;
-    for input in &inputs {
-        let (report, _) = render::check(input);
-        print_report(&report);
-        if report.failed() {
-            failed += 1;
-            errors += report.diagnostics.len();
+/// Says what a batch did, as the options ask: human text on stderr, or
+/// JSON lines on stdout.
+struct Reporter<'a> {
+    options: &'a BatchOptions,
+}
+
+impl Reporter<'_> {
+    fn diagnostics(&self, diagnostics: &[Diagnostic], source: Option<&str>) {
+        let shown = diagnostics
+            .iter()
+            .filter(|d| !self.options.quiet || d.severity == Severity::Error);
+        match self.options.message_format {
+            MessageFormat::Human => {
+                let mut stderr = std::io::stderr().lock();
+                for diagnostic in shown {
+                    let _ = writeln!(stderr, "{}", diagnostic.render(source));
+                }
+            }
+            MessageFormat::Json => {
+                let mut stdout = std::io::stdout().lock();
+                for diagnostic in shown {
+                    let _ = writeln!(stdout, "{}", diag::json(diagnostic));
+                }
+            }
         }
     }
-    if failed == 0 {
-        eprintln!(
-            "{} checked: no problems",
-            plural(inputs.len(), "brief", "briefs")
-        );
-    } else {
-        ok = false;
-        eprintln!(
-            "{} checked: {} with problems ({})",
-            plural(inputs.len(), "brief", "briefs"),
-            failed,
-            plural(errors, "error", "errors")
-        );
+
+    fn report(&self, report: &Report) {
+        self.diagnostics(&report.diagnostics, report.source.as_deref());
+        if self.options.quiet {
+            return;
+        }
+        for output in &report.outputs {
+            match self.options.message_format {
+                MessageFormat::Human => say_err!("wrote {}", display_path(output)),
+                MessageFormat::Json => {
+                    let bytes = std::fs::metadata(output).map(|m| m.len()).ok();
+                    let pages = output
+                        .extension()
+                        .is_some_and(|e| e == "pdf")
+                        .then_some(report.pages)
+                        .flatten();
+                    say_out!(
+                        "{}",
+                        serde_json::json!({
+                            "type": "output",
+                            "input": display_path(&report.input),
+                            "output": display_path(output),
+                            "pages": pages,
+                            "bytes": bytes,
+                        })
+                    );
+                }
+            }
+        }
     }
+
+    /// The one line that ends a batch: `human` for people, `counts` for
+    /// the JSON summary object.
+    fn summary(&self, human: String, mut counts: serde_json::Value, started: Instant) {
+        if self.options.quiet {
+            return;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        match self.options.message_format {
+            MessageFormat::Human => say_err!("{human} ({seconds:.2} s)"),
+            MessageFormat::Json => {
+                counts["type"] = "summary".into();
+                counts["seconds"] = ((seconds * 1000.0).round() / 1000.0).into();
+                say_out!("{counts}");
+            }
+        }
+    }
+
+    /// A bar on stderr while a batch runs, when stderr is a terminal and
+    /// the reader asked for human output.
+    fn progress(&self, total: usize) -> Option<indicatif::ProgressBar> {
+        let wanted = !self.options.quiet
+            && self.options.message_format == MessageFormat::Human
+            && std::io::stderr().is_terminal()
+            && total > 1;
+        wanted.then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} briefs {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        })
+    }
+}
+
+fn jobs(options: &BatchOptions) -> Option<usize> {
+    options.jobs.map(usize::from)
+}
+
+fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
+    let started = Instant::now();
+    let reporter = Reporter { options };
+    let (inputs, mut ok) = inputs_or_report(paths, &reporter);
+    let bar = reporter.progress(inputs.len());
+    let reports = render::batch(
+        &inputs,
+        jobs(options),
+        |input| render::check(input).0,
+        |_| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let failed = reports.iter().filter(|r| r.failed()).count();
+    for report in &reports {
+        reporter.report(report);
+    }
+    ok &= failed == 0;
+    let warnings: usize = reports.iter().map(Report::warnings).sum();
+    let errors = reports
+        .iter()
+        .map(|r| r.diagnostics.len() - r.warnings())
+        .sum::<usize>();
+    let problems = if failed == 0 {
+        String::new()
+    } else {
+        format!(
+            ", {failed} with problems ({})",
+            plural(errors, "error", "errors")
+        )
+    };
+    reporter.summary(
+        format!(
+            "{} checked: {} valid{problems}, {}",
+            plural(inputs.len(), "brief", "briefs"),
+            inputs.len() - failed,
+            plural(warnings, "warning", "warnings")
+        ),
+        serde_json::json!({ "checked": inputs.len(), "valid": inputs.len() - failed, "failed": failed, "errors": errors, "warnings": warnings }),
+        started,
+    );
     ok
 }
 
-fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> bool {
+fn render(
+    paths: &[PathBuf],
+    options: &BatchOptions,
+    out_dir: &Path,
+    template_dir: Option<&Path>,
+) -> bool {
+    let started = Instant::now();
+    let reporter = Reporter { options };
     let templates = match template_dir {
         None => Templates::defaults(),
         Some(dir) => match Templates::with_overrides(dir) {
             Ok(templates) => templates,
             Err(error) => {
                 let source = std::fs::read_to_string(&error.file).ok();
-                print_diagnostics(&[render::template_diagnostic(error)], source.as_deref());
+                reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
                 return false;
             }
         },
@@ -171,14 +331,14 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
     let renderer = match Renderer::new(templates, source_date_epoch()) {
         Ok(renderer) => renderer,
         Err(diagnostic) => {
-            print_diagnostics(&[*diagnostic], None);
+            reporter.diagnostics(&[*diagnostic], None);
             return false;
         }
     };
-    let (inputs, mut ok) = inputs_or_report(paths);
+    let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let clashes = render::clashing_outputs(&inputs);
     for (first, second) in &clashes {
-        print_diagnostics(
+        reporter.diagnostics(
             &[Diagnostic::error(
                 second,
                 format!(
@@ -194,30 +354,42 @@ fn render(paths: &[PathBuf], out_dir: &Path, template_dir: Option<&Path>) -> boo
             None,
         );
     }
-    let mut rendered = 0;
-    let mut failed = clashes.len();
-    for input in &inputs {
-        if clashes.iter().any(|(a, b)| a == input || b == input) {
-            continue;
-        }
-        let report = renderer.render(input, out_dir);
-        print_report(&report);
-        if report.failed() {
-            failed += 1;
-        } else {
-            rendered += 1;
-            for output in &report.outputs {
-                eprintln!("wrote {}", display_path(output));
+    let clashing: BTreeSet<&PathBuf> = clashes.iter().flat_map(|(a, b)| [a, b]).collect();
+    let todo: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|i| !clashing.contains(i))
+        .cloned()
+        .collect();
+    let bar = reporter.progress(todo.len());
+    let reports = render::batch(
+        &todo,
+        jobs(options),
+        |input| renderer.render(input, out_dir),
+        |_| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
             }
-        }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-    if failed > 0 {
-        ok = false;
+    for report in &reports {
+        reporter.report(report);
     }
-    eprintln!(
-        "{} rendered, {} failed",
-        plural(rendered, "brief", "briefs"),
-        failed
+    // Briefs whose outputs would clash were not rendered: they count as failed.
+    let rendered = reports.iter().filter(|r| !r.failed()).count();
+    let failed = inputs.len() - rendered;
+    ok &= failed == 0;
+    let warnings: usize = reports.iter().map(Report::warnings).sum();
+    reporter.summary(
+        format!(
+            "{} rendered, {failed} failed, {}",
+            plural(rendered, "brief", "briefs"),
+            plural(warnings, "warning", "warnings")
+        ),
+        serde_json::json!({ "rendered": rendered, "failed": failed, "warnings": warnings }),
+        started,
     );
     ok
 }
@@ -254,7 +426,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
     }
     match briefing::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
         Ok(()) => {
-            eprintln!(
+            say_err!(
                 "wrote {}: edit it, then run `briefing check {0}`",
                 display_path(file)
             );
@@ -277,7 +449,7 @@ fn export_templates(dir: &Path, force: bool) -> bool {
     match templates::export(dir, force) {
         Ok(written) => {
             for path in written {
-                eprintln!("wrote {}", display_path(&path));
+                say_err!("wrote {}", display_path(&path));
             }
             true
         }

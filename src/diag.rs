@@ -178,6 +178,25 @@ pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// One line of `--message-format json`: a diagnostic as CI systems read it.
+pub fn json(diagnostic: &Diagnostic) -> String {
+    let span = diagnostic.location.span;
+    serde_json::json!({
+        "type": "diagnostic",
+        "severity": match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        "file": display_path(&diagnostic.file),
+        "line": span.map(|s| s.line),
+        "column": span.map(|s| s.column),
+        "path": diagnostic.location.path,
+        "message": diagnostic.message,
+        "help": diagnostic.help,
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +229,24 @@ mod tests {
         assert_eq!(
             d.render(None),
             "error: bad\n --> b.yaml (at `bilaterals[1].date`)\n"
+        );
+    }
+
+    #[test]
+    fn json_lines_carry_every_field() {
+        let d = Diagnostic::error("b.yaml", "bad date")
+            .at(Location {
+                span: Some(Span {
+                    line: 3,
+                    column: 9,
+                    len: 4,
+                }),
+                path: Some("visit.start".into()),
+            })
+            .with_help(Some("write YYYY-MM-DD".into()));
+        assert_eq!(
+            json(&d),
+            r#"{"column":9,"file":"b.yaml","help":"write YYYY-MM-DD","line":3,"message":"bad date","path":"visit.start","severity":"error","type":"diagnostic"}"#
         );
     }
 

@@ -343,3 +343,41 @@ pub fn clashing_outputs(inputs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
     }
     clashes
 }
+
+/// Runs `work` on every input on `jobs` threads (all cores when `None`),
+/// calling `done` as each finishes. The reports come back in the order of
+/// the inputs, whatever the number of jobs and whichever finishes first.
+pub fn batch<W, D>(inputs: &[PathBuf], jobs: Option<usize>, work: W, done: D) -> Vec<Report>
+where
+    W: Fn(&Path) -> Report + Sync,
+    D: Fn(&Report) + Sync,
+{
+    use rayon::prelude::*;
+    let run = || {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let report = work(input);
+                done(&report);
+                report
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => inputs.iter().map(|input| work(input)).collect(),
+    }
+}
+
+impl Report {
+    /// How many warnings it has.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}

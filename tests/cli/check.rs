@@ -22,7 +22,7 @@ fn attendee_not_in_delegation() {
    |                           ^^^^^^^
    = help: did you mean `Jane Doe`?
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -38,7 +38,7 @@ fn bilateral_outside_visit() {
   |           ^^^^^^^^^^
   = help: correct the date, or widen `visit.start` and `visit.end`
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -54,7 +54,7 @@ fn bilateral_with_nobody() {
   |       ^
   = help: name the person met, or the institution for a meeting with an institution
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -69,7 +69,7 @@ fn contact_without_name() {
 6 |   - phone: "+00 123"
   |     ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -85,7 +85,7 @@ fn date_not_iso() {
   |          ^^^^^^^^^^
   = help: write dates as YYYY-MM-DD, for example 2025-05-27
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -101,7 +101,7 @@ fn delegation_names_repeat() {
   |           ^^^^^^^^
   = help: names identify members in `attendees`: tell them apart, e.g. by a middle initial
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -116,7 +116,7 @@ fn empty_title() {
 1 | title: "  "
   |        ^^^^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -131,7 +131,7 @@ fn end_not_after_start() {
 8 |     end: "09:30"
   |          ^^^^^^^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -146,7 +146,7 @@ fn event_without_name() {
 6 |   host: Ministry of Foreign Affairs
   |   ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -162,7 +162,7 @@ fn key_repeated() {
   | ^^^^^
   = help: remove one of them: YAML would silently keep only the last
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -177,7 +177,7 @@ fn list_expected() {
 5 | delegation: Jane Doe
   |             ^^^^^^^^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -192,7 +192,7 @@ fn missing_title() {
 1 | visit:
   | ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -207,7 +207,7 @@ fn missing_visit() {
 1 | title: Visit to Example City
   | ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -222,7 +222,7 @@ fn missing_visit_end() {
 3 |   start: 2026-02-10
   |   ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -237,7 +237,7 @@ fn organization_without_name() {
 6 |   - acronym: RCC
   |     ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -252,7 +252,7 @@ fn person_without_name() {
 6 |   - title: Minister
   |     ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -268,7 +268,7 @@ fn photo_missing() {
   |            ^^^^^^^^^^^^^^^^^
   = help: photo paths are relative to the folder of the brief
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -284,7 +284,7 @@ fn photo_not_an_image() {
   |            ^^^^^^^^^^^^^^^^^^^^^^^
   = help: convert the photo to PNG or JPEG
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -305,7 +305,7 @@ error: missing required key `title` in `schedule[0]`
 6 |   - location: Plenary hall
   |     ^
 
-1 brief checked: 1 with problems (2 errors)
+1 brief checked: 0 valid, 1 with problems (2 errors), 0 warnings (… s)
 "#,
     );
 }
@@ -321,7 +321,7 @@ fn schedule_outside_visit() {
   |           ^^^^^^^^^^
   = help: correct the date, or widen `visit.start` and `visit.end`
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -337,7 +337,7 @@ fn tab_indentation() {
   | ^
   = help: YAML does not allow tabs for indentation: indent with spaces
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -352,7 +352,7 @@ fn talking_point_without_topic() {
 6 |   - points:
   |     ^
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -368,7 +368,7 @@ fn text_with_colon_unquoted() {
   |                    ^
   = help: is there a `: ` (colon and space) in a text, here or on the lines above? Put such text in quotes
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -398,7 +398,7 @@ error: `Jane Do` is not a member of the delegation
    |                 ^^^^^^^
    = help: did you mean `Jane Doe`?
 
-1 brief checked: 1 with problems (3 errors)
+1 brief checked: 0 valid, 1 with problems (3 errors), 0 warnings (… s)
 "#,
     );
 }
@@ -414,7 +414,7 @@ fn time_not_24_hour() {
   |            ^^^^^^
   = help: write times as "HH:MM" on the 24-hour clock, in quotes, for example "09:30"
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -430,7 +430,7 @@ fn unknown_key() {
   | ^^^^^^^^^^^^^
   = help: did you mean `talking_points`?
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -446,7 +446,7 @@ fn unknown_label() {
   |   ^^^^^^^^^
   = help: did you mean `delegation`?
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -462,7 +462,7 @@ fn unknown_language() {
   |           ^^
   = help: use one of `en`, `de`, `fr`
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -478,7 +478,7 @@ fn unknown_nested_key() {
   |     ^^^^
   = help: did you mean `name`?
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -494,7 +494,7 @@ fn unknown_timezone() {
   |             ^^^^^^^^^^^^^
   = help: did you mean `Europe/Moscow`?
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -510,7 +510,7 @@ fn visit_ends_before_it_starts() {
   |        ^^^^^^^^^^
   = help: `visit.end` is the last day of the visit, on or after `visit.start`
 
-1 brief checked: 1 with problems (1 error)
+1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
     );
 }
@@ -518,14 +518,14 @@ fn visit_ends_before_it_starts() {
 #[test]
 fn a_valid_brief_passes() {
     let run = briefing(&["check", "tests/fixtures/valid_minimal.yaml"]);
-    assert_eq!(run.stderr, "1 brief checked: no problems\n");
+    assert_eq!(run.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");
     assert_eq!(run.code, 0);
 }
 
 #[test]
 fn every_example_brief_passes() {
     let run = briefing(&["check", "briefs"]);
-    assert_eq!(run.stderr, "2 briefs checked: no problems\n");
+    assert_eq!(run.stderr, "2 briefs checked: 2 valid, 0 warnings (… s)\n");
     assert_eq!(run.code, 0);
 }
 
@@ -550,7 +550,7 @@ fn problems_of_every_file_are_reported() {
     );
     assert!(
         run.stderr
-            .ends_with("3 briefs checked: 2 with problems (2 errors)\n"),
+            .ends_with("3 briefs checked: 1 valid, 2 with problems (2 errors), 0 warnings (… s)\n"),
         "{}",
         run.stderr
     );
@@ -561,7 +561,7 @@ fn a_missing_file_is_named() {
     let run = briefing(&["check", "tests/fixtures/no_such_brief.yaml"]);
     assert_eq!(
         run.stderr,
-        "error: cannot read the brief: No such file or directory\n --> tests/fixtures/no_such_brief.yaml\n\n1 brief checked: 1 with problems (1 error)\n"
+        "error: cannot read the brief: No such file or directory\n --> tests/fixtures/no_such_brief.yaml\n\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
     );
     assert_eq!(run.code, 1);
 }

@@ -41,7 +41,7 @@ fn refuse(content: &[u8]) -> String {
 fn empty_file() {
     assert_eq!(
         refuse(b""),
-        "error: the brief is empty\n --> hostile.yaml\n  = help: run `briefing new FILE` for a starter brief with every key\n\n1 brief checked: 1 with problems (1 error)\n"
+        "error: the brief is empty\n --> hostile.yaml\n  = help: run `briefing new FILE` for a starter brief with every key\n\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
     );
 }
 
@@ -61,7 +61,7 @@ fn binary_file() {
 fn not_utf8() {
     assert_eq!(
         refuse(b"title: Caf\xe9\n"),
-        "error: the brief is not UTF-8 text\n --> hostile.yaml:1:11\n  = help: save the brief as UTF-8 (any editor can: \"Save with encoding\")\n\n1 brief checked: 1 with problems (1 error)\n"
+        "error: the brief is not UTF-8 text\n --> hostile.yaml:1:11\n  = help: save the brief as UTF-8 (any editor can: \"Save with encoding\")\n\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
     );
 }
 
@@ -109,7 +109,7 @@ fn string_of_50_megabytes() {
     text.extend_from_slice(b"\"\n");
     assert_eq!(
         refuse(&text),
-        "error: the brief is 50.0 MB, more than the 8 MB a brief may be\n --> hostile.yaml\n  = help: is this the right file? A brief is a YAML text of a few kilobytes\n\n1 brief checked: 1 with problems (1 error)\n"
+        "error: the brief is 50.0 MB, more than the 8 MB a brief may be\n --> hostile.yaml\n  = help: is this the right file? A brief is a YAML text of a few kilobytes\n\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
     );
 }
 

@@ -1,5 +1,6 @@
 //! The `briefing` command as a user meets it: one file per feature.
 
+mod batch;
 mod check;
 mod docs;
 mod generate;

@@ -12,7 +12,7 @@ fn the_starter_brief_passes_check() {
         "wrote briefs/my-visit.yaml: edit it, then run `briefing check briefs/my-visit.yaml`\n"
     );
     let check = briefing_in(dir.path(), &["check", "briefs/my-visit.yaml"]);
-    assert_eq!(check.stderr, "1 brief checked: no problems\n");
+    assert_eq!(check.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");
     assert_eq!(check.code, 0);
 }
 

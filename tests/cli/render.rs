@@ -151,7 +151,7 @@ fn a_folder_renders_its_good_briefs_and_reports_the_bad() {
          = help: did you mean `talking_points`?\n\n\
          wrote out/c-good.md\n\
          wrote out/c-good.pdf\n\
-         2 briefs rendered, 1 failed\n"
+         2 briefs rendered, 1 failed, 0 warnings (… s)\n"
     );
 }
 
@@ -174,7 +174,7 @@ fn briefs_that_would_write_the_same_file_are_refused() {
         "error: `a/visit.yaml` and `b/visit.yaml` would both be written to `out/visit.md`\n \
          --> b/visit.yaml\n  \
          = help: rename one of the briefs, or render them into different folders with -o\n\n\
-         0 briefs rendered, 1 failed\n"
+         0 briefs rendered, 2 failed, 0 warnings (… s)\n"
     );
     assert!(!dir.path().join("out").exists());
 }

@@ -22,7 +22,24 @@ pub fn briefing_in(dir: &Path, args: &[&str]) -> Run {
     Run {
         code: output.status.code().expect("exited, not killed"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        stderr: without_elapsed_time(&String::from_utf8(output.stderr).expect("stderr is UTF-8")),
+    }
+}
+
+/// The summary line ends with the time the batch took, `(0.12 s)`: read as
+/// `(… s)`, so that tests compare everything else.
+fn without_elapsed_time(stderr: &str) -> String {
+    let Some(open) = stderr.rfind(" (") else {
+        return stderr.to_string();
+    };
+    let tail = &stderr[open + 2..];
+    let is_time = tail
+        .strip_suffix(" s)\n")
+        .is_some_and(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if is_time {
+        format!("{} (… s)\n", &stderr[..open])
+    } else {
+        stderr.to_string()
     }
 }
 
