@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use briefing::diag::{self, display_path, Diagnostic, Severity};
-use briefing::render::{self, Renderer, Report};
+use briefing::i18n::Language;
+use briefing::render::{self, PackRequest, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
 
@@ -61,6 +62,38 @@ enum Command {
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
+        /// Folder of templates replacing the defaults of the same file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Bind many briefs into one PDF briefing pack (and a Markdown index
+    /// beside it): a cover, the list of briefs, then each briefing in the
+    /// order of its visit.
+    Pack {
+        /// Brief files, or folders of `*.yaml` briefs.
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchOptions,
+        /// The PDF to write; the index goes beside it as `.md`.
+        #[arg(
+            short,
+            long = "out",
+            value_name = "FILE",
+            default_value = "out/pack.pdf"
+        )]
+        output: PathBuf,
+        /// The pack's title (default: "Briefing pack" in its language).
+        #[arg(long)]
+        title: Option<String>,
+        /// Markings from highest to lowest, comma-separated, e.g.
+        /// "SECRET,CONFIDENTIAL,RESTRICTED": the pack is marked with the
+        /// highest found. Without it, every marking found is listed.
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        marking_order: Vec<String>,
+        /// The language of the pack's own pages: en, de or fr.
+        #[arg(long, default_value = "en", value_parser = ["en", "de", "fr"])]
+        language: String,
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -123,6 +156,31 @@ pub fn run() -> ExitCode {
             out_dir,
             templates,
         } => render(&inputs, &batch, &out_dir, templates.as_deref()),
+        Command::Pack {
+            inputs,
+            batch,
+            output,
+            title,
+            marking_order,
+            language,
+            templates,
+        } => pack(
+            &inputs,
+            &batch,
+            &PackRequest {
+                inputs: &[],
+                output: &output,
+                title,
+                marking_order: marking_order
+                    .into_iter()
+                    .map(|m| m.trim().to_string())
+                    .filter(|m| !m.is_empty())
+                    .collect(),
+                language: Language::from_code(&language).unwrap_or_default(),
+                jobs: batch.jobs.map(usize::from),
+            },
+            templates.as_deref(),
+        ),
         Command::New { file, force } => new_brief(&file, force),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -309,6 +367,28 @@ fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
     ok
 }
 
+/// The renderer for a run: templates (with the user's overrides) and fonts.
+fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer> {
+    let templates = match template_dir {
+        None => Templates::defaults(),
+        Some(dir) => match Templates::with_overrides(dir) {
+            Ok(templates) => templates,
+            Err(error) => {
+                let source = std::fs::read_to_string(&error.file).ok();
+                reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
+                return None;
+            }
+        },
+    };
+    match Renderer::new(templates, source_date_epoch()) {
+        Ok(renderer) => Some(renderer),
+        Err(diagnostic) => {
+            reporter.diagnostics(&[*diagnostic], None);
+            None
+        }
+    }
+}
+
 fn render(
     paths: &[PathBuf],
     options: &BatchOptions,
@@ -317,23 +397,8 @@ fn render(
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let templates = match template_dir {
-        None => Templates::defaults(),
-        Some(dir) => match Templates::with_overrides(dir) {
-            Ok(templates) => templates,
-            Err(error) => {
-                let source = std::fs::read_to_string(&error.file).ok();
-                reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
-                return false;
-            }
-        },
-    };
-    let renderer = match Renderer::new(templates, source_date_epoch()) {
-        Ok(renderer) => renderer,
-        Err(diagnostic) => {
-            reporter.diagnostics(&[*diagnostic], None);
-            return false;
-        }
+    let Some(renderer) = renderer(template_dir, &reporter) else {
+        return false;
     };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let clashes = render::clashing_outputs(&inputs);
@@ -392,6 +457,54 @@ fn render(
         started,
     );
     ok
+}
+
+fn pack(
+    paths: &[PathBuf],
+    options: &BatchOptions,
+    request: &PackRequest,
+    template_dir: Option<&Path>,
+) -> bool {
+    let started = Instant::now();
+    let reporter = Reporter { options };
+    let Some(renderer) = renderer(template_dir, &reporter) else {
+        return false;
+    };
+    let (inputs, ok) = inputs_or_report(paths, &reporter);
+    let outcome = renderer.pack(&PackRequest {
+        inputs: &inputs,
+        ..request.clone()
+    });
+    for report in &outcome.reports {
+        reporter.report(report);
+    }
+    if let Some(problem) = &outcome.problem {
+        reporter.diagnostics(std::slice::from_ref(problem), None);
+    }
+    let failed = outcome.reports.iter().filter(|r| r.failed()).count();
+    let warnings: usize = outcome.reports.iter().map(Report::warnings).sum();
+    if !options.quiet {
+        for output in &outcome.written {
+            let pack_report = Report::written(output, outcome.pages);
+            reporter.report(&pack_report);
+        }
+    }
+    let packed = if outcome.written.is_empty() {
+        0
+    } else {
+        inputs.len()
+    };
+    reporter.summary(
+        format!(
+            "{} packed into {} pages, {failed} failed, {}",
+            plural(packed, "brief", "briefs"),
+            outcome.pages,
+            plural(warnings, "warning", "warnings")
+        ),
+        serde_json::json!({ "packed": packed, "pages": outcome.pages, "failed": failed, "warnings": warnings }),
+        started,
+    );
+    ok && failed == 0 && outcome.problem.is_none() && !outcome.written.is_empty()
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the date to write into

@@ -143,6 +143,21 @@ pub const LABELS: &[(&str, &str, &str, &str)] = &[
         "Seite {page} von {pages}",
         "Page {page} sur {pages}",
     ),
+    (
+        "pack_page_of",
+        "Pack page {page} of {pages}",
+        "Mappe Seite {page} von {pages}",
+        "Dossier page {page} sur {pages}",
+    ),
+    (
+        "pack",
+        "Briefing pack",
+        "Unterlagenmappe",
+        "Dossier de visites",
+    ),
+    ("visit", "Visit", "Besuch", "Visite"),
+    ("page", "Page", "Seite", "Page"),
+    ("file", "File", "Datei", "Fichier"),
 ];
 
 /// The label keys, for suggestions and documentation.

@@ -365,6 +365,13 @@ fn draw(
                 winding_order: None,
             };
             let actions = match target {
+                // `#page=N`: page N of this document (a pack's list of briefs).
+                Target::Uri(uri) if uri.starts_with("#page=") => Actions::Goto(Destination::Xyz {
+                    page: uri[6..].parse::<usize>().unwrap_or(1).saturating_sub(1),
+                    left: None,
+                    top: None,
+                    zoom: None,
+                }),
                 Target::Uri(uri) => Actions::Uri(uri.clone()),
                 // Filled in with an exact destination once pages have ids
                 // (see `add_heading_links`); marked here by a page-less goto.

@@ -12,9 +12,9 @@ use crate::brief::{self, Brief};
 use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
 use crate::i18n::Language;
 use crate::pdf::Metadata;
-use crate::templates::{TemplateError, Templates};
+use crate::templates::{PackEntry, PackView, TemplateError, Templates};
 use crate::typeset::fonts::Fonts;
-use crate::typeset::{typeset, Furniture, Hyphenator, Setup, TypesetError, Warning};
+use crate::typeset::{typeset, Document, Furniture, Hyphenator, Setup, TypesetError, Warning};
 
 /// What happened to one input.
 #[derive(Debug)]
@@ -173,6 +173,42 @@ impl Renderer {
 
     /// The PDF briefing of a brief.
     pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Box<Diagnostic>> {
+        let document = self.document(brief)?;
+        let bytes = crate::pdf::write(&document, &self.fonts, &self.metadata(brief))
+            .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
+        Ok(Pdf {
+            bytes,
+            pages: document.pages.len(),
+            warnings: document.warnings,
+        })
+    }
+
+    /// The PDF's date: `SOURCE_DATE_EPOCH`, else the day of issue, else 1970.
+    fn date(&self, issued: Option<chrono::NaiveDate>) -> i64 {
+        self.source_date_epoch.unwrap_or_else(|| {
+            issued
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(0, |t| t.and_utc().timestamp())
+        })
+    }
+
+    fn metadata(&self, brief: &Brief) -> Metadata {
+        Metadata {
+            title: brief.title.clone(),
+            subject: brief
+                .subtitle
+                .clone()
+                .or_else(|| brief.event.as_ref().map(|e| e.name.clone()))
+                .unwrap_or_default(),
+            author: brief.prepared_by.clone().unwrap_or_default(),
+            keywords: keywords(brief),
+            language: brief.language.code().to_string(),
+            date: self.date(brief.issued),
+        }
+    }
+
+    /// A brief laid out as the pages of its PDF briefing.
+    pub fn document(&self, brief: &Brief) -> Result<Document, Box<Diagnostic>> {
         let markdown = self
             .templates
             .briefing(brief)
@@ -200,35 +236,11 @@ impl Renderer {
             },
             base_dir: Path::new(""),
         };
-        let document = typeset(&markdown, &setup).map_err(|error| match error {
+        typeset(&markdown, &setup).map_err(|error| match error {
             TypesetError::Image { path, reason } => Box::new(Diagnostic::error(
                 &path,
                 format!("cannot read the image `{}`: {reason}", display_path(&path)),
             )),
-        })?;
-        let metadata = Metadata {
-            title: brief.title.clone(),
-            subject: brief
-                .subtitle
-                .clone()
-                .or_else(|| brief.event.as_ref().map(|e| e.name.clone()))
-                .unwrap_or_default(),
-            author: brief.prepared_by.clone().unwrap_or_default(),
-            keywords: keywords(brief),
-            language: brief.language.code().to_string(),
-            date: self.source_date_epoch.unwrap_or_else(|| {
-                brief
-                    .issued
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map_or(0, |t| t.and_utc().timestamp())
-            }),
-        };
-        let bytes = crate::pdf::write(&document, &self.fonts, &metadata)
-            .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
-        Ok(Pdf {
-            bytes,
-            pages: document.pages.len(),
-            warnings: document.warnings,
         })
     }
 
@@ -254,19 +266,7 @@ impl Renderer {
             }
         };
         for warning in &pdf.warnings {
-            let Warning::MissingGlyph { character, context } = warning;
-            let mut diagnostic = Diagnostic::error(
-                input,
-                format!(
-                    "no font has the character `{character}` (U+{:04X}); it shows as an empty box",
-                    *character as u32
-                ),
-            )
-            .with_help(Some(format!(
-                "it is in “{context}”; name a font that has it in the theme (docs/templates.md)"
-            )));
-            diagnostic.severity = Severity::Warning;
-            report.diagnostics.push(diagnostic);
+            report.diagnostics.push(warning_diagnostic(input, warning));
         }
         report.pages = Some(pdf.pages);
         for (extension, bytes) in [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())] {
@@ -352,17 +352,21 @@ where
     W: Fn(&Path) -> Report + Sync,
     D: Fn(&Report) + Sync,
 {
+    in_parallel(inputs, jobs, |input| {
+        let report = work(input);
+        done(&report);
+        report
+    })
+}
+
+/// `work` on every input, on `jobs` threads, results in input order.
+fn in_parallel<T: Send>(
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+    work: impl Fn(&Path) -> T + Sync,
+) -> Vec<T> {
     use rayon::prelude::*;
-    let run = || {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let report = work(input);
-                done(&report);
-                report
-            })
-            .collect()
-    };
+    let run = || inputs.par_iter().map(|input| work(input)).collect();
     match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
         .build()
@@ -372,7 +376,258 @@ where
     }
 }
 
+/// What `briefing pack` is asked to make.
+#[derive(Clone)]
+pub struct PackRequest<'a> {
+    pub inputs: &'a [PathBuf],
+    /// The PDF to write; the Markdown index goes beside it (`.md`).
+    pub output: &'a Path,
+    pub title: Option<String>,
+    /// Markings from the highest to the lowest, to pick the pack's marking.
+    pub marking_order: Vec<String>,
+    /// The language of the pack's own pages.
+    pub language: Language,
+    pub jobs: Option<usize>,
+}
+
+/// What a pack came to: a report for each brief (its problems and
+/// warnings), and the files written, none if any brief failed.
+pub struct PackOutcome {
+    pub reports: Vec<Report>,
+    pub written: Vec<PathBuf>,
+    pub pages: usize,
+    pub problem: Option<Diagnostic>,
+}
+
+impl Renderer {
+    /// Binds many briefs into one PDF: a cover and a list of the briefs,
+    /// then each briefing in the order of its visit, each with its own
+    /// marking, header and page numbers, and the pack's page numbers below.
+    pub fn pack(&self, request: &PackRequest) -> PackOutcome {
+        let results = in_parallel(request.inputs, request.jobs, |input| {
+            let (mut report, brief) = check(input);
+            let Some(brief) = brief else {
+                return (report, None);
+            };
+            match self.document(&brief) {
+                Ok(document) => {
+                    for warning in &document.warnings {
+                        report.diagnostics.push(warning_diagnostic(input, warning));
+                    }
+                    (report, Some((brief, document)))
+                }
+                Err(diagnostic) => (report.fail(*diagnostic), None),
+            }
+        });
+        let mut reports = Vec::with_capacity(results.len());
+        let mut parts = Vec::with_capacity(results.len());
+        for (report, part) in results {
+            if let Some((brief, document)) = part {
+                parts.push((report.input.clone(), brief, document));
+            }
+            reports.push(report);
+        }
+        let mut outcome = PackOutcome {
+            reports,
+            written: Vec::new(),
+            pages: 0,
+            problem: None,
+        };
+        if outcome.reports.iter().any(Report::failed) || parts.is_empty() {
+            return outcome;
+        }
+        parts.sort_by(|a, b| {
+            (a.1.visit.start, a.1.visit.end, &a.1.title, &a.0).cmp(&(
+                b.1.visit.start,
+                b.1.visit.end,
+                &b.1.title,
+                &b.0,
+            ))
+        });
+        match self.bind_pack(request, parts) {
+            Ok((pdf, index, pages)) => {
+                let index_path = request.output.with_extension("md");
+                for (path, bytes) in [
+                    (request.output, pdf.as_slice()),
+                    (index_path.as_path(), index.as_bytes()),
+                ] {
+                    let written = path
+                        .parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| crate::write_atomically(path, bytes));
+                    if let Err(error) = written {
+                        outcome.problem = Some(Diagnostic::error(
+                            path,
+                            format!("cannot write: {}", crate::io_reason(&error)),
+                        ));
+                        return outcome;
+                    }
+                    outcome.written.push(path.to_path_buf());
+                }
+                outcome.pages = pages;
+            }
+            Err(diagnostic) => outcome.problem = Some(*diagnostic),
+        }
+        outcome
+    }
+
+    fn bind_pack(
+        &self,
+        request: &PackRequest,
+        parts: Vec<(PathBuf, Brief, Document)>,
+    ) -> Result<(Vec<u8>, String, usize), Box<Diagnostic>> {
+        let language = request.language;
+        let labels = crate::i18n::labels(language, &std::collections::BTreeMap::new());
+        let title = request
+            .title
+            .clone()
+            .unwrap_or_else(|| labels["pack"].clone());
+        let start = parts
+            .iter()
+            .map(|p| p.1.visit.start)
+            .min()
+            .expect("a pack has briefs");
+        let end = parts
+            .iter()
+            .map(|p| p.1.visit.end)
+            .max()
+            .expect("a pack has briefs");
+        let marking = pack_marking(
+            parts.iter().filter_map(|p| p.1.classification.as_deref()),
+            &request.marking_order,
+        );
+        // The front's length decides where each brief starts, and the
+        // list of briefs on it decides its length: set it until it settles.
+        let mut front_pages = 1;
+        let mut view;
+        let mut front;
+        let theme = &self.templates.theme;
+        let setup = |marking: &Option<String>| Setup {
+            theme,
+            fonts: &self.fonts,
+            hyphenator: Some(self.hyphenator(language)),
+            furniture: Furniture {
+                marking: marking.clone(),
+                header: title.clone(),
+                footer_left: String::new(),
+                footer_right: String::new(),
+            },
+            base_dir: Path::new(""),
+        };
+        let mut attempts = 0;
+        loop {
+            let mut page = front_pages + 1;
+            let briefs = parts
+                .iter()
+                .map(|(file, brief, document)| {
+                    let entry = PackEntry {
+                        title: brief.title.clone(),
+                        subtitle: brief.subtitle.clone(),
+                        dates: crate::i18n::date_range(
+                            language,
+                            brief.visit.start,
+                            brief.visit.end,
+                        ),
+                        classification: brief.classification.clone(),
+                        page,
+                        pages: document.pages.len(),
+                        file: display_path(file),
+                    };
+                    page += document.pages.len();
+                    entry
+                })
+                .collect();
+            view = PackView {
+                title: title.clone(),
+                language,
+                labels: labels.clone(),
+                dates: crate::i18n::date_range(language, start, end),
+                marking: marking.clone(),
+                count: parts.len(),
+                briefs,
+            };
+            let markdown = self
+                .templates
+                .pack(&view)
+                .map_err(|e| Box::new(template_diagnostic(e)))?;
+            front = typeset(&markdown, &setup(&marking)).map_err(|error| match error {
+                TypesetError::Image { path, reason } => Box::new(Diagnostic::error(&path, reason)),
+            })?;
+            attempts += 1;
+            if front.pages.len() == front_pages || attempts > 3 {
+                break;
+            }
+            front_pages = front.pages.len();
+        }
+        let index = self
+            .templates
+            .pack_index(&view)
+            .map_err(|e| Box::new(template_diagnostic(e)))?;
+        let keywords = parts.iter().map(|p| p.1.title.clone()).collect();
+        let date = self.date(parts.iter().filter_map(|p| p.1.issued).max());
+        let titled: Vec<(String, Document)> = parts
+            .into_iter()
+            .map(|(_, brief, document)| (brief.title, document))
+            .collect();
+        let document =
+            crate::typeset::bind(front, titled, &labels["pack_page_of"], &setup(&marking));
+        let metadata = Metadata {
+            title: title.clone(),
+            subject: labels["pack"].clone(),
+            author: String::new(),
+            keywords,
+            language: language.code().to_string(),
+            date,
+        };
+        let pages = document.pages.len();
+        let bytes = crate::pdf::write(&document, &self.fonts, &metadata)
+            .map_err(|error| Box::new(Diagnostic::error(request.output, error.to_string())))?;
+        Ok((bytes, index, pages))
+    }
+}
+
+/// The marking of a pack: the highest of its briefs' markings in `order`
+/// (highest first); without an order, or when none is in it, every marking
+/// found, in the order found.
+pub fn pack_marking<'a>(found: impl Iterator<Item = &'a str>, order: &[String]) -> Option<String> {
+    let mut markings: Vec<&str> = Vec::new();
+    for marking in found {
+        if !markings.contains(&marking) {
+            markings.push(marking);
+        }
+    }
+    if let Some(highest) = order.iter().find(|o| markings.contains(&o.as_str())) {
+        return Some(highest.clone());
+    }
+    (!markings.is_empty()).then(|| markings.join(" / "))
+}
+
+fn warning_diagnostic(input: &Path, warning: &Warning) -> Diagnostic {
+    let Warning::MissingGlyph { character, context } = warning;
+    let mut diagnostic = Diagnostic::error(
+        input,
+        format!(
+            "no font has the character `{character}` (U+{:04X}); it shows as an empty box",
+            *character as u32
+        ),
+    )
+    .with_help(Some(format!(
+        "it is in “{context}”; name a font that has it in the theme (docs/templates.md)"
+    )));
+    diagnostic.severity = Severity::Warning;
+    diagnostic
+}
+
 impl Report {
+    /// A report of one file written from the whole batch (a pack).
+    pub fn written(output: &Path, pages: usize) -> Report {
+        let mut report = Report::new(output);
+        report.outputs.push(output.to_path_buf());
+        report.pages = Some(pages);
+        report
+    }
+
     /// How many warnings it has.
     pub fn warnings(&self) -> usize {
         self.diagnostics

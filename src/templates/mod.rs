@@ -19,7 +19,7 @@ use handlebars::Handlebars;
 
 use crate::brief::Brief;
 use crate::typeset::Theme;
-pub use view::View;
+pub use view::{PackEntry, PackView, View};
 
 /// Embeds files of the repository's `templates/` folder, with their names.
 macro_rules! embed {
@@ -41,6 +41,8 @@ pub const DEFAULTS: &[(&str, &str)] = embed![
     "briefing_sections.md.hbs",
     "briefing_meeting.md.hbs",
     "briefing_people.md.hbs",
+    "pack.md.hbs",
+    "pack_index.md.hbs",
 ];
 
 /// The default theme of the PDF (page, fonts, colours, header and footer).
@@ -211,13 +213,30 @@ impl Templates {
         self.render(SUMMARY, brief)
     }
 
+    /// The front of a briefing pack (cover and list of briefs), to be set.
+    pub fn pack(&self, view: &PackView) -> Result<String, TemplateError> {
+        self.render_view("pack", view)
+    }
+
+    /// The Markdown index written beside a briefing pack.
+    pub fn pack_index(&self, view: &PackView) -> Result<String, TemplateError> {
+        self.render_view("pack_index", view)
+    }
+
     /// The Markdown the PDF briefing is set from.
     pub fn briefing(&self, brief: &Brief) -> Result<String, TemplateError> {
         self.render(BRIEFING, brief)
     }
 
     fn render(&self, name: &str, brief: &Brief) -> Result<String, TemplateError> {
-        let view = View::new(brief);
+        self.render_view(name, &View::new(brief))
+    }
+
+    fn render_view(
+        &self,
+        name: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<String, TemplateError> {
         let text = self
             .registry
             .render(name, &view)

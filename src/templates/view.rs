@@ -103,3 +103,33 @@ impl<'a> View<'a> {
         }
     }
 }
+
+/// What the pack templates see.
+#[derive(Serialize)]
+pub struct PackView {
+    pub title: String,
+    pub language: crate::i18n::Language,
+    pub labels: BTreeMap<String, String>,
+    /// The span of all the visits, as `27 May – 2 June 2025`.
+    pub dates: String,
+    /// The highest classification of the briefs (or all of them, listed).
+    pub marking: Option<String>,
+    /// How many briefs the pack holds.
+    pub count: usize,
+    pub briefs: Vec<PackEntry>,
+}
+
+/// One brief of a pack, in chronological order.
+#[derive(Serialize, Clone)]
+pub struct PackEntry {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub dates: String,
+    pub classification: Option<String>,
+    /// The pack page its briefing starts on.
+    pub page: usize,
+    /// How many pages its briefing has.
+    pub pages: usize,
+    /// The brief's file.
+    pub file: String,
+}

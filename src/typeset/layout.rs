@@ -103,6 +103,10 @@ struct Layout<'a> {
     warnings: Vec<Warning>,
 }
 
+/// Where the footer sits below the text area: its rule, then its text.
+const FOOTER_RULE_BELOW: Pt = 8.0;
+const FOOTER_TEXT_BELOW_RULE: Pt = 11.0;
+
 /// Space between blocks, in multiples of the body size.
 const BLOCK_GAP: f32 = 0.6;
 /// Space inside a table cell.
@@ -896,7 +900,7 @@ impl<'a> Layout<'a> {
                 width: 0.4,
                 color: theme.colours.rule,
             });
-            let footer_rule = self.bottom + 8.0;
+            let footer_rule = self.bottom + FOOTER_RULE_BELOW;
             items.push(Item::Line {
                 x1: self.left,
                 y1: footer_rule,
@@ -905,7 +909,7 @@ impl<'a> Layout<'a> {
                 width: 0.4,
                 color: theme.colours.rule,
             });
-            let footer_baseline = footer_rule + 11.0;
+            let footer_baseline = footer_rule + FOOTER_TEXT_BELOW_RULE;
             let left_text = fill(&furniture.footer_left);
             if !left_text.is_empty() {
                 items.push(Item::Text {
@@ -952,19 +956,78 @@ impl<'a> Layout<'a> {
 
     /// Text on one line, unbroken.
     fn single_line(&self, text: &str, style: &Style) -> super::Run {
-        let glyphs = self.setup.fonts.shape(style.face, text);
-        super::Run {
-            x: 0.0,
-            style: style.clone(),
-            glyphs: glyphs
-                .iter()
-                .map(|g| super::PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance * style.size,
-                    text: g.text.clone(),
-                })
-                .collect(),
+        super::Run::shaped(&self.setup.fonts.shape(style.face, text), style)
+    }
+}
+
+/// Binds laid-out documents into one: `front` (a pack's cover and contents),
+/// then each part, titled. Every page keeps its own furniture and gets
+/// `footer` (`{page}` and `{pages}` counting the whole) centred in its
+/// footer; the outline has one entry per part, the part's headings below it.
+pub fn bind(
+    front: Document,
+    parts: Vec<(String, Document)>,
+    footer: &str,
+    setup: &Setup,
+) -> Document {
+    let theme = setup.theme;
+    let total: usize = front.pages.len() + parts.iter().map(|(_, d)| d.pages.len()).sum::<usize>();
+    let mut pages = front.pages;
+    let mut headings = front.headings;
+    let mut warnings = front.warnings;
+    let top = mm(theme.page.margins.top);
+    for (title, part) in parts {
+        let page_offset = pages.len();
+        headings.push(Heading {
+            title,
+            level: 1,
+            page: page_offset,
+            y: top,
+        });
+        let heading_offset = headings.len();
+        headings.extend(part.headings.into_iter().map(|h| Heading {
+            level: h.level + 1,
+            page: h.page + page_offset,
+            ..h
+        }));
+        for mut page in part.pages {
+            for item in &mut page.items {
+                if let Item::Link {
+                    target: Target::Heading(i),
+                    ..
+                } = item
+                {
+                    *i += heading_offset;
+                }
+            }
+            pages.push(page);
         }
+        warnings.extend(part.warnings);
+    }
+    let style = Style {
+        face: Face::Bold,
+        size: theme.sizes.small,
+        color: theme.colours.text,
+        link: None,
+    };
+    let (width, height) = theme.page.size.points();
+    let baseline =
+        height - mm(theme.page.margins.bottom) + FOOTER_RULE_BELOW + FOOTER_TEXT_BELOW_RULE;
+    for (index, page) in pages.iter_mut().enumerate() {
+        let text = footer
+            .replace("{page}", &(index + 1).to_string())
+            .replace("{pages}", &total.to_string());
+        let run = super::Run::shaped(&setup.fonts.shape(style.face, &text), &style);
+        let x = (width - run.width()) / 2.0;
+        page.items.push(Item::Text { x, baseline, run });
+    }
+    warnings.dedup();
+    Document {
+        width,
+        height,
+        pages,
+        headings,
+        warnings,
     }
 }
 

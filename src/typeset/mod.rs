@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use hyphenation::{Hyphenator as _, Load, Standard};
 
 use crate::i18n::Language;
-pub use layout::{typeset, Furniture, Setup};
+pub use layout::{bind, typeset, Furniture, Setup};
 pub use paragraph::{PlacedGlyph, Run, Style};
 pub use theme::Theme;
 

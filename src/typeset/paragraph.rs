@@ -53,6 +53,22 @@ pub struct Run {
 }
 
 impl Run {
+    /// Shaped glyphs as a run in `style`, unbroken.
+    pub fn shaped(glyphs: &[Glyph], style: &Style) -> Run {
+        Run {
+            x: 0.0,
+            style: style.clone(),
+            glyphs: glyphs
+                .iter()
+                .map(|g| PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance * style.size,
+                    text: g.text.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.advance).sum()
     }
