@@ -46,6 +46,16 @@ for scale in 1 2 4; do
   echo "generated brief /$scale ($members members, $items items, $meetings meetings, $pages pages): $(tail -1 "$work/time")"
 done
 echo
+# A folder of 1,000 briefs of the German example's size: rendered (PDF and
+# Markdown each, on all cores), then bound into one pack.
+mkdir -p "$work/thousand"
+for i in $(seq -w 1 1000); do cp briefs/moskau-2025.yaml "$work/thousand/visit-$i.yaml"; done
+/usr/bin/time -o "$work/time" -f "%e s, peak %M KB" "$bin" render "$work/thousand" -o "$work/thousand-out" --quiet || true
+echo "render 1,000 briefs: $(tail -1 "$work/time")"
+/usr/bin/time -o "$work/time" -f "%e s, peak %M KB" "$bin" pack "$work/thousand" -o "$work/pack.pdf" --quiet || true
+echo "pack 1,000 briefs ($(pdfinfo "$work/pack.pdf" 2>/dev/null | sed -n 's/^Pages: *//p') pages, $(stat -c %s "$work/pack.pdf") bytes): $(tail -1 "$work/time")"
+echo
+
 # Each is refused (exit 1); what matters is how fast and in how much memory.
 for f in deep bomb huge long; do
   /usr/bin/time -o "$work/time" -f "check $f.yaml: %e s, peak %M KB" "$bin" check "$work/$f.yaml" >/dev/null 2>&1 || true
