@@ -53,6 +53,32 @@ pub enum Mode {
     },
 }
 
+/// Running sums of widths, stretch and shrink.
+#[derive(Clone, Copy, Default)]
+struct Totals {
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+}
+
+impl Totals {
+    fn add(&mut self, item: &Item) {
+        match *item {
+            Item::Box { width } => self.width += width,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                self.width += width;
+                self.stretch += stretch;
+                self.shrink += shrink;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Node {
     /// Index of the item where the line before this node ends.
@@ -109,7 +135,8 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
         previous: None,
     }];
     let mut active: Vec<usize> = vec![0];
-    let (mut width, mut stretch, mut shrink) = (0.0f32, 0.0f32, 0.0f32);
+    // Sums over the items before the current one.
+    let mut sums = Totals::default();
 
     for (i, item) in items.iter().enumerate() {
         if is_breakpoint(items, i, tolerance.is_infinite()) {
@@ -126,13 +153,13 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
             let mut still_active = Vec::with_capacity(active.len());
             for &a in &active {
                 let node = nodes[a];
-                let natural = width - node.width + penalty_width;
+                let natural = sums.width - node.width + penalty_width;
                 let line_stretch = match mode {
-                    Mode::Justified => stretch - node.stretch,
+                    Mode::Justified => sums.stretch - node.stretch,
                     Mode::Ragged { stretch } => stretch,
                 };
                 let line_shrink = match mode {
-                    Mode::Justified => shrink - node.shrink,
+                    Mode::Justified => sums.shrink - node.shrink,
                     Mode::Ragged { .. } => 0.0,
                 };
                 let last_resort = tolerance.is_infinite();
@@ -205,27 +232,18 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
             active = still_active;
             // What follows a break starts the next line: skip the glue and
             // penalties after it when measuring from the new node.
-            let (mut after_w, mut after_y, mut after_z) = (width, stretch, shrink);
+            let mut after = sums;
             for next in &items[i..] {
                 match *next {
                     Item::Box { .. } => break,
                     Item::Penalty { cost, .. } if cost <= -INFINITY && next != item => break,
-                    Item::Glue {
-                        width,
-                        stretch,
-                        shrink,
-                    } => {
-                        after_w += width;
-                        after_y += stretch;
-                        after_z += shrink;
-                    }
-                    Item::Penalty { .. } => {}
+                    _ => after.add(next),
                 }
             }
             for mut candidate in candidates.into_iter().flatten() {
-                candidate.width = after_w;
-                candidate.stretch = after_y;
-                candidate.shrink = after_z;
+                candidate.width = after.width;
+                candidate.stretch = after.stretch;
+                candidate.shrink = after.shrink;
                 nodes.push(candidate);
                 active.push(nodes.len() - 1);
             }
@@ -233,19 +251,7 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                 return None;
             }
         }
-        match *item {
-            Item::Box { width: w } => width += w,
-            Item::Glue {
-                width: w,
-                stretch: y,
-                shrink: z,
-            } => {
-                width += w;
-                stretch += y;
-                shrink += z;
-            }
-            Item::Penalty { .. } => {}
-        }
+        sums.add(item);
     }
 
     let last = items.len() - 1;
@@ -291,22 +297,13 @@ fn ratio_of(
     while start < to && !matches!(items[start], Item::Box { .. }) {
         start += 1;
     }
-    let (mut width, mut stretch, mut shrink) = (0.0, 0.0, 0.0);
-    for item in &items[start..to] {
-        match *item {
-            Item::Box { width: w } => width += w,
-            Item::Glue {
-                width: w,
-                stretch: y,
-                shrink: z,
-            } => {
-                width += w;
-                stretch += y;
-                shrink += z;
-            }
-            Item::Penalty { .. } => {}
-        }
-    }
+    let mut sums = Totals::default();
+    items[start..to].iter().for_each(|item| sums.add(item));
+    let Totals {
+        mut width,
+        stretch,
+        shrink,
+    } = sums;
     if let Item::Penalty { width: w, .. } = items[to] {
         width += w;
     }

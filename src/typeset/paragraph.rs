@@ -279,18 +279,7 @@ impl Setter<'_> {
             }
             if opportunity == BreakOpportunity::Mandatory && end < text.len() {
                 // A hard line break inside the paragraph.
-                items.push(Item::Glue {
-                    width: 0.0,
-                    stretch: 1e6,
-                    shrink: 0.0,
-                });
-                pieces.push(Piece::Nothing);
-                items.push(Item::Penalty {
-                    width: 0.0,
-                    cost: -INFINITY,
-                    flagged: false,
-                });
-                pieces.push(Piece::Nothing);
+                end_line(&mut items, &mut pieces);
             } else if end < text.len() && !matches!(items.last(), Some(Item::Glue { .. })) {
                 // A break opportunity with no space, e.g. after a hyphen or
                 // a slash.
@@ -303,18 +292,7 @@ impl Setter<'_> {
             }
             previous = end;
         }
-        items.push(Item::Glue {
-            width: 0.0,
-            stretch: 1e6,
-            shrink: 0.0,
-        });
-        pieces.push(Piece::Nothing);
-        items.push(Item::Penalty {
-            width: 0.0,
-            cost: -INFINITY,
-            flagged: false,
-        });
-        pieces.push(Piece::Nothing);
+        end_line(&mut items, &mut pieces);
         (items, pieces)
     }
 
@@ -430,6 +408,22 @@ impl Setter<'_> {
             })
             .collect()
     }
+}
+
+/// Ends a line here: glue that fills the rest of it, and a forced break.
+fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: 1e6,
+        shrink: 0.0,
+    });
+    pieces.push(Piece::Nothing);
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: -INFINITY,
+        flagged: false,
+    });
+    pieces.push(Piece::Nothing);
 }
 
 /// Indices of the glyphs that start a character, after the first.

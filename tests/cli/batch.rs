@@ -5,22 +5,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::generate::large_brief;
-use crate::support::briefing_in;
+use crate::support::{briefing_in, copy_examples};
 
 /// A folder `briefs/` with the two examples (and their photos), three
 /// generated briefs and one broken brief.
 fn briefs_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_examples(dir.path(), &["moskau-2025.yaml", "valmora-2026.yaml"]);
     let briefs = dir.path().join("briefs");
-    std::fs::create_dir_all(briefs.join("photos")).unwrap();
-    for name in [
-        "moskau-2025.yaml",
-        "valmora-2026.yaml",
-        "photos/placeholder-portrait.png",
-    ] {
-        std::fs::copy(repo.join("briefs").join(name), briefs.join(name)).unwrap();
-    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     for n in 1..=3 {
         std::fs::write(
             briefs.join(format!("generated-{n}.yaml")),

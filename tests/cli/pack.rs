@@ -3,31 +3,14 @@
 use std::path::Path;
 
 use crate::generate::large_brief;
-use crate::support::briefing_in;
+use crate::support::{briefing_in, copy_examples, page_texts};
 
 fn pack_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_examples(dir.path(), &["moskau-2025.yaml", "valmora-2026.yaml"]);
     let briefs = dir.path().join("briefs");
-    std::fs::create_dir_all(briefs.join("photos")).unwrap();
-    for name in [
-        "moskau-2025.yaml",
-        "valmora-2026.yaml",
-        "photos/placeholder-portrait.png",
-    ] {
-        std::fs::copy(repo.join("briefs").join(name), briefs.join(name)).unwrap();
-    }
     std::fs::write(briefs.join("genf.yaml"), large_brief(4, 12, 2)).unwrap();
     dir
-}
-
-fn page_texts(pdf: &Path) -> Vec<String> {
-    let document = lopdf::Document::load(pdf).unwrap();
-    document
-        .get_pages()
-        .keys()
-        .map(|&n| document.extract_text(&[n]).unwrap())
-        .collect()
 }
 
 #[test]

@@ -36,15 +36,7 @@ fn example(name: &str) -> String {
     .unwrap()
 }
 
-/// The text of each page, as a PDF reader extracts it.
-fn pages(pdf: &Path) -> Vec<String> {
-    let document = lopdf::Document::load(pdf).unwrap();
-    document
-        .get_pages()
-        .keys()
-        .map(|&n| document.extract_text(&[n]).unwrap())
-        .collect()
-}
+use crate::support::page_texts as pages;
 
 /// A page's lines, trimmed, with the wide space after heading numbers read
 /// as a space.

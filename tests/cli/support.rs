@@ -56,3 +56,31 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The example briefs (or those named) and their photos, copied into
+/// `dir/briefs`, as a user's folder of briefs.
+pub fn copy_examples(dir: &Path, names: &[&str]) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs");
+    let briefs = dir.join("briefs");
+    std::fs::create_dir_all(briefs.join("photos")).unwrap();
+    for name in names {
+        std::fs::copy(repo.join(name), briefs.join(name)).unwrap();
+    }
+    for photo in files_in(&repo.join("photos")) {
+        std::fs::copy(
+            repo.join("photos").join(&photo),
+            briefs.join("photos").join(&photo),
+        )
+        .unwrap();
+    }
+}
+
+/// The text of each page of a PDF, as a PDF library extracts it.
+pub fn page_texts(pdf: &Path) -> Vec<String> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    document
+        .get_pages()
+        .keys()
+        .map(|&n| document.extract_text(&[n]).unwrap())
+        .collect()
+}
