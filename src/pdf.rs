@@ -262,8 +262,11 @@ fn draw(
                     Codepoint {
                         gid: id,
                         // TJ moves left by this much after the glyph, in 1/1000 em:
-                        // the font's width less the shaped (kerned, justified) advance.
-                        offset: natural - g.advance * 1000.0 / size,
+                        // the font's width less the shaped (kerned, justified)
+                        // advance. Rounded to 1/10000 em, so that the float noise
+                        // of unkerned glyphs becomes no number at all in the TJ
+                        // array (printpdf writes only offsets that are not 0).
+                        offset: ((natural - g.advance * 1000.0 / size) * 10.0).round() / 10.0,
                         cid: g.text.as_deref().map(str::to_string),
                     }
                 })
