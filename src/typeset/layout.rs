@@ -1174,3 +1174,96 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::*;
+    use crate::typeset::fonts::Fonts;
+
+    fn set(markdown: &str) -> Document {
+        let theme = Theme::from_yaml(include_str!("../../templates/theme.yaml")).unwrap();
+        let fonts = Fonts::bundled();
+        let setup = Setup {
+            theme: &theme,
+            fonts: &fonts,
+            hyphenator: None,
+            furniture: Furniture::default(),
+            base_dir: Path::new(""),
+        };
+        typeset(markdown, &setup).unwrap()
+    }
+
+    /// Body lines of a page: text items other than the header and footer,
+    /// as (baseline, text).
+    fn body_lines(document: &Document, page: usize) -> Vec<(Pt, String)> {
+        let top = mm(24.0);
+        let bottom = document.height - mm(24.0);
+        let mut lines: Vec<(Pt, String)> = document.pages[page]
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { baseline, run, .. } if *baseline > top && *baseline < bottom => {
+                    Some((
+                        *baseline,
+                        run.glyphs
+                            .iter()
+                            .filter_map(|g| g.text.as_deref())
+                            .collect(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        lines.dedup_by(|a, b| (a.0 - b.0).abs() < 0.5);
+        lines
+    }
+
+    fn sections(count: usize) -> String {
+        (0..count)
+            .map(|i| {
+                let words = "The delegation meets its counterparts to discuss cooperation. "
+                    .repeat(1 + i % 7);
+                format!("# Section {i}\n\n{words}\n\n")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_are_never_the_last_thing_on_a_page() {
+        let document = set(&sections(60));
+        assert!(document.pages.len() > 4);
+        for heading in &document.headings {
+            let lines = body_lines(&document, heading.page);
+            let below = lines
+                .iter()
+                .filter(|(baseline, _)| *baseline > heading.y + 20.0)
+                .count();
+            assert!(
+                below >= 1,
+                "{:?} is the last line of its page",
+                heading.title
+            );
+        }
+    }
+
+    #[test]
+    fn no_paragraph_leaves_a_single_line_at_the_top_of_a_page() {
+        let document = set(&sections(60));
+        for page in 1..document.pages.len() {
+            let lines = body_lines(&document, page);
+            // The first line of a page continues a paragraph from the page
+            // before (it does not start a section); then the next line
+            // must belong to the same paragraph, not start a new section.
+            if let [(_, first), (_, second), ..] = lines.as_slice() {
+                if !first.contains("Section") {
+                    assert!(
+                        !second.contains("Section"),
+                        "a widow on page {}: {first:?}",
+                        page + 1
+                    );
+                }
+            }
+        }
+    }
+}
