@@ -80,6 +80,8 @@ enum Flow {
     Element(Element),
     /// Vertical space, dropped at the top of a page.
     Space(Pt),
+    /// Vertical space kept even at the top of a page.
+    Skip(Pt),
     PageBreak,
 }
 
@@ -284,7 +286,8 @@ impl<'a> Layout<'a> {
                 }
                 Block::Cover => {
                     self.cover = true;
-                    flow.push(Flow::Space(self.page_height * 0.18));
+                    // The cover's title stands a little below the top.
+                    flow.push(Flow::Skip(self.page_height * 0.15));
                     continue;
                 }
                 _ => {}
@@ -811,6 +814,7 @@ impl<'a> Layout<'a> {
                         y += h;
                     }
                 }
+                Flow::Skip(h) => y += h,
                 Flow::Element(element) => {
                     let chain = chain_height(&flow[i..]);
                     let must_break = y + element.height > self.bottom
@@ -1042,7 +1046,7 @@ fn chain_height(flow: &[Flow]) -> Pt {
                     break;
                 }
             }
-            Flow::Space(h) => height += h,
+            Flow::Space(h) | Flow::Skip(h) => height += h,
             Flow::PageBreak => break,
         }
     }
