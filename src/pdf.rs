@@ -53,9 +53,14 @@ impl std::fmt::Display for PdfError {
     }
 }
 
-/// Writes `document` as PDF.
-pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<Vec<u8>, PdfError> {
-    let subsets = subset_fonts(document, fonts)?;
+/// Writes `document` as PDF. The document is consumed page by page, so
+/// that a long one (a pack) is not held twice in memory.
+pub fn write(
+    mut document: Document,
+    fonts: &Fonts,
+    metadata: &Metadata,
+) -> Result<Vec<u8>, PdfError> {
+    let subsets = subset_fonts(&document, fonts)?;
     let mut pdf = PdfDocument::new(&metadata.title);
     for (face, subset) in &subsets {
         pdf.resources
@@ -63,10 +68,10 @@ pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<
             .map
             .insert(font_id(*face), subset.font.clone());
     }
-    let images = load_images(document, &mut pdf)?;
+    let images = load_images(&document, &mut pdf)?;
     let height = document.height;
     let mut pages = Vec::with_capacity(document.pages.len());
-    for page in &document.pages {
+    for page in std::mem::take(&mut document.pages) {
         let mut ops = Vec::new();
         for item in &page.items {
             draw(item, height, &subsets, &images, &mut ops);
@@ -100,9 +105,10 @@ pub fn write(document: &Document, fonts: &Fonts, metadata: &Metadata) -> Result<
     };
     let mut warnings = Vec::new();
     let mut lopdf = pdf.to_lopdf_document(&options, &mut warnings);
+    drop(pdf);
     name_subsets(&mut lopdf, &subsets);
-    add_outline(&mut lopdf, document);
-    add_heading_links(&mut lopdf, document);
+    add_outline(&mut lopdf, &document);
+    add_heading_links(&mut lopdf, &document);
     if let Ok(catalog) = lopdf.catalog_mut() {
         catalog.set(
             "Lang",

@@ -173,13 +173,15 @@ impl Renderer {
 
     /// The PDF briefing of a brief.
     pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Box<Diagnostic>> {
-        let document = self.document(brief)?;
-        let bytes = crate::pdf::write(&document, &self.fonts, &self.metadata(brief))
+        let mut document = self.document(brief)?;
+        let pages = document.pages.len();
+        let warnings = std::mem::take(&mut document.warnings);
+        let bytes = crate::pdf::write(document, &self.fonts, &self.metadata(brief))
             .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
         Ok(Pdf {
             bytes,
-            pages: document.pages.len(),
-            warnings: document.warnings,
+            pages,
+            warnings,
         })
     }
 
@@ -581,7 +583,7 @@ impl Renderer {
             date,
         };
         let pages = document.pages.len();
-        let bytes = crate::pdf::write(&document, &self.fonts, &metadata)
+        let bytes = crate::pdf::write(document, &self.fonts, &metadata)
             .map_err(|error| Box::new(Diagnostic::error(request.output, error.to_string())))?;
         Ok((bytes, index, pages))
     }
