@@ -271,20 +271,22 @@ impl Renderer {
             report.diagnostics.push(warning_diagnostic(input, warning));
         }
         report.pages = Some(pdf.pages);
-        for (extension, bytes) in [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())] {
-            let output = out_dir.join(output_name(input, extension));
-            if same_file(&output, input) {
-                return report.fail(
-                    Diagnostic::error(
-                        input,
-                        format!(
-                            "the output would overwrite the brief itself ({})",
-                            display_path(&output)
-                        ),
-                    )
-                    .with_help(Some("choose another output folder with -o".into())),
-                );
-            }
+        let outputs = [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())]
+            .map(|(extension, bytes)| (out_dir.join(output_name(input, extension)), bytes));
+        // Checked for both before either is written: nothing half done.
+        if let Some((output, _)) = outputs.iter().find(|(output, _)| same_file(output, input)) {
+            return report.fail(
+                Diagnostic::error(
+                    input,
+                    format!(
+                        "the output would overwrite the brief itself ({})",
+                        display_path(output)
+                    ),
+                )
+                .with_help(Some("choose another output folder with -o".into())),
+            );
+        }
+        for (output, bytes) in outputs {
             if let Err(error) = std::fs::create_dir_all(out_dir)
                 .and_then(|()| crate::write_atomically(&output, bytes))
             {

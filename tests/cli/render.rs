@@ -235,3 +235,67 @@ fn french_dates_and_labels() {
         "# Visite à Lyon\n\n- **Dates:** 1er–3 mai 2026\n\n## Programme\n\n### Vendredi 1er mai 2026\n\n- **09:00** Accueil\n"
     );
 }
+
+#[test]
+fn an_output_that_cannot_be_written_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(
+        fixtures.join("valid_minimal.yaml"),
+        dir.path().join("visit.yaml"),
+    )
+    .unwrap();
+    // `-o` names a file, not a folder.
+    std::fs::write(dir.path().join("taken"), "a file\n").unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "-o", "taken"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("error: cannot write: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(" --> taken/visit.md\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("taken")).unwrap(),
+        "a file\n"
+    );
+}
+
+#[test]
+fn a_brief_is_never_overwritten_by_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    // A brief saved as `out/visit.md`: its summary would be that very file.
+    std::fs::copy(
+        fixtures.join("valid_minimal.yaml"),
+        dir.path().join("out/visit.md"),
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["render", "out/visit.md"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: the output would overwrite the brief itself (out/visit.md)\n --> out/visit.md\n  = help: choose another output folder with -o\n\n0 briefs rendered, 1 failed, 0 warnings (… s)\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/visit.md")).unwrap(),
+        std::fs::read(fixtures.join("valid_minimal.yaml")).unwrap()
+    );
+}
+
+#[test]
+fn a_folder_without_briefs_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let run = briefing_in(dir.path(), &["check", "empty"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: the folder holds no brief (`*.yaml` or `*.yml` file)\n --> empty\n\n0 briefs checked: 0 valid, 0 warnings (… s)\n"
+    );
+}
