@@ -5,7 +5,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::support::{briefing, briefing_in, files_in};
+use crate::support::{briefing, briefing_in, copy_fixture, files_in};
 
 /// Renders a brief of the repository into a fresh folder; returns the text
 /// of its summary.
@@ -182,12 +182,7 @@ fn briefs_that_would_write_the_same_file_are_refused() {
 #[test]
 fn an_existing_summary_is_replaced_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    std::fs::copy(
-        fixtures.join("valid_minimal.yaml"),
-        dir.path().join("visit.yaml"),
-    )
-    .unwrap();
+    copy_fixture("valid_minimal", dir.path(), "visit.yaml");
     std::fs::create_dir(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/visit.md"), "x".repeat(100_000)).unwrap();
     let run = briefing_in(dir.path(), &["render", "visit.yaml"]);
@@ -203,12 +198,7 @@ fn an_existing_summary_is_replaced_whole() {
 #[test]
 fn an_invalid_brief_leaves_its_old_summary_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    std::fs::copy(
-        fixtures.join("unknown_key.yaml"),
-        dir.path().join("visit.yaml"),
-    )
-    .unwrap();
+    copy_fixture("unknown_key", dir.path(), "visit.yaml");
     std::fs::create_dir(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/visit.md"), "earlier summary\n").unwrap();
     let run = briefing_in(dir.path(), &["render", "visit.yaml"]);
@@ -239,12 +229,7 @@ fn french_dates_and_labels() {
 #[test]
 fn an_output_that_cannot_be_written_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    std::fs::copy(
-        fixtures.join("valid_minimal.yaml"),
-        dir.path().join("visit.yaml"),
-    )
-    .unwrap();
+    copy_fixture("valid_minimal", dir.path(), "visit.yaml");
     // `-o` names a file, not a folder.
     std::fs::write(dir.path().join("taken"), "a file\n").unwrap();
     let run = briefing_in(dir.path(), &["render", "visit.yaml", "-o", "taken"]);

@@ -84,3 +84,9 @@ pub fn page_texts(pdf: &Path) -> Vec<String> {
         .map(|&n| document.extract_text(&[n]).unwrap())
         .collect()
 }
+
+/// Copies the fixture `tests/fixtures/<fixture>.yaml` to `dir/<as_name>`.
+pub fn copy_fixture(fixture: &str, dir: &Path, as_name: &str) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join(format!("{fixture}.yaml")), dir.join(as_name)).unwrap();
+}
