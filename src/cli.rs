@@ -168,7 +168,6 @@ pub fn run() -> ExitCode {
             &inputs,
             &batch,
             &PackRequest {
-                inputs: &[],
                 output: &output,
                 title,
                 marking_order: marking_order
@@ -471,10 +470,7 @@ fn pack(
         return false;
     };
     let (inputs, ok) = inputs_or_report(paths, &reporter);
-    let outcome = renderer.pack(&PackRequest {
-        inputs: &inputs,
-        ..request.clone()
-    });
+    let outcome = renderer.pack(&inputs, request);
     for report in &outcome.reports {
         reporter.report(report);
     }

@@ -168,7 +168,7 @@ impl Renderer {
             Language::De => &self.hyphenators[1],
             Language::Fr => &self.hyphenators[2],
         };
-        slot.get_or_init(|| crate::typeset::hyphenator(language))
+        slot.get_or_init(|| Hyphenator::new(language))
     }
 
     /// The PDF briefing of a brief.
@@ -380,10 +380,8 @@ fn in_parallel<T: Send>(
     }
 }
 
-/// What `briefing pack` is asked to make.
-#[derive(Clone)]
+/// What `briefing pack` is asked to make of its briefs.
 pub struct PackRequest<'a> {
-    pub inputs: &'a [PathBuf],
     /// The PDF to write; the Markdown index goes beside it (`.md`).
     pub output: &'a Path,
     pub title: Option<String>,
@@ -407,8 +405,8 @@ impl Renderer {
     /// Binds many briefs into one PDF: a cover and a list of the briefs,
     /// then each briefing in the order of its visit, each with its own
     /// marking, header and page numbers, and the pack's page numbers below.
-    pub fn pack(&self, request: &PackRequest) -> PackOutcome {
-        let results = in_parallel(request.inputs, request.jobs, |input| {
+    pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
+        let results = in_parallel(inputs, request.jobs, |input| {
             let (mut report, brief) = check(input);
             let Some(brief) = brief else {
                 return (report, None);

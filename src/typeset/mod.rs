@@ -191,11 +191,6 @@ impl Hyphenator {
     }
 }
 
-/// The hyphenator of a language.
-pub fn hyphenator(language: Language) -> Hyphenator {
-    Hyphenator::new(language)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,7 +198,7 @@ mod tests {
     #[test]
     fn every_dictionary_loads() {
         for language in Language::ALL {
-            let _ = hyphenator(language);
+            let _ = Hyphenator::new(language);
         }
     }
 }

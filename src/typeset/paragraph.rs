@@ -440,7 +440,7 @@ fn cluster_starts(glyphs: &[Glyph]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::typeset::hyphenator;
+    use crate::typeset::Hyphenator;
 
     fn style(size: f32) -> Style {
         Style {
@@ -453,7 +453,7 @@ mod tests {
 
     fn set(text: &str, width: f32, align: Align, language: crate::i18n::Language) -> Vec<String> {
         let fonts = Fonts::bundled();
-        let hyphenator = hyphenator(language);
+        let hyphenator = Hyphenator::new(language);
         let setter = Setter {
             fonts: &fonts,
             hyphenator: Some(&hyphenator),
@@ -527,7 +527,7 @@ mod tests {
     fn justified_lines_fill_the_measure() {
         let text = "The delegation will arrive on Tuesday and meet the minister of foreign affairs before the opening session of the conference in the afternoon, then travel on to the capital for consultations with the parliamentary committee on international cooperation.";
         let fonts = Fonts::bundled();
-        let hyphenator = hyphenator(crate::i18n::Language::En);
+        let hyphenator = Hyphenator::new(crate::i18n::Language::En);
         let setter = Setter {
             fonts: &fonts,
             hyphenator: Some(&hyphenator),
