@@ -4,20 +4,22 @@
 //! images, links, the nested outline and the metadata, and derives the
 //! document id from the content, so that the same input gives the same
 //! bytes on every run and every machine.
+//!
+//! printpdf decodes and embeds the images and supplies the ToUnicode maps;
+//! the content streams and font dictionaries are written here directly,
+//! because printpdf's operator model holds a copy of every glyph with its
+//! text as a `String` and formats each one separately: three quarters of
+//! the writer's time and most of a pack's memory went there.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{
-    Actions, BorderArray, Codepoint, Destination, FontId, LinkAnnotation, Mm, Op, PaintMode,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem,
-    TextMatrix, XObject, XObjectId, XObjectTransform,
-};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
 use crate::typeset::fonts::{Face, Fonts};
-use crate::typeset::{Color, Document, Item, Target};
+use crate::typeset::{Color, Document, Item, Page, Run, Target};
 
 /// What the PDF says about itself.
 #[derive(Debug, Clone, Default)]
@@ -53,133 +55,225 @@ impl std::fmt::Display for PdfError {
     }
 }
 
-/// Writes `document` as PDF. The document is consumed page by page, so
-/// that a long one (a pack) is not held twice in memory.
+/// Writes `document` as PDF. Pages are drawn and compressed one by one as
+/// the laid-out ones are dropped, so that a long document (a pack) is not
+/// held twice in memory; the fonts are subset meanwhile on another core.
 pub fn write(
     mut document: Document,
     fonts: &Fonts,
     metadata: &Metadata,
 ) -> Result<Vec<u8>, PdfError> {
-    let subsets = subset_fonts(&document, fonts)?;
-    let mut pdf = PdfDocument::new(&metadata.title);
-    for (face, subset) in &subsets {
-        pdf.resources
-            .fonts
-            .map
-            .insert(font_id(*face), subset.font.clone());
-    }
-    let images = load_images(&document, &mut pdf)?;
+    let glyphs = used_glyphs(&document, fonts);
+    let (mut pdf, images) = load_images(&document)?;
+    let pages = std::mem::take(&mut document.pages);
     let height = document.height;
-    let mut pages = Vec::with_capacity(document.pages.len());
-    for page in std::mem::take(&mut document.pages) {
-        let mut ops = Vec::new();
-        for item in &page.items {
-            draw(item, height, &subsets, &images, &mut ops);
-        }
-        pages.push(PdfPage::new(
-            Mm(document.width * 25.4 / 72.0),
-            Mm(document.height * 25.4 / 72.0),
-            ops,
-        ));
-    }
-    pdf.with_pages(pages);
-    let date = printpdf::DateTime::from_unix_timestamp(metadata.date).unwrap_or_else(|_| {
-        printpdf::DateTime::from_unix_timestamp(0).expect("the epoch is a date")
-    });
-    let info = &mut pdf.metadata.info;
-    info.document_title = metadata.title.clone();
-    info.subject = metadata.subject.clone();
-    info.author = metadata.author.clone();
-    info.keywords = metadata.keywords.clone();
-    info.creator = "briefing".into();
-    info.producer = concat!("briefing ", env!("CARGO_PKG_VERSION")).into();
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.identifier = String::new();
+    let (subsets, drawn) = rayon::join(
+        || subset_fonts(&glyphs, fonts),
+        || draw_pages(pages, height, &glyphs, &images),
+    );
+    let subsets = subsets?;
 
-    let options = PdfSaveOptions {
-        subset_fonts: false, // done above, by glyph, with `subsetter`
-        optimize: false,     // compressed below, at a faster level
-        ..PdfSaveOptions::default()
-    };
-    let mut warnings = Vec::new();
-    let mut lopdf = pdf.to_lopdf_document(&options, &mut warnings);
-    drop(pdf);
-    name_subsets(&mut lopdf, &subsets);
-    add_outline(&mut lopdf, &document);
-    add_heading_links(&mut lopdf, &document);
-    if let Ok(catalog) = lopdf.catalog_mut() {
-        catalog.set(
+    let mut id = Sha256::new();
+    for text in [&metadata.title, &metadata.subject, &metadata.author] {
+        id.update(text.as_bytes());
+    }
+    let pages_id = pdf.new_object_id();
+    let page_ids: Vec<ObjectId> = drawn.iter().map(|_| pdf.new_object_id()).collect();
+
+    let mut font_names = Dictionary::new();
+    for subset in &subsets {
+        id.update(&subset.program);
+        font_names.set(resource_name(subset.face), add_font(&mut pdf, subset));
+    }
+    let mut xobjects = Dictionary::new();
+    for (path, image) in &images {
+        xobjects.set(image.name.as_str(), Object::Reference(image.id));
+        id.update(path.as_os_str().as_encoded_bytes());
+    }
+    let resources = pdf.add_object(Dictionary::from_iter([
+        ("Font", Object::Dictionary(font_names)),
+        ("XObject", Object::Dictionary(xobjects)),
+    ]));
+    let media_box = Object::Array(vec![
+        0.into(),
+        0.into(),
+        Object::Real(document.width),
+        Object::Real(document.height),
+    ]);
+    for (page, &page_id) in drawn.into_iter().zip(&page_ids) {
+        id.update(&page.content);
+        let content = pdf.add_object(Stream::new(
+            Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+            page.content,
+        ));
+        let mut dict = Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            ("MediaBox", media_box.clone()),
+            ("Resources", Object::Reference(resources)),
+            ("Contents", Object::Reference(content)),
+        ]);
+        if !page.links.is_empty() {
+            let annotations = page
+                .links
+                .into_iter()
+                .map(|link| annotation(link, &page_ids, &document))
+                .collect();
+            dict.set("Annots", Object::Array(annotations));
+        }
+        pdf.objects.insert(page_id, Object::Dictionary(dict));
+    }
+    pdf.objects.insert(
+        pages_id,
+        Object::Dictionary(Dictionary::from_iter([
+            ("Type", Object::Name(b"Pages".to_vec())),
+            (
+                "Kids",
+                Object::Array(page_ids.iter().map(|&p| p.into()).collect()),
+            ),
+            ("Count", Object::Integer(page_ids.len() as i64)),
+        ])),
+    );
+
+    let mut catalog = Dictionary::from_iter([
+        ("Type", Object::Name(b"Catalog".to_vec())),
+        ("Pages", Object::Reference(pages_id)),
+        (
             "Lang",
             Object::String(
                 metadata.language.clone().into_bytes(),
                 StringFormat::Literal,
             ),
-        );
+        ),
+    ]);
+    if let Some(outline) = add_outline(&mut pdf, &document, &page_ids) {
+        catalog.set("Outlines", Object::Reference(outline));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
-    compress(&mut lopdf);
-    finish_with_content_id(lopdf)
+    for heading in &document.headings {
+        id.update(heading.title.as_bytes());
+    }
+    let catalog = pdf.add_object(catalog);
+    let info = pdf.add_object(info(metadata));
+    pdf.trailer.set("Root", Object::Reference(catalog));
+    pdf.trailer.set("Info", Object::Reference(info));
+    compress_the_rest(&mut pdf, &mut id);
+    Ok(save(pdf, id))
 }
 
-/// A font cut down to the glyphs the document uses, and the new number of
-/// each glyph.
-struct Subset {
-    font: printpdf::PdfFont,
-    glyphs: BTreeMap<u16, u16>,
-    /// Advance of each new glyph in 1/1000 em, as the PDF's `/W` states it.
-    widths: BTreeMap<u16, f32>,
-    tag: String,
-    name: String,
+/// The glyphs one face draws, renumbered for its subset.
+struct FaceGlyphs {
+    /// For each glyph of the font, its number in the subset (0 if unused:
+    /// glyph 0, the missing-glyph box, is always kept).
+    new_id: Vec<u16>,
+    /// The font's glyph numbers, in subset order.
+    old_ids: Vec<u16>,
+    /// For each subset glyph, the characters it stands for.
+    text: Vec<Option<Arc<str>>>,
+    /// For each subset glyph, its advance in 1/1000 em as `/W` states it.
+    widths: Vec<f32>,
 }
 
-fn font_id(face: Face) -> FontId {
-    FontId(format!("F{}", face.index()))
-}
-
-fn subset_fonts(document: &Document, fonts: &Fonts) -> Result<BTreeMap<Face, Subset>, PdfError> {
-    let mut used: BTreeMap<Face, BTreeSet<u16>> = BTreeMap::new();
-    for page in &document.pages {
-        for item in &page.items {
-            if let Item::Text { run, .. } = item {
-                used.entry(run.style.face)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.id));
+fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<Face, FaceGlyphs> {
+    let mut seen: BTreeMap<Face, Vec<Option<Option<Arc<str>>>>> = BTreeMap::new();
+    for item in document.pages.iter().flat_map(|p| &p.items) {
+        let Item::Text { run, .. } = item else {
+            continue;
+        };
+        let face = run.style.face;
+        let marks = seen
+            .entry(face)
+            .or_insert_with(|| vec![None; fonts.font(face).tables().number_of_glyphs() as usize]);
+        for glyph in &run.glyphs {
+            if let Some(mark) = marks.get_mut(glyph.id as usize) {
+                match mark {
+                    Some(Some(_)) => {}
+                    Some(text) => *text = glyph.text.clone(),
+                    None => *mark = Some(glyph.text.clone()),
+                }
             }
         }
     }
-    let mut subsets = BTreeMap::new();
-    for (face, glyphs) in used {
+    seen.into_iter()
+        .map(|(face, marks)| {
+            let tables = fonts.font(face).tables();
+            let per_mille = 1000.0 / tables.units_per_em() as f32;
+            let mut glyphs = FaceGlyphs {
+                new_id: vec![0; marks.len()],
+                old_ids: Vec::new(),
+                text: Vec::new(),
+                widths: Vec::new(),
+            };
+            for (old, mark) in marks.into_iter().enumerate() {
+                if old != 0 && mark.is_none() {
+                    continue;
+                }
+                glyphs.new_id[old] = glyphs.old_ids.len() as u16;
+                glyphs.old_ids.push(old as u16);
+                glyphs.text.push(mark.flatten());
+                let advance = tables
+                    .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
+                    .unwrap_or(0);
+                // Rounded as it is written, so that the offsets drawn
+                // against it add up to exactly the shaped advance.
+                glyphs
+                    .widths
+                    .push((advance as f32 * per_mille * 100.0).round() / 100.0);
+            }
+            (face, glyphs)
+        })
+        .collect()
+}
+
+/// A font cut down to the glyphs the document uses.
+struct Subset {
+    face: Face,
+    /// `ABCDEF+Name`: the tag PDF asks of a subset, from the glyphs chosen.
+    name: String,
+    /// The font program, as cut by `subsetter`.
+    program: Vec<u8>,
+    /// `CIDFontType2` (TrueType outlines) or `CIDFontType0` (CFF).
+    kind: &'static str,
+    widths: Vec<f32>,
+    to_unicode: String,
+    ascent: i64,
+    descent: i64,
+    cap_height: i64,
+    italic_angle: f32,
+    stem_v: i64,
+    bbox: [i64; 4],
+}
+
+fn resource_name(face: Face) -> String {
+    format!("F{}", face.index())
+}
+
+fn subset_fonts(
+    glyphs: &BTreeMap<Face, FaceGlyphs>,
+    fonts: &Fonts,
+) -> Result<Vec<Subset>, PdfError> {
+    let mut subsets = Vec::new();
+    for (&face, used) in glyphs {
         let font = fonts.font(face);
         let fail = |reason: String| PdfError::Font {
             name: font.name.clone(),
             reason,
         };
         let mut remapper = subsetter::GlyphRemapper::new();
-        let mut mapping = BTreeMap::new();
-        for &gid in &glyphs {
-            mapping.insert(gid, remapper.remap(gid));
+        for &old in &used.old_ids {
+            remapper.remap(old);
         }
-        let bytes =
+        let program =
             subsetter::subset(font.bytes, 0, &remapper).map_err(|e| fail(format!("{e:?}")))?;
-        let mut parse_warnings = Vec::new();
-        let parsed = printpdf::ParsedFont::from_bytes(&bytes, 0, &mut parse_warnings)
-            .ok_or_else(|| fail("the subset does not parse".into()))?;
-        let face_data = ttf_parser::Face::parse(&bytes, 0).map_err(|e| fail(e.to_string()))?;
-        let units = face_data.units_per_em() as f32;
-        let widths = mapping
-            .values()
-            .map(|&new| {
-                let advance = face_data
-                    .glyph_hor_advance(ttf_parser::GlyphId(new))
-                    .unwrap_or(0);
-                (new, advance as f32 * 1000.0 / units)
-            })
-            .collect();
-        // The six-letter subset tag PDF asks for, from the glyphs chosen, so
-        // that it is the same on every run.
+        // A CID-keyed CFF goes in bare, the form every viewer reads the same
+        // way (printpdf's finding, see `extract_cid_keyed_cff`).
+        let (program, kind) = match printpdf::extract_cid_keyed_cff(&program, 0) {
+            Some(cff) => (cff, "CIDFontType0"),
+            None if program.starts_with(b"OTTO") => (program, "CIDFontType0"),
+            None => (program, "CIDFontType2"),
+        };
         let digest = Sha256::digest(
-            glyphs
+            used.old_ids
                 .iter()
                 .flat_map(|g| g.to_be_bytes())
                 .collect::<Vec<u8>>(),
@@ -189,285 +283,462 @@ fn subset_fonts(document: &Document, fonts: &Fonts) -> Result<BTreeMap<Face, Sub
             .take(6)
             .map(|b| (b'A' + b % 26) as char)
             .collect();
-        subsets.insert(
+        let to_unicode = printpdf::ToUnicodeCMap {
+            mappings: used
+                .text
+                .iter()
+                .enumerate()
+                .filter_map(|(new, text)| {
+                    let text = text.as_deref()?;
+                    Some((new as u32, text.chars().map(u32::from).collect()))
+                })
+                .collect(),
+        }
+        .to_cmap_string(&resource_name(face));
+        let tables = font.tables();
+        let scale = |v: f32| (v * 1000.0 / tables.units_per_em() as f32).round() as i64;
+        let bbox = tables.global_bounding_box();
+        let italic_angle = tables.italic_angle();
+        let weight = tables.weight().to_number() as f32;
+        subsets.push(Subset {
             face,
-            Subset {
-                font: printpdf::PdfFont::new(parsed),
-                glyphs: mapping,
-                widths,
-                tag,
-                name: font.name.clone(),
-            },
-        );
+            name: format!("{tag}+{}", font.name),
+            program,
+            kind,
+            widths: used.widths.clone(),
+            to_unicode,
+            ascent: scale(tables.ascender() as f32),
+            descent: scale(tables.descender() as f32),
+            cap_height: scale(tables.capital_height().unwrap_or(tables.ascender()) as f32),
+            italic_angle,
+            // No table states the stem width; this is the usual estimate
+            // from the weight class (88 at 400, 166 at 700).
+            stem_v: 50 + (weight / 65.0).powi(2).round() as i64,
+            bbox: [
+                scale(bbox.x_min as f32),
+                scale(bbox.y_min as f32),
+                scale(bbox.x_max as f32),
+                scale(bbox.y_max as f32),
+            ],
+        });
     }
     Ok(subsets)
 }
 
-fn load_images(
-    document: &Document,
-    pdf: &mut PdfDocument,
-) -> Result<BTreeMap<PathBuf, (XObjectId, u32, u32)>, PdfError> {
-    let mut images = BTreeMap::new();
-    for page in &document.pages {
-        for item in &page.items {
-            let Item::Image { path, .. } = item else {
-                continue;
-            };
-            if images.contains_key(path) {
-                continue;
-            }
-            let fail = |reason: String| PdfError::Image {
-                path: path.clone(),
-                reason,
-            };
-            let bytes = std::fs::read(path).map_err(|e| fail(crate::io_reason(&e)))?;
-            let mut warnings = Vec::new();
-            let image = RawImage::decode_from_bytes(&bytes, &mut warnings).map_err(fail)?;
-            let (width, height) = (image.width as u32, image.height as u32);
-            let id = XObjectId(format!("Im{}", images.len()));
-            pdf.resources
-                .xobjects
-                .map
-                .insert(id.clone(), XObject::Image(image));
-            images.insert(path.clone(), (id, width, height));
-        }
-    }
-    Ok(images)
-}
-
-fn rgb(color: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb {
-        r: color.r,
-        g: color.g,
-        b: color.b,
-        icc_profile: None,
-    })
-}
-
-/// Draws one item; `height` turns the typesetter's top-down y into PDF's
-/// bottom-up y.
-fn draw(
-    item: &Item,
-    height: f32,
-    subsets: &BTreeMap<Face, Subset>,
-    images: &BTreeMap<PathBuf, (XObjectId, u32, u32)>,
-    ops: &mut Vec<Op>,
-) {
-    match item {
-        Item::Text { x, baseline, run } => {
-            let Some(subset) = subsets.get(&run.style.face) else {
-                return;
-            };
-            let size = run.style.size;
-            let glyphs = run
-                .glyphs
+/// Adds a subset as a composite (Type0) font whose codes are its glyph
+/// numbers, and returns a reference to it.
+fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
+    let name = || Object::Name(subset.name.as_bytes().to_vec());
+    let mut deflate = Deflater::new();
+    let (file_key, mut file_dict) = if subset.kind == "CIDFontType2" {
+        (
+            "FontFile2",
+            Dictionary::from_iter([("Length1", Object::Integer(subset.program.len() as i64))]),
+        )
+    } else if subset.program.starts_with(b"OTTO") {
+        (
+            "FontFile3",
+            Dictionary::from_iter([("Subtype", Object::Name(b"OpenType".to_vec()))]),
+        )
+    } else {
+        (
+            "FontFile3",
+            Dictionary::from_iter([("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
+        )
+    };
+    file_dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    let file = pdf.add_object(Stream::new(file_dict, deflate.deflate(&subset.program)));
+    let flags = 32 | if subset.italic_angle != 0.0 { 64 } else { 0 };
+    let descriptor = pdf.add_object(Dictionary::from_iter([
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", name()),
+        ("Flags", Object::Integer(flags)),
+        (
+            "FontBBox",
+            Object::Array(subset.bbox.iter().map(|&v| v.into()).collect()),
+        ),
+        ("ItalicAngle", Object::Real(subset.italic_angle)),
+        ("Ascent", Object::Integer(subset.ascent)),
+        ("Descent", Object::Integer(subset.descent)),
+        ("CapHeight", Object::Integer(subset.cap_height)),
+        ("StemV", Object::Integer(subset.stem_v)),
+        (file_key, Object::Reference(file)),
+    ]));
+    let widths = Object::Array(vec![
+        0.into(),
+        Object::Array(
+            subset
+                .widths
                 .iter()
-                .map(|g| {
-                    let id = subset.glyphs.get(&g.id).copied().unwrap_or(0);
-                    let natural = subset.widths.get(&id).copied().unwrap_or(0.0);
-                    Codepoint {
-                        gid: id,
-                        // TJ moves left by this much after the glyph, in 1/1000 em:
-                        // the font's width less the shaped (kerned, justified)
-                        // advance. Rounded to 1/10000 em, so that the float noise
-                        // of unkerned glyphs becomes no number at all in the TJ
-                        // array (printpdf writes only offsets that are not 0).
-                        offset: ((natural - g.advance * 1000.0 / size) * 10.0).round() / 10.0,
-                        cid: g.text.as_deref().map(str::to_string),
+                .map(|&w| {
+                    if w.fract() == 0.0 {
+                        Object::Integer(w as i64)
+                    } else {
+                        Object::Real(w)
                     }
                 })
-                .collect();
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id(run.style.face)),
-                size: Pt(size),
-            });
-            ops.push(Op::SetFillColor {
-                col: rgb(run.style.color),
-            });
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(*x), Pt(height - baseline)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(glyphs)],
-            });
-            ops.push(Op::EndTextSection);
-        }
-        Item::Rect {
-            x,
-            y,
-            width,
-            height: h,
-            color,
-        } => {
-            ops.push(Op::SetFillColor { col: rgb(*color) });
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(*x),
-                    y: Pt(height - y - h),
-                    width: Pt(*width),
-                    height: Pt(*h),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
-                },
-            });
-        }
-        Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width,
-            color,
-        } => {
-            ops.push(Op::SetOutlineColor { col: rgb(*color) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-            let point = |x: f32, y: f32| printpdf::LinePoint {
-                p: Point {
-                    x: Pt(x),
-                    y: Pt(height - y),
-                },
-                bezier: false,
-            };
-            ops.push(Op::DrawLine {
-                line: printpdf::Line {
-                    points: vec![point(*x1, *y1), point(*x2, *y2)],
-                    is_closed: false,
-                },
-            });
-        }
-        Item::Image {
-            path,
-            x,
-            y,
-            width,
-            height: h,
-        } => {
-            let Some((id, px_w, px_h)) = images.get(path) else {
-                return;
-            };
-            ops.push(Op::UseXobject {
-                id: id.clone(),
-                transform: XObjectTransform {
-                    translate_x: Some(Pt(*x)),
-                    translate_y: Some(Pt(height - y - h)),
-                    scale_x: Some(width / *px_w as f32),
-                    scale_y: Some(h / *px_h as f32),
-                    dpi: Some(72.0),
-                    ..XObjectTransform::default()
-                },
-            });
-        }
-        Item::Link {
-            x,
-            y,
-            width,
-            height: h,
-            target,
-        } => {
-            let rect = Rect {
-                x: Pt(*x),
-                y: Pt(height - y - h),
-                width: Pt(*width),
-                height: Pt(*h),
-                mode: None,
-                winding_order: None,
-            };
-            let actions = match target {
-                // `#page=N`: page N of this document (a pack's list of briefs).
-                Target::Uri(uri) if uri.starts_with("#page=") => Actions::Goto(Destination::Xyz {
-                    page: uri[6..].parse::<usize>().unwrap_or(1).saturating_sub(1),
-                    left: None,
-                    top: None,
-                    zoom: None,
-                }),
-                Target::Uri(uri) => Actions::Uri(uri.clone()),
-                // Filled in with an exact destination once pages have ids
-                // (see `add_heading_links`); marked here by a page-less goto.
-                Target::Heading(index) => Actions::Goto(Destination::Xyz {
-                    page: 0,
-                    left: Some(-1.0),
-                    top: Some(*index as f32),
-                    zoom: None,
-                }),
-            };
-            ops.push(Op::LinkAnnotation {
-                link: LinkAnnotation::new(
-                    rect,
-                    actions,
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    None,
-                    None,
-                ),
-            });
-        }
+                .collect(),
+        ),
+    ]);
+    let mut descendant = Dictionary::from_iter([
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(subset.kind.as_bytes().to_vec())),
+        ("BaseFont", name()),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter([
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", 0.into()),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("W", widths),
+    ]);
+    if subset.kind == "CIDFontType2" {
+        descendant.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
+    let to_unicode = pdf.add_object(Stream::new(
+        Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+        deflate.deflate(subset.to_unicode.as_bytes()),
+    ));
+    Object::Reference(pdf.add_object(Dictionary::from_iter([
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", name()),
+        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Dictionary(descendant)]),
+        ),
+        ("ToUnicode", Object::Reference(to_unicode)),
+    ])))
 }
 
-/// Gives each embedded font the `ABCDEF+Name` form PDF uses for subsets.
-fn name_subsets(pdf: &mut lopdf::Document, subsets: &BTreeMap<Face, Subset>) {
-    let names: BTreeMap<String, String> = subsets
-        .iter()
-        .map(|(face, s)| (font_id(*face).0, format!("{}+{}", s.tag, s.name)))
+/// An image of the document, embedded once however often it is drawn.
+struct Image {
+    name: String,
+    id: ObjectId,
+}
+
+/// Starts the PDF with the document's images, which printpdf decodes and
+/// embeds.
+fn load_images(
+    document: &Document,
+) -> Result<(lopdf::Document, BTreeMap<PathBuf, Image>), PdfError> {
+    let mut pdf = printpdf::PdfDocument::new("");
+    let mut names = BTreeMap::new();
+    for item in document.pages.iter().flat_map(|p| &p.items) {
+        let Item::Image { path, .. } = item else {
+            continue;
+        };
+        if names.contains_key(path) {
+            continue;
+        }
+        let fail = |reason: String| PdfError::Image {
+            path: path.clone(),
+            reason,
+        };
+        let bytes = std::fs::read(path).map_err(|e| fail(crate::io_reason(&e)))?;
+        let image = printpdf::RawImage::decode_from_bytes(&bytes, &mut Vec::new()).map_err(fail)?;
+        let name = format!("Im{}", names.len());
+        pdf.resources.xobjects.map.insert(
+            printpdf::XObjectId(name.clone()),
+            printpdf::XObject::Image(image),
+        );
+        names.insert(path.clone(), name);
+    }
+    let options = printpdf::PdfSaveOptions {
+        subset_fonts: false,
+        optimize: false,
+        ..printpdf::PdfSaveOptions::default()
+    };
+    let (document, xobjects) = printpdf::init_doc_and_resources(&pdf, &options);
+    let images = names
+        .into_iter()
+        .filter_map(|(path, name)| {
+            let id = xobjects.get(name.as_bytes()).ok()?.as_reference().ok()?;
+            Some((path, Image { name, id }))
+        })
         .collect();
-    let page_ids: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
-    let mut fonts: BTreeMap<ObjectId, String> = BTreeMap::new();
-    for page in page_ids {
-        let Ok(resources) = pdf.get_page_resources(page) else {
-            continue;
-        };
-        let dict = match resources {
-            (Some(dict), _) => Some(dict.clone()),
-            (None, ids) => ids
-                .first()
-                .and_then(|id| pdf.get_dictionary(*id).ok())
-                .cloned(),
-        };
-        let Some(font_dict) = dict.and_then(|d| d.get(b"Font").ok().cloned()) else {
-            continue;
-        };
-        let font_dict = match font_dict {
-            Object::Reference(id) => pdf.get_dictionary(id).ok().cloned(),
-            Object::Dictionary(d) => Some(d),
-            _ => None,
-        };
-        for (key, value) in font_dict.iter().flat_map(|d| d.iter()) {
-            if let (Ok(id), Some(name)) = (
-                value.as_reference(),
-                names.get(&String::from_utf8_lossy(key).to_string()),
-            ) {
-                fonts.insert(id, name.clone());
+    Ok((document, images))
+}
+
+/// A page drawn: its compressed content stream and its links.
+struct DrawnPage {
+    content: Vec<u8>,
+    links: Vec<Link>,
+}
+
+struct Link {
+    /// Left, bottom, right, top, in PDF's bottom-up points.
+    rect: [f32; 4],
+    target: Target,
+}
+
+fn draw_pages(
+    pages: Vec<Page>,
+    height: f32,
+    glyphs: &BTreeMap<Face, FaceGlyphs>,
+    images: &BTreeMap<PathBuf, Image>,
+) -> Vec<DrawnPage> {
+    let mut deflate = Deflater::new();
+    let mut content = Content::default();
+    pages
+        .into_iter()
+        .map(|page| {
+            content.clear();
+            let mut links = Vec::new();
+            for item in page.items {
+                content.draw(item, height, glyphs, images, &mut links);
             }
+            DrawnPage {
+                content: deflate.deflate(&content.bytes),
+                links,
+            }
+        })
+        .collect()
+}
+
+/// A page's content stream being written, with the graphics state it has
+/// set, so that a colour or font is only stated when it changes.
+#[derive(Default)]
+struct Content {
+    bytes: Vec<u8>,
+    font: Option<(Face, f32)>,
+    fill: Option<Color>,
+    stroke: Option<(Color, f32)>,
+}
+
+impl Content {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.font = None;
+        self.fill = None;
+        self.stroke = None;
+    }
+
+    /// Draws one item; `height` turns the typesetter's top-down y into
+    /// PDF's bottom-up y.
+    fn draw(
+        &mut self,
+        item: Item,
+        height: f32,
+        glyphs: &BTreeMap<Face, FaceGlyphs>,
+        images: &BTreeMap<PathBuf, Image>,
+        links: &mut Vec<Link>,
+    ) {
+        match item {
+            Item::Text { x, baseline, run } => {
+                if let Some(glyphs) = glyphs.get(&run.style.face) {
+                    self.text(x, height - baseline, &run, glyphs);
+                }
+            }
+            Item::Rect {
+                x,
+                y,
+                width,
+                height: h,
+                color,
+            } => {
+                self.fill(color);
+                self.numbers(&[(x, 2), (height - y - h, 2), (width, 2), (h, 2)]);
+                self.bytes.extend_from_slice(b"re f\n");
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color,
+            } => {
+                if self.stroke != Some((color, width)) {
+                    self.stroke = Some((color, width));
+                    self.numbers(&[(color.r, 3), (color.g, 3), (color.b, 3)]);
+                    self.bytes.extend_from_slice(b"RG ");
+                    self.numbers(&[(width, 2)]);
+                    self.bytes.extend_from_slice(b"w\n");
+                }
+                self.numbers(&[(x1, 2), (height - y1, 2)]);
+                self.bytes.extend_from_slice(b"m ");
+                self.numbers(&[(x2, 2), (height - y2, 2)]);
+                self.bytes.extend_from_slice(b"l S\n");
+            }
+            Item::Image {
+                path,
+                x,
+                y,
+                width,
+                height: h,
+            } => {
+                let Some(image) = images.get(&path) else {
+                    return;
+                };
+                self.bytes.extend_from_slice(b"q ");
+                self.numbers(&[(width, 2), (0.0, 0), (0.0, 0), (h, 2)]);
+                self.numbers(&[(x, 2), (height - y - h, 2)]);
+                self.bytes.extend_from_slice(b"cm /");
+                self.bytes.extend_from_slice(image.name.as_bytes());
+                self.bytes.extend_from_slice(b" Do Q\n");
+            }
+            Item::Link {
+                x,
+                y,
+                width,
+                height: h,
+                target,
+            } => links.push(Link {
+                rect: [x, height - y - h, x + width, height - y],
+                target,
+            }),
         }
     }
-    for (id, name) in fonts {
-        rename_font(pdf, id, &name);
+
+    /// One run of glyphs as a `TJ` array: glyph numbers in hexadecimal,
+    /// broken only where the shaped advance differs from the font's.
+    fn text(&mut self, x: f32, y: f32, run: &Run, glyphs: &FaceGlyphs) {
+        if run.glyphs.is_empty() {
+            return;
+        }
+        let style = &run.style;
+        self.bytes.extend_from_slice(b"BT\n");
+        if self.font != Some((style.face, style.size)) {
+            self.font = Some((style.face, style.size));
+            self.bytes.push(b'/');
+            self.bytes
+                .extend_from_slice(resource_name(style.face).as_bytes());
+            self.bytes.push(b' ');
+            self.numbers(&[(style.size, 2)]);
+            self.bytes.extend_from_slice(b"Tf\n");
+        }
+        self.fill(style.color);
+        self.numbers(&[(x, 2), (y, 2)]);
+        self.bytes.extend_from_slice(b"Td\n[<");
+        let last = run.glyphs.len() - 1;
+        for (i, glyph) in run.glyphs.iter().enumerate() {
+            let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+            hex4(&mut self.bytes, new);
+            if i == last {
+                break;
+            }
+            // TJ moves left by this much after the glyph, in 1/1000 em: the
+            // font's width less the shaped (kerned, justified) advance.
+            // Tenths of a unit, so that unkerned glyphs need no number.
+            let natural = glyphs.widths.get(new as usize).copied().unwrap_or(0.0);
+            let offset = ((natural - glyph.advance * 1000.0 / style.size) * 10.0).round();
+            if offset != 0.0 {
+                self.bytes.push(b'>');
+                number(&mut self.bytes, offset / 10.0, 1);
+                self.bytes.push(b'<');
+            }
+        }
+        self.bytes.extend_from_slice(b">] TJ\nET\n");
+    }
+
+    fn fill(&mut self, color: Color) {
+        if self.fill != Some(color) {
+            self.fill = Some(color);
+            self.numbers(&[(color.r, 3), (color.g, 3), (color.b, 3)]);
+            self.bytes.extend_from_slice(b"rg\n");
+        }
+    }
+
+    /// Numbers, each followed by a space, with at most so many decimals.
+    fn numbers(&mut self, values: &[(f32, u32)]) {
+        for &(value, decimals) in values {
+            number(&mut self.bytes, value, decimals);
+            self.bytes.push(b' ');
+        }
     }
 }
 
-fn rename_font(pdf: &mut lopdf::Document, id: ObjectId, name: &str) {
-    let mut descendants = Vec::new();
-    if let Ok(dict) = pdf.get_dictionary_mut(id) {
-        dict.set("BaseFont", Object::Name(name.as_bytes().to_vec()));
-        if let Ok(Object::Array(list)) = dict.get(b"DescendantFonts") {
-            descendants.extend(list.iter().filter_map(|o| o.as_reference().ok()));
+/// Writes `value` with at most `decimals` decimals and no trailing zeros:
+/// PDF readers take `12.5`, not `1.25e1`.
+fn number(out: &mut Vec<u8>, value: f32, decimals: u32) {
+    let scale = 10u64.pow(decimals);
+    let scaled = (f64::from(value) * scale as f64).round();
+    if scaled < 0.0 {
+        out.push(b'-');
+    }
+    let scaled = scaled.abs() as u64;
+    digits(out, scaled / scale);
+    let mut fraction = scaled % scale;
+    if fraction != 0 {
+        let mut places = decimals;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            places -= 1;
+        }
+        out.push(b'.');
+        for place in (0..places).rev() {
+            out.push(b'0' + (fraction / 10u64.pow(place) % 10) as u8);
         }
     }
-    for descendant in descendants {
-        let mut descriptor = None;
-        if let Ok(dict) = pdf.get_dictionary_mut(descendant) {
-            dict.set("BaseFont", Object::Name(name.as_bytes().to_vec()));
-            descriptor = dict
-                .get(b"FontDescriptor")
-                .ok()
-                .and_then(|o| o.as_reference().ok());
-        }
-        if let Some(descriptor) = descriptor {
-            if let Ok(dict) = pdf.get_dictionary_mut(descriptor) {
-                dict.set("FontName", Object::Name(name.as_bytes().to_vec()));
-            }
+}
+
+fn digits(out: &mut Vec<u8>, mut value: u64) {
+    let mut buffer = [0u8; 20];
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
         }
     }
+    out.extend_from_slice(&buffer[at..]);
+}
+
+fn hex4(out: &mut Vec<u8>, value: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[(value >> shift) as usize & 15]);
+    }
+}
+
+fn annotation(link: Link, pages: &[ObjectId], document: &Document) -> Object {
+    let action = match link.target {
+        // `#page=N`: page N of this document (a pack's list of briefs).
+        Target::Uri(uri) if uri.starts_with("#page=") => {
+            let page = uri[6..].parse::<usize>().unwrap_or(1).saturating_sub(1);
+            pages.get(page).map(|&page| {
+                go_to(Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Null,
+                    Object::Null,
+                ]))
+            })
+        }
+        Target::Uri(uri) => Some(Dictionary::from_iter([
+            ("S", Object::Name(b"URI".to_vec())),
+            (
+                "URI",
+                Object::String(uri.into_bytes(), StringFormat::Literal),
+            ),
+        ])),
+        Target::Heading(index) => destination(pages, document, index).map(go_to),
+    };
+    let mut dict = Dictionary::from_iter([
+        ("Type", Object::Name(b"Annot".to_vec())),
+        ("Subtype", Object::Name(b"Link".to_vec())),
+        (
+            "Rect",
+            Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect()),
+        ),
+        ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+    ]);
+    if let Some(action) = action {
+        dict.set("A", Object::Dictionary(action));
+    }
+    Object::Dictionary(dict)
+}
+
+fn go_to(destination: Object) -> Dictionary {
+    Dictionary::from_iter([("S", Object::Name(b"GoTo".to_vec())), ("D", destination)])
 }
 
 /// A text string as PDF wants it: UTF-16BE with a byte-order mark.
@@ -493,60 +764,61 @@ fn destination(pages: &[ObjectId], document: &Document, heading: usize) -> Optio
 }
 
 /// The outline (bookmarks): sections, with their subsections below them,
-/// each jumping to its heading.
-fn add_outline(pdf: &mut lopdf::Document, document: &Document) {
-    if document.headings.is_empty() {
-        return;
+/// each jumping to its heading. Returns its root.
+fn add_outline(
+    pdf: &mut lopdf::Document,
+    document: &Document,
+    pages: &[ObjectId],
+) -> Option<ObjectId> {
+    let headings = &document.headings;
+    if headings.is_empty() {
+        return None;
     }
-    let pages: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
-    let outlines_id = pdf.new_object_id();
-    // Each heading's id and parent (an index into headings, or the root).
-    let ids: Vec<ObjectId> = document
-        .headings
-        .iter()
-        .map(|_| pdf.new_object_id())
-        .collect();
+    let root = pdf.new_object_id();
+    let ids: Vec<ObjectId> = headings.iter().map(|_| pdf.new_object_id()).collect();
+    // Each heading's parent, and each heading's children (the last list:
+    // the top level), in one pass.
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(ids.len());
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ids.len() + 1];
     let mut open: Vec<usize> = Vec::new();
-    for (i, heading) in document.headings.iter().enumerate() {
+    for (i, heading) in headings.iter().enumerate() {
         while open
             .last()
-            .is_some_and(|&o| document.headings[o].level >= heading.level)
+            .is_some_and(|&o| headings[o].level >= heading.level)
         {
             open.pop();
         }
         parent.push(open.last().copied());
+        children[open.last().copied().unwrap_or(ids.len())].push(i);
         open.push(i);
     }
-    let children =
-        |p: Option<usize>| -> Vec<usize> { (0..ids.len()).filter(|&i| parent[i] == p).collect() };
-    for i in 0..ids.len() {
-        let mut dict = Dictionary::new();
-        dict.set("Title", text_string(&document.headings[i].title));
-        dict.set(
-            "Parent",
-            Object::Reference(parent[i].map_or(outlines_id, |p| ids[p])),
-        );
-        let siblings = children(parent[i]);
-        let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
-        if at > 0 {
-            dict.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+    for siblings in &children {
+        for (at, &i) in siblings.iter().enumerate() {
+            let mut dict = Dictionary::new();
+            dict.set("Title", text_string(&headings[i].title));
+            dict.set(
+                "Parent",
+                Object::Reference(parent[i].map_or(root, |p| ids[p])),
+            );
+            if at > 0 {
+                dict.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+            }
+            if let Some(&next) = siblings.get(at + 1) {
+                dict.set("Next", Object::Reference(ids[next]));
+            }
+            let kids = &children[i];
+            if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+                dict.set("First", Object::Reference(ids[first]));
+                dict.set("Last", Object::Reference(ids[last]));
+                dict.set("Count", Object::Integer(kids.len() as i64));
+            }
+            if let Some(dest) = destination(pages, document, i) {
+                dict.set("Dest", dest);
+            }
+            pdf.objects.insert(ids[i], Object::Dictionary(dict));
         }
-        if let Some(&next) = siblings.get(at + 1) {
-            dict.set("Next", Object::Reference(ids[next]));
-        }
-        let kids = children(Some(i));
-        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
-            dict.set("First", Object::Reference(ids[first]));
-            dict.set("Last", Object::Reference(ids[last]));
-            dict.set("Count", Object::Integer(kids.len() as i64));
-        }
-        if let Some(dest) = destination(&pages, document, i) {
-            dict.set("Dest", dest);
-        }
-        pdf.objects.insert(ids[i], Object::Dictionary(dict));
     }
-    let top = children(None);
+    let top = &children[ids.len()];
     let mut outlines = Dictionary::new();
     outlines.set("Type", Object::Name(b"Outlines".to_vec()));
     if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
@@ -554,95 +826,61 @@ fn add_outline(pdf: &mut lopdf::Document, document: &Document) {
         outlines.set("Last", Object::Reference(ids[last]));
     }
     outlines.set("Count", Object::Integer(ids.len() as i64));
-    pdf.objects
-        .insert(outlines_id, Object::Dictionary(outlines));
-    if let Ok(catalog) = pdf.catalog_mut() {
-        catalog.set("Outlines", Object::Reference(outlines_id));
-        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    }
+    pdf.objects.insert(root, Object::Dictionary(outlines));
+    Some(root)
 }
 
-/// Points the contents' links at their headings' exact places. printpdf
-/// writes annotations inline in each page's `/Annots`.
-fn add_heading_links(pdf: &mut lopdf::Document, document: &Document) {
-    let pages: Vec<ObjectId> = pdf.get_pages().values().copied().collect();
-    for &page in &pages {
-        let Ok(page_dict) = pdf.get_dictionary_mut(page) else {
-            continue;
-        };
-        let Ok(Object::Array(annotations)) = page_dict.get_mut(b"Annots") else {
-            continue;
-        };
-        for annotation in annotations.iter_mut() {
-            let Object::Dictionary(link) = annotation else {
-                continue;
-            };
-            let Some(heading) = heading_marker(link) else {
-                continue;
-            };
-            if let Some(dest) = destination(&pages, document, heading) {
-                let mut action = Dictionary::new();
-                action.set("S", Object::Name(b"GoTo".to_vec()));
-                action.set("D", dest);
-                link.set("A", Object::Dictionary(action));
-            }
-        }
-    }
+fn info(metadata: &Metadata) -> Dictionary {
+    let date = chrono::DateTime::from_timestamp(metadata.date, 0)
+        .unwrap_or_default()
+        .format("D:%Y%m%d%H%M%SZ")
+        .to_string();
+    Dictionary::from_iter([
+        ("Title", text_string(&metadata.title)),
+        ("Subject", text_string(&metadata.subject)),
+        ("Author", text_string(&metadata.author)),
+        ("Keywords", text_string(&metadata.keywords.join(", "))),
+        ("Creator", Object::string_literal("briefing")),
+        (
+            "Producer",
+            Object::string_literal(concat!("briefing ", env!("CARGO_PKG_VERSION"))),
+        ),
+        ("CreationDate", Object::string_literal(date.clone())),
+        ("ModDate", Object::string_literal(date)),
+    ])
 }
 
-/// The heading a link was marked for in `draw`: a go-to `[page /XYZ -1 index null]`.
-fn heading_marker(link: &Dictionary) -> Option<usize> {
-    let Ok(Object::Dictionary(action)) = link.get(b"A") else {
-        return None;
-    };
-    let Ok(Object::Array(dest)) = action.get(b"D") else {
-        return None;
-    };
-    match dest.as_slice() {
-        [_, Object::Name(kind), left, top, ..] if kind == b"XYZ" => {
-            let (left, top) = (left.as_float().ok()?, top.as_float().ok()?);
-            (left < 0.0).then_some(top as usize)
-        }
-        _ => None,
-    }
-}
-
-/// Deflates every stream at the default level: lopdf's own `compress` uses
-/// the best level, which took a third of the time for a few hundred bytes.
-fn compress(pdf: &mut lopdf::Document) {
-    use std::io::Write;
+/// Deflates the streams not compressed yet (the images), and feeds every
+/// stream to the document id.
+fn compress_the_rest(pdf: &mut lopdf::Document, id: &mut Sha256) {
+    let mut deflate = Deflater::new();
     for object in pdf.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
         };
-        if stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut encoder =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        let Ok(compressed) = encoder.finish() else {
-            continue;
-        };
-        if compressed.len() < stream.content.len() {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(compressed);
+        if stream.dict.get(b"Filter").is_err() {
+            let compressed = deflate.deflate(&stream.content);
+            if compressed.len() < stream.content.len() {
+                stream
+                    .dict
+                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(compressed);
+            }
+            id.update(&stream.content);
         }
     }
 }
 
-/// Saves the document with a trailer `/ID` derived from its own bytes.
-fn finish_with_content_id(mut pdf: lopdf::Document) -> Result<Vec<u8>, PdfError> {
-    const PLACEHOLDER: [u8; 16] = [0xAB; 16];
-    let id = Object::Array(vec![
-        Object::String(PLACEHOLDER.to_vec(), StringFormat::Hexadecimal),
-        Object::String(PLACEHOLDER.to_vec(), StringFormat::Hexadecimal),
-    ]);
-    pdf.trailer.set("ID", id);
+/// Saves the document with a trailer `/ID` derived from its content.
+fn save(mut pdf: lopdf::Document, id: Sha256) -> Vec<u8> {
+    let id = id.finalize()[..16].to_vec();
+    pdf.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
     // Object streams (PDF 1.5) pack the many small dictionaries together.
     pdf.version = "1.5".into();
     let options = lopdf::SaveOptions::builder()
@@ -653,24 +891,66 @@ fn finish_with_content_id(mut pdf: lopdf::Document) -> Result<Vec<u8>, PdfError>
     let mut bytes = Vec::new();
     pdf.save_with_options(&mut bytes, options)
         .expect("writing to memory does not fail");
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
-    let placeholder: String = PLACEHOLDER.iter().map(|b| format!("{b:02X}")).collect();
-    let placeholder_lower = placeholder.to_lowercase();
-    let text = bytes;
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        if rest.starts_with(placeholder.as_bytes())
-            || rest.starts_with(placeholder_lower.as_bytes())
-        {
-            out.extend_from_slice(hex.as_bytes());
-            i += placeholder.len();
-        } else {
-            out.push(text[i]);
-            i += 1;
+    bytes
+}
+
+/// One deflate state used for many streams: making one costs more than
+/// compressing a page.
+struct Deflater(flate2::Compress);
+
+impl Deflater {
+    fn new() -> Deflater {
+        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
+    }
+
+    fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+        self.0.reset();
+        let mut out = Vec::with_capacity(data.len() / 3 + 64);
+        loop {
+            let read = self.0.total_in() as usize;
+            let status = self
+                .0
+                .compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish)
+                .expect("deflating in memory does not fail");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(256));
         }
     }
-    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(value: f32, decimals: u32) -> String {
+        let mut out = Vec::new();
+        number(&mut out, value, decimals);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_short_and_plain() {
+        assert_eq!(written(62.362206, 2), "62.36");
+        assert_eq!(written(10.0, 2), "10");
+        assert_eq!(written(0.5, 2), "0.5");
+        assert_eq!(written(-6.8, 1), "-6.8");
+        assert_eq!(written(-0.001, 2), "0");
+        assert_eq!(written(0.105882354, 3), "0.106");
+        assert_eq!(written(1e7, 2), "10000000");
+        assert_eq!(written(0.07, 2), "0.07");
+    }
+
+    #[test]
+    fn a_deflater_serves_many_streams() {
+        let mut deflate = Deflater::new();
+        for text in [&b"first stream"[..], &[b'x'; 100_000][..], b""] {
+            let compressed = deflate.deflate(text);
+            let mut decoder = flate2::read::ZlibDecoder::new(&compressed[..]);
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut decoder, &mut back).unwrap();
+            assert_eq!(back, text);
+        }
+    }
 }

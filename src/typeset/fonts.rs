@@ -110,6 +110,11 @@ impl Font {
     pub fn has_char(&self, c: char) -> bool {
         self.face.glyph_index(c).is_some()
     }
+
+    /// The font's tables (metrics, advances, names), for embedding it.
+    pub fn tables(&self) -> &ttf_parser::Face<'static> {
+        &self.face
+    }
 }
 
 /// The document's fonts, with a cache of shaped words: a briefing repeats
