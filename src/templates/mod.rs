@@ -96,13 +96,7 @@ pub struct Templates {
 impl Templates {
     /// The embedded defaults only.
     pub fn defaults() -> Templates {
-        let mut templates = Templates::empty();
-        for (file, text) in DEFAULTS {
-            templates
-                .register(file, text, PathBuf::from("templates").join(file))
-                .expect("the default templates compile (tested)");
-        }
-        templates
+        Templates::compile(default_sources(&[])).expect("the default templates compile (tested)")
     }
 
     /// The defaults, with every `*.hbs` file of `dir` replacing the default of
@@ -127,7 +121,7 @@ impl Templates {
             .collect();
         // Register in a fixed order, whatever order the file system lists.
         files.sort();
-        let mut templates = Templates::defaults();
+        let mut overrides = Vec::new();
         for path in &files {
             let name = path
                 .file_name()
@@ -140,8 +134,15 @@ impl Templates {
                     format!("cannot read the template: {}", crate::io_reason(&error)),
                 )
             })?;
-            templates.register(&name, &text, path.clone())?;
+            overrides.push(Source {
+                file_name: name,
+                text: text.into(),
+                file: path.clone(),
+            });
         }
+        let mut sources = default_sources(&overrides);
+        sources.extend(overrides);
+        let mut templates = Templates::compile(sources)?;
         let theme_file = dir.join(THEME_FILE);
         if theme_file.exists() {
             let text = std::fs::read_to_string(&theme_file).map_err(|error| {
@@ -182,30 +183,47 @@ impl Templates {
         }
     }
 
-    fn register(
-        &mut self,
-        file_name: &str,
-        text: &str,
-        file: PathBuf,
-    ) -> Result<(), TemplateError> {
-        // `people.md.hbs` is the partial `people`: `{{> people}}`.
-        let name = file_name.split('.').next().unwrap_or(file_name).to_string();
-        self.registry
-            .register_template_string(&name, without_comments(text))
-            .map_err(|error| {
-                let (line, column) = error
-                    .pos()
-                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                TemplateError {
-                    file: file.clone(),
-                    line,
-                    column,
-                    message: format!("the template does not parse: {}", error.reason()),
-                    help: None,
-                }
-            })?;
-        self.files.insert(name, file);
-        Ok(())
+    /// Compiles the sources (on all cores: Handlebars' parser is the dearest
+    /// part of starting up) and registers them in order. The first source
+    /// that does not parse is the error.
+    fn compile(sources: Vec<Source>) -> Result<Templates, TemplateError> {
+        use rayon::prelude::*;
+        let compiled: Vec<_> = sources
+            .into_par_iter()
+            .map(|source| {
+                // `people.md.hbs` is the partial `people`: `{{> people}}`.
+                let name = source
+                    .file_name
+                    .split('.')
+                    .next()
+                    .unwrap_or(&source.file_name)
+                    .to_string();
+                let template = handlebars::Template::compile_with_name(
+                    without_comments(&source.text),
+                    name.clone(),
+                )
+                .map_err(|error| {
+                    let (line, column) = error
+                        .pos()
+                        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                    TemplateError {
+                        file: source.file.clone(),
+                        line,
+                        column,
+                        message: format!("the template does not parse: {}", error.reason()),
+                        help: None,
+                    }
+                })?;
+                Ok((name, template, source.file))
+            })
+            .collect();
+        let mut templates = Templates::empty();
+        for result in compiled {
+            let (name, template, file) = result?;
+            templates.registry.register_template(&name, template);
+            templates.files.insert(name, file);
+        }
+        Ok(templates)
     }
 
     /// The Markdown summary of a brief.
@@ -316,6 +334,26 @@ fn tidy(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A template's text and the file it came from.
+struct Source {
+    file_name: String,
+    text: std::borrow::Cow<'static, str>,
+    file: PathBuf,
+}
+
+/// The default templates, less those the user's files replace.
+fn default_sources(overrides: &[Source]) -> Vec<Source> {
+    DEFAULTS
+        .iter()
+        .filter(|(file, _)| !overrides.iter().any(|o| o.file_name == *file))
+        .map(|&(file, text)| Source {
+            file_name: file.to_string(),
+            text: text.into(),
+            file: PathBuf::from("templates").join(file),
+        })
+        .collect()
 }
 
 /// The starter brief, loaded: every field filled, every list with an item.
