@@ -10,6 +10,10 @@
 /// A penalty of this size or more forbids a break; of minus this, forces one.
 pub const INFINITY: f32 = 10_000.0;
 
+/// The stretch of the glue that ends a paragraph: its last line may be as
+/// short as it likes (TeX's `\parfillskip`).
+pub const FILL: f32 = 1e6;
+
 /// Penalties of this cost or more are breaks of last resort, used only when
 /// no other set of breaks fits (splitting a word too long for any line).
 pub const LAST_RESORT: f32 = 5000.0;
@@ -156,7 +160,18 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                 let natural = sums.width - node.width + penalty_width;
                 let line_stretch = match mode {
                     Mode::Justified => sums.stretch - node.stretch,
-                    Mode::Ragged { stretch } => stretch,
+                    // Spaces do not stretch in ragged text, but the
+                    // paragraph's closing fill still does: without it the
+                    // last line would have to be full, and every line of a
+                    // table cell was shortened (and hyphenated) to make it so.
+                    Mode::Ragged { stretch } => {
+                        let glue = sums.stretch - node.stretch;
+                        if glue >= FILL / 2.0 {
+                            glue
+                        } else {
+                            stretch
+                        }
+                    }
                 };
                 let line_shrink = match mode {
                     Mode::Justified => sums.shrink - node.shrink,
@@ -339,7 +354,7 @@ mod tests {
         }
         items.push(Item::Glue {
             width: 0.0,
-            stretch: 1e6,
+            stretch: FILL,
             shrink: 0.0,
         });
         items.push(Item::Penalty {
@@ -377,6 +392,15 @@ mod tests {
     }
 
     #[test]
+    fn ragged_lines_fill_up_and_the_last_one_may_be_short() {
+        // Three words of 30 fill a line of 100; the fourth goes alone on
+        // the last line rather than the lines being balanced at two each.
+        let items = paragraph(&[30.0; 4]);
+        let breaks = break_lines(&items, 100.0, Mode::Ragged { stretch: 20.0 });
+        assert_eq!(line_lengths(&items, &breaks), vec![3, 1]);
+    }
+
+    #[test]
     fn a_word_wider_than_the_line_overflows_rather_than_vanishes() {
         let items = paragraph(&[3.0, 30.0, 3.0]);
         let breaks = break_lines(&items, 10.0, Mode::Justified);
@@ -402,7 +426,7 @@ mod tests {
             Item::Box { width: 4.0 },
             Item::Glue {
                 width: 0.0,
-                stretch: 1e6,
+                stretch: FILL,
                 shrink: 0.0,
             },
             Item::Penalty {

@@ -8,7 +8,7 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 use std::sync::Arc;
 
 use super::fonts::{self, Face, Fonts, Glyph};
-use super::linebreak::{break_lines, Item, Mode, INFINITY};
+use super::linebreak::{break_lines, Item, Mode, FILL, INFINITY};
 use super::{Color, Warning};
 
 /// How a run of text looks, and where it links to.
@@ -414,7 +414,7 @@ impl Setter<'_> {
 fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
     items.push(Item::Glue {
         width: 0.0,
-        stretch: 1e6,
+        stretch: FILL,
         shrink: 0.0,
     });
     pieces.push(Piece::Nothing);
