@@ -148,6 +148,17 @@ enum TemplatesCommand {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Check { batch, .. }
+    | Command::Render { batch, .. }
+    | Command::Pack { batch, .. } = &cli.command
+    {
+        // One pool for everything: batches, and the parallel parts of
+        // setting up and of writing one PDF. A second pool would only add
+        // threads that compete for the same cores.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(batch.jobs.map_or(0, usize::from))
+            .build_global();
+    }
     let ok = match cli.command {
         Command::Check { inputs, batch } => check(&inputs, &batch),
         Command::Render {
@@ -176,7 +187,6 @@ pub fn run() -> ExitCode {
                     .filter(|m| !m.is_empty())
                     .collect(),
                 language: Language::from_code(&language).unwrap_or_default(),
-                jobs: batch.jobs.map(usize::from),
             },
             templates.as_deref(),
         ),
@@ -313,10 +323,6 @@ impl Reporter<'_> {
     }
 }
 
-fn jobs(options: &BatchOptions) -> Option<usize> {
-    options.jobs.map(usize::from)
-}
-
 fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
@@ -324,7 +330,6 @@ fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
     let bar = reporter.progress(inputs.len());
     let reports = render::batch(
         &inputs,
-        jobs(options),
         |input| render::check(input).0,
         |_| {
             if let Some(bar) = &bar {
@@ -427,7 +432,6 @@ fn render(
     let bar = reporter.progress(todo.len());
     let reports = render::batch(
         &todo,
-        jobs(options),
         |input| renderer.render(input, out_dir),
         |_| {
             if let Some(bar) = &bar {

@@ -348,36 +348,26 @@ pub fn clashing_outputs(inputs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
     clashes
 }
 
-/// Runs `work` on every input on `jobs` threads (all cores when `None`),
-/// calling `done` as each finishes. The reports come back in the order of
-/// the inputs, whatever the number of jobs and whichever finishes first.
-pub fn batch<W, D>(inputs: &[PathBuf], jobs: Option<usize>, work: W, done: D) -> Vec<Report>
+/// Runs `work` on every input on the current rayon pool (all cores unless
+/// the caller sized it), calling `done` as each finishes. The reports come
+/// back in the order of the inputs, whatever the number of threads and
+/// whichever finishes first.
+pub fn batch<W, D>(inputs: &[PathBuf], work: W, done: D) -> Vec<Report>
 where
     W: Fn(&Path) -> Report + Sync,
     D: Fn(&Report) + Sync,
 {
-    in_parallel(inputs, jobs, |input| {
+    in_parallel(inputs, |input| {
         let report = work(input);
         done(&report);
         report
     })
 }
 
-/// `work` on every input, on `jobs` threads, results in input order.
-fn in_parallel<T: Send>(
-    inputs: &[PathBuf],
-    jobs: Option<usize>,
-    work: impl Fn(&Path) -> T + Sync,
-) -> Vec<T> {
+/// `work` on every input, in parallel, results in input order.
+fn in_parallel<T: Send>(inputs: &[PathBuf], work: impl Fn(&Path) -> T + Sync) -> Vec<T> {
     use rayon::prelude::*;
-    let run = || inputs.par_iter().map(|input| work(input)).collect();
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => inputs.iter().map(|input| work(input)).collect(),
-    }
+    inputs.par_iter().map(|input| work(input)).collect()
 }
 
 /// What `briefing pack` is asked to make of its briefs.
@@ -389,7 +379,6 @@ pub struct PackRequest<'a> {
     pub marking_order: Vec<String>,
     /// The language of the pack's own pages.
     pub language: Language,
-    pub jobs: Option<usize>,
 }
 
 /// What a pack came to: a report for each brief (its problems and
@@ -406,7 +395,7 @@ impl Renderer {
     /// then each briefing in the order of its visit, each with its own
     /// marking, header and page numbers, and the pack's page numbers below.
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
-        let results = in_parallel(inputs, request.jobs, |input| {
+        let results = in_parallel(inputs, |input| {
             let (mut report, brief) = check(input);
             let Some(brief) = brief else {
                 return (report, None);

@@ -11,6 +11,7 @@
 //! text as a `String` and formats each one separately: three quarters of
 //! the writer's time and most of a pack's memory went there.
 
+mod file;
 mod hinting;
 
 use std::collections::BTreeMap;
@@ -881,17 +882,7 @@ fn save(mut pdf: lopdf::Document, id: Sha256) -> Vec<u8> {
             Object::String(id, StringFormat::Hexadecimal),
         ]),
     );
-    // Object streams (PDF 1.5) pack the many small dictionaries together.
-    pdf.version = "1.5".into();
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .compression_level(6)
-        .build();
-    let mut bytes = Vec::new();
-    pdf.save_with_options(&mut bytes, options)
-        .expect("writing to memory does not fail");
-    bytes
+    file::save(&pdf)
 }
 
 /// A deflate state used for many streams: making one costs more than
