@@ -900,7 +900,9 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 
 impl Deflater {
     fn new() -> Deflater {
-        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
+        // Level 2 of zlib-rs: for a brief, 8 % less time than the default
+        // level 6 for 8 % more bytes (German example: 19.4 -> 21.1 KB).
+        Deflater(flate2::Compress::new(flate2::Compression::new(2), true))
     }
 
     fn deflate(&mut self, data: &[u8]) -> Vec<u8> {

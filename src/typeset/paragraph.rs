@@ -187,26 +187,24 @@ impl Setter<'_> {
                     _ => continue,
                 };
                 let size = styles[style].size;
-                let mut placed: Vec<PlacedGlyph> = glyphs
-                    .iter()
-                    .map(|g| PlacedGlyph {
-                        id: g.id,
-                        advance: g.advance * size,
-                        text: g.text.clone(),
-                    })
-                    .collect();
-                if let Some(last) = placed.last_mut() {
-                    last.advance += extra;
-                }
-                let advance: f32 = placed.iter().map(|g| g.advance).sum();
-                match runs.last_mut() {
-                    Some(run) if run.style == *styles[style] => run.glyphs.extend(placed),
-                    _ => runs.push(Run {
+                if !matches!(runs.last(), Some(run) if run.style == *styles[style]) {
+                    runs.push(Run {
                         x,
                         style: styles[style].clone(),
-                        glyphs: placed,
-                    }),
+                        glyphs: Vec::new(),
+                    });
                 }
+                let run = runs.last_mut().expect("a run was just ensured");
+                let from = run.glyphs.len();
+                run.glyphs.extend(glyphs.iter().map(|g| PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance * size,
+                    text: g.text.clone(),
+                }));
+                if let Some(last) = run.glyphs[from..].last_mut() {
+                    last.advance += extra;
+                }
+                let advance: f32 = run.glyphs[from..].iter().map(|g| g.advance).sum();
                 x += advance;
             }
             let line_width = x;
