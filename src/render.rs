@@ -254,11 +254,13 @@ impl Renderer {
         let Some(brief) = brief else {
             return report;
         };
-        let markdown = match self.templates.summary(&brief) {
+        // The summary and the PDF are independent: made side by side.
+        let (markdown, pdf) = rayon::join(|| self.templates.summary(&brief), || self.pdf(&brief));
+        let markdown = match markdown {
             Ok(text) => text,
             Err(error) => return report.fail(template_diagnostic(error)),
         };
-        let pdf = match self.pdf(&brief) {
+        let pdf = match pdf {
             Ok(pdf) => pdf,
             Err(mut diagnostic) => {
                 if diagnostic.file.as_os_str().is_empty() {
