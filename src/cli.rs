@@ -526,7 +526,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
         return false;
     }
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(error) = std::fs::create_dir_all(dir) {
+        if let Err(error) = briefing::create_folder(dir) {
             print_diagnostics(
                 &[Diagnostic::error(
                     dir,

@@ -1,5 +1,5 @@
-//! `briefing` turns a YAML brief of a delegation visit into a Markdown
-//! summary (and, next, a print-quality PDF briefing).
+//! `briefing` turns a YAML brief of a delegation visit into a print-quality
+//! PDF briefing and a Markdown summary.
 //!
 //! The data flows one way, one module a stage:
 //!
@@ -7,8 +7,10 @@
 //!    problem located by line and column.
 //! 2. [`templates`]: template — the brief to Markdown text through
 //!    Handlebars templates the user may override.
-//! 3. [`render`]: the pipeline for one brief and for many, and the files it
-//!    writes (atomically).
+//! 3. [`typeset`]: Markdown to pages of positioned glyphs, lines and images.
+//! 4. [`pdf`]: those pages to PDF bytes.
+//! 5. [`render`]: the pipeline for one brief, for many, and for a pack, and
+//!    the files it writes (atomically).
 //!
 //! [`diag`] is the one format in which each stage's errors reach the user,
 //! and [`i18n`] holds labels and date formatting per language.
@@ -32,6 +34,18 @@ pub fn io_reason(error: &io::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     }
+}
+
+/// Creates `dir` and the folders above it. Where a file stands in the way,
+/// says so: the system's own word for it is "File exists".
+pub fn create_folder(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|error| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) => io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("`{}` is a file, not a folder", diag::display_path(file)),
+        ),
+        None => error,
+    })
 }
 
 /// Writes `bytes` to `path` so that a reader never sees half a file: into a

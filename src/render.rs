@@ -289,8 +289,8 @@ impl Renderer {
             );
         }
         for (output, bytes) in outputs {
-            if let Err(error) = std::fs::create_dir_all(out_dir)
-                .and_then(|()| crate::write_atomically(&output, bytes))
+            if let Err(error) =
+                crate::create_folder(out_dir).and_then(|()| crate::write_atomically(&output, bytes))
             {
                 return report.fail(Diagnostic::error(
                     &output,
@@ -447,7 +447,7 @@ impl Renderer {
                     let written = path
                         .parent()
                         .filter(|d| !d.as_os_str().is_empty())
-                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .map_or(Ok(()), crate::create_folder)
                         .and_then(|()| crate::write_atomically(path, bytes));
                     if let Err(error) = written {
                         outcome.problem = Some(Diagnostic::error(

@@ -365,7 +365,7 @@ pub fn specimen_brief() -> Brief {
 /// Writes the default templates into `dir` for editing. Refuses to replace an
 /// existing file unless `force`; returns the files written.
 pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
-    std::fs::create_dir_all(dir).map_err(|error| {
+    crate::create_folder(dir).map_err(|error| {
         TemplateError::file(
             dir,
             format!("cannot create the folder: {}", crate::io_reason(&error)),

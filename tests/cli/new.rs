@@ -36,3 +36,15 @@ fn new_does_not_overwrite_a_brief() {
         .unwrap()
         .contains("talking_points:"));
 }
+
+#[test]
+fn new_says_when_its_folder_cannot_be_made() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("briefs"), "a file\n").unwrap();
+    let run = briefing_in(dir.path(), &["new", "briefs/visit.yaml"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot create the folder: `briefs` is a file, not a folder\n --> briefs\n\n"
+    );
+}

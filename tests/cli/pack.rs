@@ -164,3 +164,23 @@ fn without_an_order_every_marking_is_listed() {
     let highest = briefing::render::pack_marking(["RESTRICTED", "VS – NfD"].into_iter(), &order);
     assert_eq!(highest.as_deref(), Some("VS – NfD"));
 }
+
+#[test]
+fn a_pack_that_cannot_be_written_is_an_error_naming_it() {
+    let dir = pack_folder();
+    // `-o` puts the pack inside a file, not a folder.
+    std::fs::write(dir.path().join("taken"), "a file\n").unwrap();
+    let run = briefing_in(dir.path(), &["pack", "briefs", "-o", "taken/pack.pdf"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot write: `taken` is a file, not a folder\n --> taken/pack.pdf\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("taken")).unwrap(),
+        "a file\n"
+    );
+}

@@ -235,12 +235,9 @@ fn an_output_that_cannot_be_written_is_an_error() {
     let run = briefing_in(dir.path(), &["render", "visit.yaml", "-o", "taken"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.starts_with("error: cannot write: "),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(" --> taken/visit.md\n"),
+        run.stderr.starts_with(
+            "error: cannot write: `taken` is a file, not a folder\n --> taken/visit.md\n"
+        ),
         "{}",
         run.stderr
     );
