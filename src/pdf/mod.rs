@@ -89,9 +89,13 @@ pub fn write(
         font_names.set(resource_name(subset.face), add_font(&mut pdf, subset));
     }
     let mut xobjects = Dictionary::new();
-    for (path, image) in &images {
+    for image in images.values() {
         xobjects.set(image.name.as_str(), Object::Reference(image.id));
-        id.update(path.as_os_str().as_encoded_bytes());
+        // The image itself, not its path: the same brief rendered from
+        // another folder gives the same bytes.
+        if let Ok(Object::Stream(stream)) = pdf.get_object(image.id) {
+            id.update(&stream.content);
+        }
     }
     let resources = pdf.add_object(Dictionary::from_iter([
         ("Font", Object::Dictionary(font_names)),

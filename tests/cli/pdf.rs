@@ -431,3 +431,29 @@ fn an_image_that_cannot_be_read_is_an_error_naming_it() {
         "no half output"
     );
 }
+
+#[test]
+fn the_same_brief_in_another_folder_gives_the_same_bytes() {
+    // The English example has a photo; one copy is rendered by a relative
+    // path, the other by its absolute path from elsewhere.
+    let (_a, first) = render("valmora", &example("valmora-2026.yaml"));
+    let other = tempfile::tempdir().unwrap();
+    copy_photos(other.path());
+    let brief = other.path().join("valmora.yaml");
+    std::fs::write(&brief, example("valmora-2026.yaml")).unwrap();
+    let out = other.path().join("elsewhere");
+    let run = briefing_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "render",
+            brief.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::read(&first).unwrap() == std::fs::read(out.join("valmora.pdf")).unwrap(),
+        "the PDFs differ"
+    );
+}
