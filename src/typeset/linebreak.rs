@@ -139,6 +139,9 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
         previous: None,
     }];
     let mut active: Vec<usize> = vec![0];
+    // The nodes still active after a breakpoint; kept between breakpoints
+    // so that each does not allocate a list of its own.
+    let mut still_active: Vec<usize> = Vec::new();
     // Sums over the items before the current one.
     let mut sums = Totals::default();
 
@@ -154,7 +157,7 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
             };
             // The best new node for each fitness class.
             let mut candidates: [Option<Node>; 4] = [None; 4];
-            let mut still_active = Vec::with_capacity(active.len());
+            still_active.clear();
             for &a in &active {
                 let node = nodes[a];
                 let natural = sums.width - node.width + penalty_width;
@@ -244,7 +247,7 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                     }
                 }
             }
-            active = still_active;
+            std::mem::swap(&mut active, &mut still_active);
             // What follows a break starts the next line: skip the glue and
             // penalties after it when measuring from the new node.
             let mut after = sums;
