@@ -28,6 +28,12 @@ const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
 const FITNESS_DEMERITS: f32 = 3000.0;
 /// Per-line penalty, so that fewer lines are preferred (TeX's `\linepenalty`).
 const LINE_PENALTY: f32 = 10.0;
+/// In ragged text, a last line filled less than this share of the measure
+/// ("Hotel Meridian, Salon / B")...
+const SHORT_LAST_LINE: f32 = 0.2;
+/// ...costs these extra demerits: more than a line a third short, which in
+/// a ragged table cell is ordinary.
+const SHORT_LAST_LINE_DEMERITS: f32 = 50_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item {
@@ -221,6 +227,13 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                     if flagged && node.flagged {
                         demerits += DOUBLE_HYPHEN_DEMERITS;
                     }
+                    if forced
+                        && matches!(mode, Mode::Ragged { .. })
+                        && node.position > 0
+                        && natural < SHORT_LAST_LINE * line_width
+                    {
+                        demerits += SHORT_LAST_LINE_DEMERITS;
+                    }
                     let fitness = match ratio {
                         r if r < -0.5 => 0,
                         r if r <= 0.5 => 1,
@@ -401,6 +414,19 @@ mod tests {
         let items = paragraph(&[30.0; 4]);
         let breaks = break_lines(&items, 100.0, Mode::Ragged { stretch: 20.0 });
         assert_eq!(line_lengths(&items, &breaks), vec![3, 1]);
+    }
+
+    #[test]
+    fn a_ragged_last_line_is_not_left_with_one_short_word() {
+        // "aaaaaa aaaaaa aaaaa b" at 20: "b" alone on the last line costs
+        // more than a shorter first line with "aaaaa b" below it.
+        let items = paragraph(&[6.0, 6.0, 5.0, 1.0]);
+        let breaks = break_lines(&items, 20.0, Mode::Ragged { stretch: 6.0 });
+        assert_eq!(line_lengths(&items, &breaks), vec![2, 2]);
+        // A paragraph of one short word is left alone.
+        let items = paragraph(&[1.0]);
+        let breaks = break_lines(&items, 20.0, Mode::Ragged { stretch: 6.0 });
+        assert_eq!(line_lengths(&items, &breaks), vec![1]);
     }
 
     #[test]
