@@ -91,9 +91,10 @@ enum Command {
         /// highest found. Without it, every marking found is listed.
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
         marking_order: Vec<String>,
-        /// The language of the pack's own pages: en, de or fr.
-        #[arg(long, default_value = "en", value_parser = ["en", "de", "fr"])]
-        language: String,
+        /// The language of the pack's own pages: en, de or fr (default:
+        /// the briefs' language when they all share one, else en).
+        #[arg(long, value_parser = ["en", "de", "fr"])]
+        language: Option<String>,
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -186,7 +187,7 @@ pub fn run() -> ExitCode {
                     .map(|m| m.trim().to_string())
                     .filter(|m| !m.is_empty())
                     .collect(),
-                language: Language::from_code(&language).unwrap_or_default(),
+                language: language.as_deref().and_then(Language::from_code),
             },
             templates.as_deref(),
         ),

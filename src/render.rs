@@ -379,8 +379,9 @@ pub struct PackRequest<'a> {
     pub title: Option<String>,
     /// Markings from the highest to the lowest, to pick the pack's marking.
     pub marking_order: Vec<String>,
-    /// The language of the pack's own pages.
-    pub language: Language,
+    /// The language of the pack's own pages; `None`: the briefs' language
+    /// when they all share one, else English.
+    pub language: Option<Language>,
 }
 
 /// What a pack came to: a report for each brief (its problems and
@@ -470,7 +471,13 @@ impl Renderer {
         request: &PackRequest,
         parts: Vec<(PathBuf, Brief, Document)>,
     ) -> Result<(Vec<u8>, String, usize), Box<Diagnostic>> {
-        let language = request.language;
+        let language = request.language.unwrap_or_else(|| {
+            let first = parts.first().map(|(_, brief, _)| brief.language);
+            match first {
+                Some(language) if parts.iter().all(|(_, b, _)| b.language == language) => language,
+                _ => Language::default(),
+            }
+        });
         let labels = crate::i18n::labels(language, &std::collections::BTreeMap::new());
         let title = request
             .title

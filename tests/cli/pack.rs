@@ -184,3 +184,25 @@ fn a_pack_that_cannot_be_written_is_an_error_naming_it() {
         "a file\n"
     );
 }
+
+#[test]
+fn a_pack_of_german_briefs_speaks_german_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path(), &["moskau-2025.yaml"]);
+    std::fs::copy(
+        dir.path().join("briefs/moskau-2025.yaml"),
+        dir.path().join("briefs/moskau-2026.yaml"),
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["pack", "briefs", "-o", "de/pack.pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cover = &page_texts(&dir.path().join("de/pack.pdf"))[0];
+    assert!(cover.contains("2 × Besuch"), "{cover}");
+    let run = briefing_in(
+        dir.path(),
+        &["pack", "briefs", "-o", "en/pack.pdf", "--language", "en"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cover = &page_texts(&dir.path().join("en/pack.pdf"))[0];
+    assert!(cover.contains("2 × Visit"), "{cover}");
+}
