@@ -166,6 +166,9 @@ impl Templates {
             let specimen = specimen_brief();
             templates.render(SUMMARY, &specimen)?;
             templates.render(BRIEFING, &specimen)?;
+            let pack = PackView::specimen();
+            templates.pack(&pack)?;
+            templates.pack_index(&pack)?;
         }
         Ok(templates)
     }

@@ -119,6 +119,31 @@ pub struct PackView {
     pub briefs: Vec<PackEntry>,
 }
 
+impl PackView {
+    /// A pack of one brief with every field filled, to try the user's pack
+    /// templates on before any real pack needs them.
+    pub fn specimen() -> PackView {
+        let language = crate::i18n::Language::default();
+        PackView {
+            title: "Specimen pack".into(),
+            language,
+            labels: crate::i18n::labels(language, &BTreeMap::new()),
+            dates: "1–3 May 2026".into(),
+            marking: Some("RESTRICTED".into()),
+            count: 1,
+            briefs: vec![PackEntry {
+                title: "Specimen visit".into(),
+                subtitle: Some("Its subtitle".into()),
+                dates: "1–3 May 2026".into(),
+                classification: Some("RESTRICTED".into()),
+                page: 3,
+                pages: 4,
+                file: "briefs/specimen.yaml".into(),
+            }],
+        }
+    }
+}
+
 /// One brief of a pack, in chronological order.
 #[derive(Serialize, Clone)]
 pub struct PackEntry {

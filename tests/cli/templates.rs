@@ -159,3 +159,42 @@ fn a_misspelt_field_is_found_even_where_this_brief_does_not_reach() {
          = help: check the spelling against docs/templates.md\n\n"
     );
 }
+
+#[test]
+fn a_misspelt_field_in_a_pack_template_is_found_before_packing() {
+    // The German example has no marking: only a specimen reaches the
+    // misspelling inside `{{#if marking}}`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/moskau-2025.yaml"),
+        dir.path().join("visit.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(
+        dir.path().join("t/pack_index.md.hbs"),
+        "# {{title}}\n{{#if marking}}\n**{{markng}}**\n{{/if}}\n",
+    )
+    .unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &[
+            "pack",
+            "visit.yaml",
+            "-o",
+            "out/pack.pdf",
+            "--templates",
+            "t",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: the template refers to `markng`, which does not exist\n \
+             --> t/pack_index.md.hbs:3:3\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out").exists());
+}
