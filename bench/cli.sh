@@ -41,9 +41,12 @@ cargo build --release --locked -q --example generate_brief
 for scale in 1 2 4; do
   members=$((500 / scale)); items=$((1000 / scale)); meetings=$((100 / scale))
   target/release/examples/generate_brief $members $items $meetings > "$work/generated-$scale.yaml"
-  /usr/bin/time -o "$work/time" -f "%e s, peak %M KB" "$bin" render "$work/generated-$scale.yaml" -o "$work/out" >/dev/null 2>&1
+  /usr/bin/time -o "$work/time" -f "peak %M KB" "$bin" render "$work/generated-$scale.yaml" -o "$work/out" >/dev/null 2>&1
+  hyperfine -N --warmup 2 --runs 15 --export-json "$work/generated.json" \
+    "$bin render $work/generated-$scale.yaml -o $work/out" >/dev/null 2>&1
+  times=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("mean %.3f s (%.3f-%.3f)" % (r["mean"], r["min"], r["max"]))' "$work/generated.json")
   pages=$(pdfinfo "$work/out/generated-$scale.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
-  echo "generated brief /$scale ($members members, $items items, $meetings meetings, $pages pages): $(tail -1 "$work/time")"
+  echo "generated brief /$scale ($members members, $items items, $meetings meetings, $pages pages): $times, $(tail -1 "$work/time")"
 done
 echo
 # A folder of 1,000 briefs of the German example's size: rendered (PDF and

@@ -76,26 +76,16 @@ pub fn write(
     );
     let subsets = subsets?;
 
-    let mut id = Sha256::new();
-    for text in [&metadata.title, &metadata.subject, &metadata.author] {
-        id.update(text.as_bytes());
-    }
     let pages_id = pdf.new_object_id();
     let page_ids: Vec<ObjectId> = drawn.iter().map(|_| pdf.new_object_id()).collect();
 
     let mut font_names = Dictionary::new();
     for subset in &subsets {
-        id.update(subset.name.as_bytes());
         font_names.set(resource_name(subset.face), add_font(&mut pdf, subset));
     }
     let mut xobjects = Dictionary::new();
     for image in images.values() {
         xobjects.set(image.name.as_str(), Object::Reference(image.id));
-        // The image itself, not its path: the same brief rendered from
-        // another folder gives the same bytes.
-        if let Ok(Object::Stream(stream)) = pdf.get_object(image.id) {
-            id.update(&stream.content);
-        }
     }
     let resources = pdf.add_object(Dictionary::from_iter([
         ("Font", Object::Dictionary(font_names)),
@@ -108,7 +98,6 @@ pub fn write(
         Object::Real(document.height),
     ]);
     for (page, &page_id) in drawn.into_iter().zip(&page_ids) {
-        id.update(&page.content);
         let content = pdf.add_object(Stream::new(
             Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
             page.content,
@@ -157,15 +146,12 @@ pub fn write(
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
-    for heading in &document.headings {
-        id.update(heading.title.as_bytes());
-    }
     let catalog = pdf.add_object(catalog);
     let info = pdf.add_object(info(metadata));
     pdf.trailer.set("Root", Object::Reference(catalog));
     pdf.trailer.set("Info", Object::Reference(info));
-    compress_the_rest(&mut pdf, &mut id);
-    Ok(save(pdf, id))
+    compress_the_rest(&mut pdf);
+    Ok(file::save(&pdf))
 }
 
 /// The glyphs one face draws, renumbered for its subset.
@@ -856,9 +842,8 @@ fn info(metadata: &Metadata) -> Dictionary {
     ])
 }
 
-/// Deflates the streams not compressed yet (the images), and feeds every
-/// stream to the document id.
-fn compress_the_rest(pdf: &mut lopdf::Document, id: &mut Sha256) {
+/// Deflates the streams not compressed yet (the images).
+fn compress_the_rest(pdf: &mut lopdf::Document) {
     for object in pdf.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -871,22 +856,8 @@ fn compress_the_rest(pdf: &mut lopdf::Document, id: &mut Sha256) {
                     .set("Filter", Object::Name(b"FlateDecode".to_vec()));
                 stream.set_content(compressed);
             }
-            id.update(&stream.content);
         }
     }
-}
-
-/// Saves the document with a trailer `/ID` derived from its content.
-fn save(mut pdf: lopdf::Document, id: Sha256) -> Vec<u8> {
-    let id = id.finalize()[..16].to_vec();
-    pdf.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(id.clone(), StringFormat::Hexadecimal),
-            Object::String(id, StringFormat::Hexadecimal),
-        ]),
-    );
-    file::save(&pdf)
 }
 
 /// A deflate state used for many streams: making one costs more than
