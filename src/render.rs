@@ -613,7 +613,13 @@ fn warning_diagnostic(input: &Path, warning: &Warning) -> Diagnostic {
         ),
     )
     .with_help(Some(format!(
-        "it is in “{context}”; name a font that has it in the theme (docs/templates.md)"
+        "it is {}; name a font that has it in the theme (docs/templates.md)",
+        // Text before the first heading is the cover's.
+        if context.is_empty() {
+            "on the cover".to_string()
+        } else {
+            format!("in “{context}”")
+        }
     )));
     diagnostic.severity = Severity::Warning;
     diagnostic

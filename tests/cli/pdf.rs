@@ -395,7 +395,7 @@ fn a_character_no_font_has_is_a_warning_not_a_loss() {
     let run = briefing_in(dir.path(), &["render", "tokyo.yaml", "-o", "again"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stderr.contains("warning: no font has the character `東` (U+6771); it shows as an empty box\n --> tokyo.yaml\n"),
+        run.stderr.contains("warning: no font has the character `東` (U+6771); it shows as an empty box\n --> tokyo.yaml\n  = help: it is on the cover; name a font that has it in the theme (docs/templates.md)\n"),
         "{}",
         run.stderr
     );
