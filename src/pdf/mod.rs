@@ -283,6 +283,12 @@ fn subset_fonts(
                 .iter()
                 .enumerate()
                 .filter_map(|(new, text)| {
+                    // Glyph 0 is the box drawn for every character the font
+                    // lacks: it copies as U+FFFD, not as whichever missing
+                    // character came first.
+                    if new == 0 {
+                        return Some((0, vec![0xFFFD]));
+                    }
                     let text = text.as_deref()?;
                     Some((new as u32, text.chars().map(u32::from).collect()))
                 })

@@ -399,8 +399,13 @@ fn a_character_no_font_has_is_a_warning_not_a_loss() {
         "{}",
         run.stderr
     );
-    // The rest of the title is there; the missing glyphs show as boxes.
-    assert!(pages(&pdf)[0].contains("Visit to "));
+    // The rest of the title is there; the missing glyphs show as boxes and
+    // copy as U+FFFD (not as the first missing character twice).
+    assert!(
+        pages(&pdf)[0].contains("Visit to \u{FFFD}\u{FFFD}"),
+        "{}",
+        pages(&pdf)[0]
+    );
 }
 
 #[test]
