@@ -518,7 +518,7 @@ impl Renderer {
         let mut attempts = 0;
         loop {
             let mut page = front_pages + 1;
-            let briefs = parts
+            let briefs: Vec<PackEntry> = parts
                 .iter()
                 .map(|(file, brief, document)| {
                     let entry = PackEntry {
@@ -545,6 +545,7 @@ impl Renderer {
                 dates: crate::i18n::date_range(language, start, end),
                 marking: marking.clone(),
                 count: parts.len(),
+                classified: briefs.iter().any(|b| b.classification.is_some()),
                 briefs,
             };
             let markdown = self

@@ -116,6 +116,9 @@ pub struct PackView {
     pub marking: Option<String>,
     /// How many briefs the pack holds.
     pub count: usize,
+    /// Whether any brief has a classification (else the list has no such
+    /// column).
+    pub classified: bool,
     pub briefs: Vec<PackEntry>,
 }
 
@@ -131,6 +134,7 @@ impl PackView {
             dates: "1–3 May 2026".into(),
             marking: Some("RESTRICTED".into()),
             count: 1,
+            classified: true,
             briefs: vec![PackEntry {
                 title: "Specimen visit".into(),
                 subtitle: Some("Its subtitle".into()),

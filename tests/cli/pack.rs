@@ -198,6 +198,12 @@ fn a_pack_of_german_briefs_speaks_german_unless_told_otherwise() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let cover = &page_texts(&dir.path().join("de/pack.pdf"))[0];
     assert!(cover.contains("2 × Besuch"), "{cover}");
+    // No brief is classified: the list has no column for it.
+    let index = std::fs::read_to_string(dir.path().join("de/pack.md")).unwrap();
+    assert!(
+        index.contains("\n| Besuch | Zeitraum | Seite | Datei |\n|---|---|--:|---|\n"),
+        "{index}"
+    );
     let run = briefing_in(
         dir.path(),
         &["pack", "briefs", "-o", "en/pack.pdf", "--language", "en"],
