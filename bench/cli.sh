@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Whole-process timings of the release binary, as BENCHMARKS.md records them.
-# Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Usage: bench/cli.sh
+# Whole-process timings of the shipped binary (the `dist` profile: release
+# with whole-program optimisation), as BENCHMARKS.md records them. Needs
+# hyperfine and GNU time (Debian: apt-get install hyperfine time).
+# Usage: bench/cli.sh [release]   (`release` measures the plain release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -q
-bin=$PWD/target/release/briefing
+profile=${1:-dist}
+cargo build --profile "$profile" --locked -q
+bin=$PWD/target/$profile/briefing
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -37,10 +40,10 @@ echo
 # Generated briefs (examples/generate_brief.rs): the size the issue names
 # (500 members, 1,000 programme items, 100 meetings), and halves and
 # quarters of it, to see how time grows.
-cargo build --release --locked -q --example generate_brief
+cargo build --profile "$profile" --locked -q --example generate_brief
 for scale in 1 2 4; do
   members=$((500 / scale)); items=$((1000 / scale)); meetings=$((100 / scale))
-  target/release/examples/generate_brief $members $items $meetings > "$work/generated-$scale.yaml"
+  target/$profile/examples/generate_brief $members $items $meetings > "$work/generated-$scale.yaml"
   /usr/bin/time -o "$work/time" -f "peak %M KB" "$bin" render "$work/generated-$scale.yaml" -o "$work/out" >/dev/null 2>&1
   hyperfine -N --warmup 2 --runs 15 --export-json "$work/generated.json" \
     "$bin render $work/generated-$scale.yaml -o $work/out" >/dev/null 2>&1
