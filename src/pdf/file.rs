@@ -223,7 +223,7 @@ fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b')');
 }
 
-fn hex(byte: u8) -> [u8; 2] {
+pub(super) fn hex(byte: u8) -> [u8; 2] {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     [HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]
 }

@@ -168,42 +168,46 @@ struct FaceGlyphs {
 }
 
 fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<Face, FaceGlyphs> {
-    let mut seen: BTreeMap<Face, Vec<Option<Option<Arc<str>>>>> = BTreeMap::new();
+    // For each face, whether each of its glyphs is used, and the first text
+    // it was drawn for.
+    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>);
+    let mut seen: BTreeMap<Face, Marks> = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
         let Item::Text { run, .. } = item else {
             continue;
         };
         let face = run.style.face;
-        let marks = seen
-            .entry(face)
-            .or_insert_with(|| vec![None; fonts.font(face).tables().number_of_glyphs() as usize]);
+        let (used, text) = seen.entry(face).or_insert_with(|| {
+            let count = fonts.font(face).tables().number_of_glyphs() as usize;
+            (vec![false; count], vec![None; count])
+        });
         for glyph in &run.glyphs {
-            if let Some(mark) = marks.get_mut(glyph.id as usize) {
-                match mark {
-                    Some(Some(_)) => {}
-                    Some(text) => *text = glyph.text.clone(),
-                    None => *mark = Some(glyph.text.clone()),
+            let id = glyph.id as usize;
+            if id < used.len() {
+                used[id] = true;
+                if text[id].is_none() {
+                    text[id].clone_from(&glyph.text);
                 }
             }
         }
     }
     seen.into_iter()
-        .map(|(face, marks)| {
+        .map(|(face, (used, text))| {
             let tables = fonts.font(face).tables();
             let per_mille = 1000.0 / tables.units_per_em() as f32;
             let mut glyphs = FaceGlyphs {
-                new_id: vec![0; marks.len()],
+                new_id: vec![0; used.len()],
                 old_ids: Vec::new(),
                 text: Vec::new(),
                 widths: Vec::new(),
             };
-            for (old, mark) in marks.into_iter().enumerate() {
-                if old != 0 && mark.is_none() {
+            for (old, (used, text)) in used.into_iter().zip(text).enumerate() {
+                if old != 0 && !used {
                     continue;
                 }
                 glyphs.new_id[old] = glyphs.old_ids.len() as u16;
                 glyphs.old_ids.push(old as u16);
-                glyphs.text.push(mark.flatten());
+                glyphs.text.push(text);
                 let advance = tables
                     .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
                     .unwrap_or(0);
@@ -225,8 +229,7 @@ struct Subset {
     name: String,
     /// The font program, as cut by `subsetter`.
     program: Vec<u8>,
-    /// `CIDFontType2` (TrueType outlines) or `CIDFontType0` (CFF).
-    kind: &'static str,
+    kind: Program,
     widths: Vec<f32>,
     to_unicode: String,
     ascent: i64,
@@ -235,6 +238,26 @@ struct Subset {
     italic_angle: f32,
     stem_v: i64,
     bbox: [i64; 4],
+}
+
+/// What a font program is, which decides how PDF embeds it.
+#[derive(Clone, Copy, PartialEq)]
+enum Program {
+    /// TrueType outlines: `CIDFontType2`, `/FontFile2`.
+    TrueType,
+    /// A whole OpenType font with CFF outlines: `/FontFile3 /OpenType`.
+    OpenType,
+    /// A bare CID-keyed CFF table: `/FontFile3 /CIDFontType0C`.
+    Cff,
+}
+
+impl Program {
+    fn cid_font_type(self) -> &'static [u8] {
+        match self {
+            Program::TrueType => b"CIDFontType2",
+            Program::OpenType | Program::Cff => b"CIDFontType0",
+        }
+    }
 }
 
 fn resource_name(face: Face) -> String {
@@ -262,9 +285,9 @@ fn subset_fonts(
         // A CID-keyed CFF goes in bare, the form every viewer reads the same
         // way (printpdf's finding, see `extract_cid_keyed_cff`).
         let (program, kind) = match printpdf::extract_cid_keyed_cff(&program, 0) {
-            Some(cff) => (cff, "CIDFontType0"),
-            None if program.starts_with(b"OTTO") => (program, "CIDFontType0"),
-            None => (program, "CIDFontType2"),
+            Some(cff) => (cff, Program::Cff),
+            None if program.starts_with(b"OTTO") => (program, Program::OpenType),
+            None => (program, Program::TrueType),
         };
         let digest = Sha256::digest(
             used.old_ids
@@ -329,21 +352,19 @@ fn subset_fonts(
 /// numbers, and returns a reference to it.
 fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
     let name = || Object::Name(subset.name.as_bytes().to_vec());
-    let (file_key, mut file_dict) = if subset.kind == "CIDFontType2" {
-        (
+    let (file_key, mut file_dict) = match subset.kind {
+        Program::TrueType => (
             "FontFile2",
             Dictionary::from_iter([("Length1", Object::Integer(subset.program.len() as i64))]),
-        )
-    } else if subset.program.starts_with(b"OTTO") {
-        (
+        ),
+        Program::OpenType => (
             "FontFile3",
             Dictionary::from_iter([("Subtype", Object::Name(b"OpenType".to_vec()))]),
-        )
-    } else {
-        (
+        ),
+        Program::Cff => (
             "FontFile3",
             Dictionary::from_iter([("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
-        )
+        ),
     };
     file_dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
     let file = pdf.add_object(Stream::new(file_dict, deflate(&subset.program)));
@@ -381,7 +402,10 @@ fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
     ]);
     let mut descendant = Dictionary::from_iter([
         ("Type", Object::Name(b"Font".to_vec())),
-        ("Subtype", Object::Name(subset.kind.as_bytes().to_vec())),
+        (
+            "Subtype",
+            Object::Name(subset.kind.cid_font_type().to_vec()),
+        ),
         ("BaseFont", name()),
         (
             "CIDSystemInfo",
@@ -394,7 +418,7 @@ fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
         ("FontDescriptor", Object::Reference(descriptor)),
         ("W", widths),
     ]);
-    if subset.kind == "CIDFontType2" {
+    if subset.kind == Program::TrueType {
         descendant.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
     let to_unicode = pdf.add_object(Stream::new(
@@ -690,9 +714,8 @@ fn digits(out: &mut Vec<u8>, mut value: u64) {
 }
 
 fn hex4(out: &mut Vec<u8>, value: u16) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for shift in [12, 8, 4, 0] {
-        out.push(HEX[(value >> shift) as usize & 15]);
+    for byte in value.to_be_bytes() {
+        out.extend_from_slice(&file::hex(byte));
     }
 }
 
