@@ -198,3 +198,15 @@ fn a_misspelt_field_in_a_pack_template_is_found_before_packing() {
     );
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn export_says_when_its_folder_cannot_be_made() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine"), "a file\n").unwrap();
+    let run = briefing_in(dir.path(), &["templates", "export", "mine/templates"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot create the folder: `mine` is a file, not a folder\n --> mine/templates\n\n"
+    );
+}
