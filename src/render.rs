@@ -12,7 +12,7 @@ use crate::brief::{self, Brief};
 use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
 use crate::i18n::Language;
 use crate::pdf::Metadata;
-use crate::templates::{PackEntry, PackView, TemplateError, Templates};
+use crate::templates::{PackEntry, PackView, TemplateError, Templates, BRIEFING, PACK, PACK_INDEX};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::{typeset, Document, Furniture, Hyphenator, Setup, TypesetError, Warning};
 
@@ -254,7 +254,10 @@ impl Renderer {
         let Some(brief) = brief else {
             return report;
         };
-        // The summary and the PDF are independent: made side by side.
+        // The PDF waits for the briefing's templates: they are compiled first,
+        // on every core. The summary and the PDF are independent: made side by
+        // side (the summary's templates compiled while the PDF is set).
+        self.templates.prepare(&[BRIEFING]);
         let (markdown, pdf) = rayon::join(|| self.templates.summary(&brief), || self.pdf(&brief));
         let markdown = match markdown {
             Ok(text) => text,
@@ -398,6 +401,7 @@ impl Renderer {
     /// then each briefing in the order of its visit, each with its own
     /// marking, header and page numbers, and the pack's page numbers below.
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
+        self.templates.prepare(&[BRIEFING, PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
             let (mut report, brief) = check(input);
             let Some(brief) = brief else {

@@ -14,6 +14,7 @@ mod view;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use handlebars::Handlebars;
 
@@ -54,6 +55,12 @@ pub const THEME_FILE: &str = "theme.yaml";
 pub const SUMMARY: &str = "summary";
 /// The template that makes the Markdown the PDF briefing is set from.
 pub const BRIEFING: &str = "briefing";
+/// The template that makes a pack's cover and list of briefs.
+pub const PACK: &str = "pack";
+/// The template that makes the Markdown index beside a pack.
+pub const PACK_INDEX: &str = "pack_index";
+/// Every template the program renders by name; the others are partials.
+const OUTPUTS: [&str; 4] = [SUMMARY, BRIEFING, PACK, PACK_INDEX];
 
 /// A starter brief that uses every key of the format; `briefing new` writes
 /// it, and overrides are tried on it.
@@ -83,11 +90,19 @@ impl TemplateError {
     }
 }
 
-/// The compiled templates, ready to render any number of briefs.
+/// The templates, ready to render any number of briefs.
+///
+/// Compiling is the dearest part of starting up (Handlebars' parser costs
+/// about a microsecond a byte), so a template is compiled when an output
+/// first needs it, and once: `render` never compiles the pack's templates,
+/// and compiles the briefing's on every core before the summary's.
 pub struct Templates {
-    registry: Handlebars<'static>,
-    /// Where each template came from, by registered name.
-    files: BTreeMap<String, PathBuf>,
+    /// Every template by the name it is included by (`people` for
+    /// `people.md.hbs`).
+    sources: BTreeMap<String, Source>,
+    compiled: BTreeMap<String, OnceLock<Result<handlebars::Template, TemplateError>>>,
+    /// One registry per output, holding the templates it reaches.
+    registries: BTreeMap<&'static str, OnceLock<Result<Handlebars<'static>, TemplateError>>>,
     pub theme: Theme,
     /// The theme's file: the folder its font paths are relative to.
     pub theme_file: PathBuf,
@@ -96,11 +111,12 @@ pub struct Templates {
 impl Templates {
     /// The embedded defaults only.
     pub fn defaults() -> Templates {
-        Templates::compile(default_sources(&[])).expect("the default templates compile (tested)")
+        Templates::new(default_sources(&[]))
     }
 
     /// The defaults, with every `*.hbs` file of `dir` replacing the default of
-    /// the same name or added as a partial.
+    /// the same name or added as a partial. Every template is compiled and
+    /// tried now, so that a mistake is found before any brief is rendered.
     pub fn with_overrides(dir: &Path) -> Result<Templates, TemplateError> {
         let entries = std::fs::read_dir(dir).map_err(|error| {
             let mut e = TemplateError::file(
@@ -119,7 +135,7 @@ impl Templates {
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|path| path.extension().is_some_and(|ext| ext == "hbs"))
             .collect();
-        // Register in a fixed order, whatever order the file system lists.
+        // Read in a fixed order, whatever order the file system lists.
         files.sort();
         let mut overrides = Vec::new();
         for path in &files {
@@ -142,7 +158,14 @@ impl Templates {
         }
         let mut sources = default_sources(&overrides);
         sources.extend(overrides);
-        let mut templates = Templates::compile(sources)?;
+        let mut templates = Templates::new(sources);
+        // Every template, reached by an output or not: a file the user wrote
+        // that does not parse is worth saying so.
+        let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
+        templates.compile_in_parallel(names.clone());
+        for name in names {
+            templates.template(name)?;
+        }
         let theme_file = dir.join(THEME_FILE);
         if theme_file.exists() {
             let text = std::fs::read_to_string(&theme_file).map_err(|error| {
@@ -173,60 +196,104 @@ impl Templates {
         Ok(templates)
     }
 
-    fn empty() -> Templates {
-        let mut registry = Handlebars::new();
-        registry.set_strict_mode(true);
-        registry.register_escape_fn(escape::markdown);
-        helpers::register(&mut registry);
+    fn new(sources: Vec<Source>) -> Templates {
+        let sources: BTreeMap<String, Source> = sources
+            .into_iter()
+            .map(|source| (source.name().to_string(), source))
+            .collect();
         Templates {
-            registry,
-            files: BTreeMap::new(),
+            compiled: sources
+                .keys()
+                .map(|name| (name.clone(), OnceLock::new()))
+                .collect(),
+            sources,
+            registries: OUTPUTS
+                .iter()
+                .map(|&output| (output, OnceLock::new()))
+                .collect(),
             theme: Theme::from_yaml(THEME).expect("the default theme reads (tested)"),
             theme_file: PathBuf::from("templates").join(THEME_FILE),
         }
     }
 
-    /// Compiles the sources (on all cores: Handlebars' parser is the dearest
-    /// part of starting up) and registers them in order. The first source
-    /// that does not parse is the error.
-    fn compile(sources: Vec<Source>) -> Result<Templates, TemplateError> {
-        use rayon::prelude::*;
-        let compiled: Vec<_> = sources
-            .into_par_iter()
-            .map(|source| {
-                // `people.md.hbs` is the partial `people`: `{{> people}}`.
-                let name = source
-                    .file_name
-                    .split('.')
-                    .next()
-                    .unwrap_or(&source.file_name)
-                    .to_string();
-                let template = handlebars::Template::compile_with_name(
-                    without_comments(&source.text),
-                    name.clone(),
-                )
-                .map_err(|error| {
-                    let (line, column) = error
-                        .pos()
-                        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                    TemplateError {
-                        file: source.file.clone(),
-                        line,
-                        column,
-                        message: format!("the template does not parse: {}", error.reason()),
-                        help: None,
-                    }
-                })?;
-                Ok((name, template, source.file))
-            })
+    /// Compiles, on every core, the templates the outputs reach that are not
+    /// compiled yet. Rendering compiles what it needs anyway, one template
+    /// after another; this only makes it sooner.
+    pub fn prepare(&self, outputs: &[&str]) {
+        let names = outputs
+            .iter()
+            .filter(|output| self.registries[*output].get().is_none())
+            .flat_map(|output| self.reached_from(output))
             .collect();
-        let mut templates = Templates::empty();
-        for result in compiled {
-            let (name, template, file) = result?;
-            templates.registry.register_template(&name, template);
-            templates.files.insert(name, file);
+        self.compile_in_parallel(names);
+    }
+
+    fn compile_in_parallel(&self, mut names: Vec<&str>) {
+        use rayon::prelude::*;
+        names.sort_unstable();
+        names.dedup();
+        names.retain(|name| self.compiled[*name].get().is_none());
+        // Largest first, so that no core is left with a big one at the end.
+        names.sort_by_key(|name| std::cmp::Reverse(self.sources[*name].text.len()));
+        names.par_iter().for_each(|name| {
+            let _ = self.template(name);
+        });
+    }
+
+    /// The templates `root` may include, itself first: those whose names its
+    /// text holds, and theirs in turn. Every template, when one includes a
+    /// partial whose name is computed (`{{> (lookup …)}}`).
+    fn reached_from(&self, root: &str) -> Vec<&str> {
+        let mut reached: Vec<&str> = Vec::new();
+        let mut todo: Vec<&str> = self
+            .sources
+            .get_key_value(root)
+            .map(|(k, _)| k.as_str())
+            .into_iter()
+            .collect();
+        while let Some(name) = todo.pop() {
+            if reached.contains(&name) {
+                continue;
+            }
+            reached.push(name);
+            let text = &self.sources[name].text;
+            if includes_computed_partial(text) {
+                return self.sources.keys().map(String::as_str).collect();
+            }
+            todo.extend(
+                self.sources
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|other| !reached.contains(other) && text.contains(other)),
+            );
         }
-        Ok(templates)
+        reached
+    }
+
+    /// One template, compiled (the first time it is asked for).
+    fn template(&self, name: &str) -> Result<&handlebars::Template, TemplateError> {
+        self.compiled[name]
+            .get_or_init(|| self.sources[name].compile())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The registry an output renders with: its template and every template
+    /// it reaches.
+    fn registry(&self, output: &str) -> Result<&Handlebars<'static>, TemplateError> {
+        self.registries[output]
+            .get_or_init(|| {
+                let mut registry = Handlebars::new();
+                registry.set_strict_mode(true);
+                registry.register_escape_fn(escape::markdown);
+                helpers::register(&mut registry);
+                for name in self.reached_from(output) {
+                    registry.register_template(name, self.template(name)?.clone());
+                }
+                Ok(registry)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The Markdown summary of a brief.
@@ -236,12 +303,12 @@ impl Templates {
 
     /// The front of a briefing pack (cover and list of briefs), to be set.
     pub fn pack(&self, view: &PackView) -> Result<String, TemplateError> {
-        self.render_view("pack", view)
+        self.render_view(PACK, view)
     }
 
     /// The Markdown index written beside a briefing pack.
     pub fn pack_index(&self, view: &PackView) -> Result<String, TemplateError> {
-        self.render_view("pack_index", view)
+        self.render_view(PACK_INDEX, view)
     }
 
     /// The Markdown the PDF briefing is set from.
@@ -259,7 +326,7 @@ impl Templates {
         view: &impl serde::Serialize,
     ) -> Result<String, TemplateError> {
         let text = self
-            .registry
+            .registry(name)?
             .render(name, &view)
             .map_err(|error| self.render_error(name, error))?;
         Ok(tidy(&text))
@@ -271,10 +338,9 @@ impl Templates {
             .clone()
             .unwrap_or_else(|| name.to_string());
         let file = self
-            .files
+            .sources
             .get(&in_template)
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from(&in_template));
+            .map_or_else(|| PathBuf::from(&in_template), |s| s.file.clone());
         let (message, help) = match error.reason() {
             handlebars::RenderErrorReason::MissingVariable(Some(path)) => (
                 format!("the template refers to `{path}`, which does not exist"),
@@ -344,6 +410,41 @@ struct Source {
     file_name: String,
     text: std::borrow::Cow<'static, str>,
     file: PathBuf,
+}
+
+impl Source {
+    /// The name it is included by: `people.md.hbs` is the partial `people`.
+    fn name(&self) -> &str {
+        self.file_name.split('.').next().unwrap_or(&self.file_name)
+    }
+
+    fn compile(&self) -> Result<handlebars::Template, TemplateError> {
+        handlebars::Template::compile_with_name(without_comments(&self.text), self.name().into())
+            .map_err(|error| {
+                let (line, column) = error
+                    .pos()
+                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                TemplateError {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                    message: format!("the template does not parse: {}", error.reason()),
+                    help: None,
+                }
+            })
+    }
+}
+
+/// Whether `text` includes a partial by a computed name, `{{> (…)}}` or
+/// `{{#> (…)}}`, which no reading of the text can tell.
+fn includes_computed_partial(text: &str) -> bool {
+    text.match_indices("{{").any(|(at, _)| {
+        let rest = text[at + 2..].trim_start();
+        let rest = rest.strip_prefix('~').unwrap_or(rest).trim_start();
+        let rest = rest.strip_prefix('#').unwrap_or(rest).trim_start();
+        rest.strip_prefix('>')
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    })
 }
 
 /// The default templates, less those the user's files replace.
@@ -422,5 +523,58 @@ mod tests {
     fn defaults_render_the_specimen() {
         let text = Templates::defaults().summary(&specimen_brief()).unwrap();
         assert!(text.starts_with("**"), "{text}");
+    }
+
+    #[test]
+    fn an_output_compiles_only_the_templates_it_reaches() {
+        let templates = Templates::defaults();
+        templates.summary(&specimen_brief()).unwrap();
+        let compiled = |name: &str| templates.compiled[name].get().is_some();
+        assert!(compiled("summary") && compiled("summary_facts") && compiled("people"));
+        assert!(!compiled("briefing") && !compiled("briefing_sections") && !compiled("pack"));
+
+        let mut reached = templates.reached_from(BRIEFING);
+        reached.sort_unstable();
+        assert_eq!(
+            reached,
+            [
+                "briefing",
+                "briefing_meeting",
+                "briefing_people",
+                "briefing_sections",
+                "contacts",
+                "people",
+                "talking_points"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_partial_named_by_an_expression_reaches_every_template() {
+        for text in [
+            "{{> (lookup . \"x\")}}",
+            "{{~#> ( concat a b )}}x{{/concat}}",
+        ] {
+            assert!(includes_computed_partial(text), "{text}");
+        }
+        for text in [
+            "{{> people}}",
+            "{{#> layout}}x{{/layout}}",
+            "a > (b)",
+            "{{#if (eq a b)}}",
+        ] {
+            assert!(!includes_computed_partial(text), "{text}");
+        }
+        let mut sources = default_sources(&[]);
+        sources.push(Source {
+            file_name: "summary.md.hbs".into(),
+            text: "{{> (lookup . \"part\")}}".into(),
+            file: "mine/summary.md.hbs".into(),
+        });
+        let templates = Templates::new(sources);
+        assert_eq!(
+            templates.reached_from(SUMMARY).len(),
+            templates.sources.len()
+        );
     }
 }

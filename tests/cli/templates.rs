@@ -137,6 +137,41 @@ fn a_template_that_does_not_parse_is_named_with_its_line() {
 }
 
 #[test]
+fn a_partial_nothing_includes_is_still_checked() {
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(dir.path().join("t/spare.md.hbs"), "{{#each x}}\n").unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: the template does not parse: ")
+            && run.stderr.contains(" --> t/spare.md.hbs:2:1\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_partial_chosen_by_an_expression_is_found() {
+    // `lookup` names the partial at render time: every template is made
+    // ready for such a summary, the user's own partial included.
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(
+        dir.path().join("t/summary.md.hbs"),
+        "{{> (lookup this \"language\") }}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("t/en.md.hbs"), "Chosen: {{title}}\n").unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = std::fs::read_to_string(dir.path().join("out/visit.md")).unwrap();
+    assert!(summary.starts_with("Chosen: "), "{summary}");
+}
+
+#[test]
 fn a_misspelt_field_is_found_even_where_this_brief_does_not_reach() {
     let dir = folder_with_brief();
     std::fs::create_dir(dir.path().join("t")).unwrap();
