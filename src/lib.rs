@@ -24,7 +24,7 @@ pub mod templates;
 pub mod typeset;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// An I/O error as a person reads it: "No such file or directory", without
 /// the "(os error 2)" that means nothing to them.
@@ -51,6 +51,37 @@ pub fn create_folder(dir: &Path) -> io::Result<()> {
 /// Writes `bytes` to `path` so that a reader never sees half a file: into a
 /// temporary file in the same folder, then renamed over the target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_together(&[(path, bytes)]).map_err(|(_, error)| error)
+}
+
+/// Writes a set of files that belong together (a summary and its PDF, a pack
+/// and its index) all or none: each into a temporary file beside it, and
+/// only when every one is written are they renamed into place. A full disk,
+/// or a folder where a file should go, leaves none of them behind. The error
+/// names the file that could not be written.
+pub fn write_together(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, io::Error)> {
+    let mut written = Vec::with_capacity(files.len());
+    for &(path, bytes) in files {
+        let temporary = temporary_file(path, bytes).map_err(|error| (path.to_path_buf(), error))?;
+        written.push((temporary, path));
+    }
+    // A rename over a folder fails: found before any file is renamed.
+    if let Some((_, path)) = written.iter().find(|(_, path)| path.is_dir()) {
+        return Err((
+            path.to_path_buf(),
+            io::Error::other("a folder of that name is in the way"),
+        ));
+    }
+    for (temporary, path) in written {
+        temporary
+            .persist(path)
+            .map_err(|error| (path.to_path_buf(), error.error))?;
+    }
+    Ok(())
+}
+
+/// `bytes` in a temporary file in `path`'s folder, removed unless persisted.
+fn temporary_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -69,6 +100,5 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         file.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(file)
 }

@@ -291,17 +291,19 @@ impl Renderer {
                 .with_help(Some("choose another output folder with -o".into())),
             );
         }
-        for (output, bytes) in outputs {
-            if let Err(error) =
-                crate::create_folder(out_dir).and_then(|()| crate::write_atomically(&output, bytes))
-            {
-                return report.fail(Diagnostic::error(
-                    &output,
-                    format!("cannot write: {}", crate::io_reason(&error)),
-                ));
-            }
-            report.outputs.push(output);
+        let files = outputs
+            .each_ref()
+            .map(|(path, bytes)| (path.as_path(), *bytes));
+        let written = crate::create_folder(out_dir)
+            .map_err(|error| (outputs[0].0.clone(), error))
+            .and_then(|()| crate::write_together(&files));
+        if let Err((output, error)) = written {
+            return report.fail(Diagnostic::error(
+                &output,
+                format!("cannot write: {}", crate::io_reason(&error)),
+            ));
         }
+        report.outputs.extend(outputs.map(|(path, _)| path));
         report
     }
 }
@@ -445,24 +447,25 @@ impl Renderer {
         match self.bind_pack(request, parts) {
             Ok((pdf, index, pages)) => {
                 let index_path = request.output.with_extension("md");
-                for (path, bytes) in [
+                let files = [
                     (request.output, pdf.as_slice()),
                     (index_path.as_path(), index.as_bytes()),
-                ] {
-                    let written = path
-                        .parent()
-                        .filter(|d| !d.as_os_str().is_empty())
-                        .map_or(Ok(()), crate::create_folder)
-                        .and_then(|()| crate::write_atomically(path, bytes));
-                    if let Err(error) = written {
-                        outcome.problem = Some(Diagnostic::error(
-                            path,
-                            format!("cannot write: {}", crate::io_reason(&error)),
-                        ));
-                        return outcome;
-                    }
-                    outcome.written.push(path.to_path_buf());
+                ];
+                let written = request
+                    .output
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or(Ok(()), crate::create_folder)
+                    .map_err(|error| (request.output.to_path_buf(), error))
+                    .and_then(|()| crate::write_together(&files));
+                if let Err((path, error)) = written {
+                    outcome.problem = Some(Diagnostic::error(
+                        path,
+                        format!("cannot write: {}", crate::io_reason(&error)),
+                    ));
+                    return outcome;
                 }
+                outcome.written = files.map(|(path, _)| path.to_path_buf()).into();
                 outcome.pages = pages;
             }
             Err(diagnostic) => outcome.problem = Some(*diagnostic),

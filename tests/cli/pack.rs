@@ -166,6 +166,27 @@ fn without_an_order_every_marking_is_listed() {
 }
 
 #[test]
+fn a_pack_is_not_left_without_its_index() {
+    let dir = pack_folder();
+    // The index cannot be written: a folder has its name.
+    std::fs::create_dir_all(dir.path().join("packs/pack.md")).unwrap();
+    let run = briefing_in(dir.path(), &["pack", "briefs", "-o", "packs/pack.pdf"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot write: a folder of that name is in the way\n --> packs/pack.md\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("packs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left, ["pack.md"], "no pack, no temporary file");
+}
+
+#[test]
 fn a_pack_that_cannot_be_written_is_an_error_naming_it() {
     let dir = pack_folder();
     // `-o` puts the pack inside a file, not a folder.

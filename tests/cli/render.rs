@@ -227,6 +227,28 @@ fn french_dates_and_labels() {
 }
 
 #[test]
+fn a_summary_is_not_left_without_its_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("valid_minimal", dir.path(), "visit.yaml");
+    // The PDF cannot be written: a folder has its name.
+    std::fs::create_dir_all(dir.path().join("out/visit.pdf")).unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot write: a folder of that name is in the way\n --> out/visit.pdf\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left, ["visit.pdf"], "no summary, no temporary file");
+}
+
+#[test]
 fn an_output_that_cannot_be_written_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture("valid_minimal", dir.path(), "visit.yaml");
