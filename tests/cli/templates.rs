@@ -137,6 +137,20 @@ fn a_template_that_does_not_parse_is_named_with_its_line() {
 }
 
 #[test]
+fn a_template_that_cannot_be_read_is_named() {
+    let dir = folder_with_brief();
+    // Unreadable even to root: a folder where the template file should be.
+    std::fs::create_dir_all(dir.path().join("t/summary.md.hbs")).unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the template: Is a directory\n --> t/summary.md.hbs\n\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
 fn a_partial_nothing_includes_is_still_checked() {
     let dir = folder_with_brief();
     std::fs::create_dir(dir.path().join("t")).unwrap();

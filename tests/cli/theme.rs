@@ -79,6 +79,20 @@ fn a_theme_font_that_is_missing_is_named() {
 }
 
 #[test]
+fn a_theme_that_cannot_be_read_is_named() {
+    let dir = folder();
+    // Unreadable even to root: a folder where the theme file should be.
+    std::fs::create_dir(dir.path().join("t/theme.yaml")).unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the theme: Is a directory\n --> t/theme.yaml\n\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
 fn a_theme_with_a_mistake_is_located() {
     let dir = folder();
     let theme = default_theme().replace("line_height: 1.4", "line_hight: 1.4");
