@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::generate::large_brief;
-use crate::support::{briefing_in, copy_examples, page_texts};
+use crate::support::{briefing_in, copy_examples, files_in, page_texts};
 
 fn pack_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -179,11 +179,11 @@ fn a_pack_is_not_left_without_its_index() {
         "{}",
         run.stderr
     );
-    let left: Vec<_> = std::fs::read_dir(dir.path().join("packs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(left, ["pack.md"], "no pack, no temporary file");
+    assert_eq!(
+        files_in(&dir.path().join("packs")),
+        ["pack.md"],
+        "no pack, no temporary file"
+    );
 }
 
 #[test]

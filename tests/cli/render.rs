@@ -241,11 +241,11 @@ fn a_summary_is_not_left_without_its_pdf() {
         "{}",
         run.stderr
     );
-    let left: Vec<_> = std::fs::read_dir(dir.path().join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(left, ["visit.pdf"], "no summary, no temporary file");
+    assert_eq!(
+        files_in(&dir.path().join("out")),
+        ["visit.pdf"],
+        "no summary, no temporary file"
+    );
 }
 
 #[test]
