@@ -375,18 +375,21 @@ impl Setter<'_> {
         }
     }
 
-    /// Glyph indices where the word may be hyphenated.
+    /// Glyph indices where the word may be hyphenated: within its letters,
+    /// the punctuation around them aside (`Bedrohungen.`, `„Sicherheit“`).
     fn hyphenation_points(&self, word: &str, style: &Style, glyphs: &[Glyph]) -> Vec<usize> {
         let Some(hyphenator) = self.hyphenator else {
             return Vec::new();
         };
+        let letters = word.trim_matches(|c: char| !c.is_alphabetic());
         if style.face == Face::Mono
-            || word.chars().count() < MIN_HYPHENATED_CHARS
-            || !word.chars().all(char::is_alphabetic)
+            || letters.chars().count() < MIN_HYPHENATED_CHARS
+            || !letters.chars().all(char::is_alphabetic)
         {
             return Vec::new();
         }
-        let breaks = hyphenator.points(word);
+        let start = letters.as_ptr() as usize - word.as_ptr() as usize;
+        let breaks = hyphenator.points(letters);
         // Byte offset of each glyph's text, to find the glyph a break falls before.
         let mut offset = 0;
         let mut glyph_at_offset = Vec::new();
@@ -398,7 +401,8 @@ impl Setter<'_> {
         }
         breaks
             .iter()
-            .filter_map(|&b| {
+            .map(|b| b + start)
+            .filter_map(|b| {
                 glyph_at_offset
                     .iter()
                     .find(|(o, _)| *o == b)
@@ -488,6 +492,30 @@ mod tests {
                 .contains("Sicherheitszusammenarbeit"),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn words_with_punctuation_hyphenate_within_their_letters() {
+        let fonts = Fonts::bundled();
+        let hyphenator = Hyphenator::new(crate::i18n::Language::De);
+        let setter = Setter {
+            fonts: &fonts,
+            hyphenator: Some(&hyphenator),
+        };
+        let points = |word: &str| {
+            let glyphs = fonts.shape(Face::Regular, word);
+            setter.hyphenation_points(word, &style(10.0), &glyphs)
+        };
+        let bare = points("Bedrohungen");
+        assert!(!bare.is_empty());
+        assert_eq!(points("Bedrohungen."), bare);
+        assert_eq!(points("Bedrohungen“,"), bare);
+        // After an opening quote, each point is one glyph further on.
+        let quoted: Vec<usize> = bare.iter().map(|p| p + 1).collect();
+        assert_eq!(points("„Bedrohungen“"), quoted);
+        // Letters with a hyphen or digit inside stay whole.
+        assert!(points("Win-Win-Prinzip.").is_empty());
+        assert!(points("G20-Gipfel").is_empty());
     }
 
     #[test]
