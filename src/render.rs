@@ -146,7 +146,13 @@ impl Renderer {
             .parent()
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let fonts = Fonts::from_theme(&templates.theme.fonts, &theme_dir).map_err(|error| {
+        // Whatever the run, it sets briefings: their templates are compiled
+        // while the fonts are read.
+        let (fonts, ()) = rayon::join(
+            || Fonts::from_theme(&templates.theme.fonts, &theme_dir),
+            || templates.prepare(&[BRIEFING]),
+        );
+        let fonts = fonts.map_err(|error| {
             Box::new(Diagnostic::error(&templates.theme_file, format!(
                 "cannot use the font `{}`: {}",
                 display_path(&error.path),
