@@ -279,7 +279,10 @@ impl Templates {
     }
 
     /// The registry an output renders with: its template and every template
-    /// it reaches.
+    /// it reaches. Those not yet compiled are compiled here one after another,
+    /// not on the pool: a thread waiting for the pool may take up another
+    /// brief's work, which would wait for this very cell (`prepare` compiles
+    /// them on the pool beforehand, outside any cell).
     fn registry(&self, output: &str) -> Result<&Handlebars<'static>, TemplateError> {
         self.registries[output]
             .get_or_init(|| {
