@@ -24,6 +24,9 @@ pub const LAST_RESORT: f32 = 5000.0;
 const TOLERANCE: f32 = 2.0;
 /// Extra demerits for two hyphenated lines in a row (TeX's `\doublehyphendemerits`).
 const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
+/// Extra demerits for a paragraph whose next-to-last line ends with a
+/// hyphen, leaving a piece of a word alone below (TeX's `\finalhyphendemerits`).
+const FINAL_HYPHEN_DEMERITS: f32 = 5000.0;
 /// Extra demerits for a tight line next to a loose one (TeX's `\adjdemerits`).
 const FITNESS_DEMERITS: f32 = 3000.0;
 /// Per-line penalty, so that fewer lines are preferred (TeX's `\linepenalty`).
@@ -227,6 +230,9 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                     if flagged && node.flagged {
                         demerits += DOUBLE_HYPHEN_DEMERITS;
                     }
+                    if forced && node.flagged {
+                        demerits += FINAL_HYPHEN_DEMERITS;
+                    }
                     if forced
                         && matches!(mode, Mode::Ragged { .. })
                         && node.position > 0
@@ -427,6 +433,33 @@ mod tests {
         let items = paragraph(&[1.0]);
         let breaks = break_lines(&items, 20.0, Mode::Ragged { stretch: 6.0 });
         assert_eq!(line_lengths(&items, &breaks), vec![1]);
+    }
+
+    #[test]
+    fn a_hyphen_on_the_next_to_last_line_must_earn_its_place() {
+        // Five words of 2, then one that splits into 0.4 + hyphen + 3. At
+        // 15.66 the hyphen fills the first line exactly, but leaves a piece
+        // of a word alone on the last; unsplit, the first line is a little
+        // loose (ratio 0.83), which costs less.
+        let mut items = paragraph(&[2.0; 5]);
+        let end = items.split_off(items.len() - 2);
+        items.extend([
+            Item::Glue {
+                width: 1.0,
+                stretch: 0.5,
+                shrink: 0.33,
+            },
+            Item::Box { width: 0.4 },
+            Item::Penalty {
+                width: 0.26,
+                cost: 50.0,
+                flagged: true,
+            },
+            Item::Box { width: 3.0 },
+        ]);
+        items.extend(end);
+        let breaks = break_lines(&items, 15.66, Mode::Justified);
+        assert_eq!(line_lengths(&items, &breaks), vec![5, 2]);
     }
 
     #[test]
