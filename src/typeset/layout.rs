@@ -5,6 +5,7 @@
 //! in once every page is known.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pulldown_cmark::Alignment;
 
@@ -39,7 +40,7 @@ pub struct Furniture {
 pub fn typeset(markdown: &str, setup: &Setup) -> Result<Document, TypesetError> {
     let blocks = markdown::parse(markdown);
     let mut layout = Layout::new(setup, &blocks);
-    let flow = layout.blocks(&blocks, layout.left, layout.width, 0, true)?;
+    let flow = layout.body(&blocks)?;
     let (pages, anchors) = layout.paginate(flow);
     Ok(layout.finish(pages, anchors))
 }
@@ -96,7 +97,7 @@ struct Layout<'a> {
     left: Pt,
     width: Pt,
     /// The headings outside the cover, in order: (title with number, level).
-    headings: Vec<(String, u8)>,
+    headings: Arc<[(String, u8)]>,
     next_heading: usize,
     cover: bool,
     tables: Vec<Vec<Element>>,
@@ -133,14 +134,14 @@ impl<'a> Layout<'a> {
             bottom: page_height - mm(margins.bottom),
             left: mm(margins.left),
             width: page_width - mm(margins.left) - mm(margins.right),
-            headings: Vec::new(),
+            headings: Arc::new([]),
             next_heading: 0,
             cover: false,
             tables: Vec::new(),
             section: String::new(),
             warnings: Vec::new(),
         };
-        layout.headings = layout.number_headings(blocks);
+        layout.headings = layout.number_headings(blocks).into();
         layout
     }
 
@@ -267,6 +268,72 @@ impl<'a> Layout<'a> {
         self.line_elements(lines, x, size)
     }
 
+    /// The body: its parts (each from one top-level heading to the next) set
+    /// on every core, then joined in order. Setting a part depends only on
+    /// where it starts — on the cover or not, after how many headings — and
+    /// its tables are numbered from zero, then renumbered here.
+    fn body(&mut self, blocks: &[Block]) -> Result<Vec<Flow>, TypesetError> {
+        use rayon::prelude::*;
+        let mut parts = Vec::new();
+        let (mut start, mut start_state) = (0, (false, 0));
+        let (mut cover, mut headings) = (false, 0);
+        for (i, block) in blocks.iter().enumerate() {
+            if matches!(block, Block::Heading { .. }) && !cover && i > start {
+                parts.push((start..i, start_state));
+                (start, start_state) = (i, (cover, headings));
+            }
+            match block {
+                Block::Cover => cover = true,
+                Block::PageBreak => cover = false,
+                Block::Heading { .. } if !cover => headings += 1,
+                _ => {}
+            }
+        }
+        parts.push((start..blocks.len(), start_state));
+        let set: Vec<_> = parts
+            .into_par_iter()
+            .map(|(range, (cover, next_heading))| {
+                let mut part = Layout {
+                    headings: self.headings.clone(),
+                    next_heading,
+                    cover,
+                    tables: Vec::new(),
+                    section: next_heading
+                        .checked_sub(1)
+                        .map_or_else(String::new, |h| self.headings[h].0.clone()),
+                    warnings: Vec::new(),
+                    ..*self
+                };
+                let started = range.start > 0;
+                let flow = part.blocks(&blocks[range], self.left, self.width, 0, true, started)?;
+                Ok((flow, part.tables, part.warnings))
+            })
+            .collect();
+        let mut flow = Vec::new();
+        for (i, part) in set.into_iter().enumerate() {
+            let (part_flow, tables, warnings) = part?;
+            let mut part_flow = part_flow.into_iter();
+            if i > 0 && flow.is_empty() {
+                // The gap before the part's first block: nothing came before
+                // it after all.
+                part_flow.next();
+            }
+            let offset = self.tables.len();
+            flow.extend(part_flow.map(|item| match item {
+                Flow::Element(mut element) => {
+                    element.table = element.table.map(|t| t + offset);
+                    Flow::Element(element)
+                }
+                other => other,
+            }));
+            self.tables.extend(tables);
+            self.warnings.extend(warnings);
+        }
+        Ok(flow)
+    }
+
+    /// Blocks as flow; `started` when flow came before them (each block but
+    /// the first is set a gap below the one before).
     fn blocks(
         &mut self,
         blocks: &[Block],
@@ -274,6 +341,7 @@ impl<'a> Layout<'a> {
         width: Pt,
         depth: usize,
         top_level: bool,
+        started: bool,
     ) -> Result<Vec<Flow>, TypesetError> {
         let mut flow = Vec::new();
         let gap = self.theme.sizes.body * BLOCK_GAP;
@@ -292,7 +360,7 @@ impl<'a> Layout<'a> {
                 }
                 _ => {}
             }
-            if !flow.is_empty() {
+            if started || !flow.is_empty() {
                 flow.push(Flow::Space(gap));
             }
             match block {
@@ -321,7 +389,7 @@ impl<'a> Layout<'a> {
                     flow.extend(self.table(align, head, rows, x, width))
                 }
                 Block::Quote(blocks) => {
-                    let inner = self.blocks(blocks, x + 12.0, width - 12.0, depth, false)?;
+                    let inner = self.blocks(blocks, x + 12.0, width - 12.0, depth, false, false)?;
                     let bar = self.theme.colours.rule;
                     flow.extend(inner.into_iter().map(|f| match f {
                         Flow::Element(mut e) => {
@@ -483,7 +551,8 @@ impl<'a> Layout<'a> {
             if !flow.is_empty() {
                 flow.push(Flow::Space(style.size * 0.2));
             }
-            let mut item_flow = self.blocks(item, x + indent, width - indent, depth + 1, false)?;
+            let mut item_flow =
+                self.blocks(item, x + indent, width - indent, depth + 1, false, false)?;
             // The blocks of an item are spaced more tightly than top-level ones.
             for f in &mut item_flow {
                 if let Flow::Space(h) = f {

@@ -93,6 +93,7 @@ impl Line {
 }
 
 /// What a paragraph is set with.
+#[derive(Clone, Copy)]
 pub struct Setter<'a> {
     pub fonts: &'a Fonts,
     pub hyphenator: Option<&'a super::Hyphenator>,

@@ -308,6 +308,32 @@ fn table_headers_repeat_on_every_page_a_table_runs_onto() {
 }
 
 #[test]
+fn a_table_run_on_repeats_its_own_header() {
+    // The programme's tables come first; the delegation's, far longer,
+    // later in the document (the body is set in parts on every core, each
+    // numbering its tables from zero).
+    let (_dir, pdf) = render("genf", &large_brief(150, 20, 0));
+    let pages = pages(&pdf);
+    let mut continued = 0;
+    for page in &pages[2..] {
+        let lines = lines(page);
+        let members = lines.iter().filter(|l| l.starts_with("Referent")).count();
+        // The section's heading ("2 Delegation"), not a row's role.
+        let heading = lines
+            .iter()
+            .any(|l| l.ends_with(" Delegation") && l.starts_with(|c: char| c.is_ascii_digit()));
+        if members > 3 && !heading {
+            continued += 1;
+            assert!(
+                lines.iter().any(|l| l == "Name") && !lines.iter().any(|l| l == "Uhrzeit"),
+                "a delegation page without the delegation's header:\n{page}"
+            );
+        }
+    }
+    assert!(continued >= 2, "the test needs a delegation over pages");
+}
+
+#[test]
 fn german_compounds_are_hyphenated_in_narrow_columns() {
     // Five columns of long words leave each about a fifth of the page.
     let brief = "title: Besuch\nlanguage: de\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ncounterparts:\n  - name: Verbindungsbeamtin Mustermann\n    title: Sicherheitszusammenarbeitsbeauftragte\n    organization: Bundesinnenministerium Grenzschutzdirektion\n    country: Bundesrepublik Deutschland\n    role: Territorialüberwachungskoordinatorin\n";
