@@ -505,10 +505,13 @@ fn draw_pages(
     glyphs: &BTreeMap<Face, FaceGlyphs>,
     images: &BTreeMap<PathBuf, Image>,
 ) -> Vec<DrawnPage> {
-    let mut content = Content::default();
+    use rayon::prelude::*;
+    // Pages are independent: drawn and deflated on every core, in order, in
+    // runs of eight (a short document is not worth a second deflate state).
     pages
-        .into_iter()
-        .map(|page| {
+        .into_par_iter()
+        .with_min_len(8)
+        .map_init(Content::default, |content, page| {
             content.clear();
             let mut links = Vec::new();
             for item in page.items {
