@@ -248,45 +248,33 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Brief, LoadError> {
             file_problem("the brief is a binary file, not YAML text".into(), None),
         ));
     }
-    let syntax = |error: yaml::SyntaxError| {
-        fail(
-            source_owned(),
-            Problem {
-                message: error.message,
-                span: error.span,
-                path: String::new(),
-                help: error.help,
-            },
-        )
-    };
-    let root = match yaml::tree(source) {
+    let root = match yaml::parse(source) {
         Ok(Some(root)) => root,
         Ok(None) => {
-            yaml::gate(source).map_err(syntax)?;
             return Err(fail(
                 source_owned(),
                 file_problem(
                     "the brief is empty".into(),
                     Some("run `briefing new FILE` for a starter brief with every key".into()),
                 ),
-            ));
+            ))
         }
-        Err(error) => return Err(syntax(error)),
+        Err(error) => {
+            return Err(fail(
+                source_owned(),
+                Problem {
+                    message: error.message,
+                    span: error.span,
+                    path: String::new(),
+                    help: error.help,
+                },
+            ))
+        }
     };
-    // serde_yaml's verdict is a second parse of the whole text (a tenth of
-    // the time of a large brief): asked on another core while the tree is
-    // read. Its word comes first.
-    let (gate, (brief, mut problems)) = rayon::join(
-        || yaml::gate(source),
-        || {
-            let (brief, spans, mut problems) = read::read(&root, base_dir);
-            if let Some(brief) = &brief {
-                problems.extend(rules::check(brief, &spans));
-            }
-            (brief, problems)
-        },
-    );
-    gate.map_err(syntax)?;
+    let (brief, spans, mut problems) = read::read(&root, base_dir);
+    if let Some(brief) = &brief {
+        problems.extend(rules::check(brief, &spans));
+    }
     match brief {
         Some(brief) if problems.is_empty() => Ok(brief),
         _ => {

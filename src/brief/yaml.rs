@@ -57,30 +57,28 @@ pub const MAX_VALUES: usize = 250_000;
 
 /// Parses one YAML document into a tree. `Ok(None)` means the text holds no
 /// document at all (empty, or only comments).
-///
-/// The text is YAML only when [`gate`] also says so: the caller asks it
-/// once the tree is built (the tree stops early on the cheap limits —
-/// depth, documents, alias expansion — so serde_yaml only ever sees
-/// bounded input), and may ask it while it reads the tree.
-pub fn tree(source: &str) -> Result<Option<Node>, SyntaxError> {
-    match build_tree(source) {
-        Ok(root) => Ok(root),
+pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
+    // The tree first: it stops early on the cheap limits (depth, documents,
+    // alias expansion), so serde_yaml only ever sees bounded input.
+    let root = match build_tree(source) {
+        Ok(root) => root,
         // libyaml (behind serde_yaml) words most syntax errors better;
         // saphyr's word stands for the limits, which libyaml would take
         // long to reach.
-        Err(error) if error.limit => Err(error),
+        Err(error) if error.limit => return Err(error),
         Err(error) => {
             gate(source)?;
-            Err(error)
+            return Err(error);
         }
-    }
+    };
+    gate(source)?;
+    Ok(root)
 }
 
 /// How deeply a brief may nest: a real one nests five or six levels.
 pub const MAX_DEPTH: usize = 64;
 
-/// serde_yaml's verdict on the text: whether it is YAML at all.
-pub fn gate(source: &str) -> Result<(), SyntaxError> {
+fn gate(source: &str) -> Result<(), SyntaxError> {
     let Err(error) = serde_yaml::from_str::<serde::de::IgnoredAny>(source) else {
         return Ok(());
     };
@@ -307,12 +305,6 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
-        let root = tree(source)?;
-        gate(source)?;
-        Ok(root)
-    }
 
     #[test]
     fn keys_and_values_carry_their_positions() {
