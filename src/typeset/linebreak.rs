@@ -366,11 +366,7 @@ mod tests {
         let mut items = Vec::new();
         for (i, &w) in words.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue {
-                    width: 1.0,
-                    stretch: 0.5,
-                    shrink: 0.33,
-                });
+                items.push(SPACE);
             }
             items.push(Item::Box { width: w });
         }
@@ -385,6 +381,22 @@ mod tests {
             flagged: false,
         });
         items
+    }
+
+    /// A word space of one unit.
+    const SPACE: Item = Item::Glue {
+        width: 1.0,
+        stretch: 0.5,
+        shrink: 0.33,
+    };
+
+    /// Where a word may be hyphenated, the hyphen `width` wide.
+    fn hyphen(width: f32) -> Item {
+        Item::Penalty {
+            width,
+            cost: 50.0,
+            flagged: true,
+        }
     }
 
     fn line_lengths(items: &[Item], breaks: &[Break]) -> Vec<usize> {
@@ -444,17 +456,9 @@ mod tests {
         let mut items = paragraph(&[2.0; 5]);
         let end = items.split_off(items.len() - 2);
         items.extend([
-            Item::Glue {
-                width: 1.0,
-                stretch: 0.5,
-                shrink: 0.33,
-            },
+            SPACE,
             Item::Box { width: 0.4 },
-            Item::Penalty {
-                width: 0.26,
-                cost: 50.0,
-                flagged: true,
-            },
+            hyphen(0.26),
             Item::Box { width: 3.0 },
         ]);
         items.extend(end);
@@ -474,17 +478,9 @@ mod tests {
         // "aaaa" "bbbb-cccc": the hyphen lets the second word split.
         let items = vec![
             Item::Box { width: 4.0 },
-            Item::Glue {
-                width: 1.0,
-                stretch: 0.5,
-                shrink: 0.33,
-            },
+            SPACE,
             Item::Box { width: 4.0 },
-            Item::Penalty {
-                width: 1.0,
-                cost: 50.0,
-                flagged: true,
-            },
+            hyphen(1.0),
             Item::Box { width: 4.0 },
             Item::Glue {
                 width: 0.0,
