@@ -55,8 +55,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Writes a set of files that belong together (a summary and its PDF, a pack
-/// and its index) all or none: each into a temporary file beside it, and
-/// only when every one is written are they renamed into place. A full disk,
+/// and its index) all or none: each into a temporary file beside it (its
+/// folder made if need be), and only when every one is written are they
+/// renamed into place. A full disk,
 /// or a folder where a file should go, leaves none of them behind. The error
 /// names the file that could not be written.
 pub fn write_together(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, io::Error)> {
@@ -80,11 +81,15 @@ pub fn write_together(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, io::Erro
     Ok(())
 }
 
-/// `bytes` in a temporary file in `path`'s folder, removed unless persisted.
+/// `bytes` in a temporary file in `path`'s folder (made if need be),
+/// removed unless persisted.
 fn temporary_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            create_folder(dir)?;
+            dir
+        }
         _ => Path::new("."),
     };
     let mut file = tempfile::Builder::new()

@@ -260,10 +260,9 @@ impl Renderer {
         let Some(brief) = brief else {
             return report;
         };
-        // The PDF waits for the briefing's templates: they are compiled first,
-        // on every core. The summary and the PDF are independent: made side by
-        // side (the summary's templates compiled while the PDF is set).
-        self.templates.prepare(&[BRIEFING]);
+        // The summary and the PDF are independent: made side by side (the
+        // summary's templates compiled, the first time, while the PDF is set;
+        // the briefing's were compiled with the renderer).
         let (markdown, pdf) = rayon::join(|| self.templates.summary(&brief), || self.pdf(&brief));
         let markdown = match markdown {
             Ok(text) => text,
@@ -300,10 +299,7 @@ impl Renderer {
         let files = outputs
             .each_ref()
             .map(|(path, bytes)| (path.as_path(), *bytes));
-        let written = crate::create_folder(out_dir)
-            .map_err(|error| (outputs[0].0.clone(), error))
-            .and_then(|()| crate::write_together(&files));
-        if let Err((output, error)) = written {
+        if let Err((output, error)) = crate::write_together(&files) {
             return report.fail(Diagnostic::error(
                 &output,
                 format!("cannot write: {}", crate::io_reason(&error)),
@@ -409,7 +405,7 @@ impl Renderer {
     /// then each briefing in the order of its visit, each with its own
     /// marking, header and page numbers, and the pack's page numbers below.
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
-        self.templates.prepare(&[BRIEFING, PACK, PACK_INDEX]);
+        self.templates.prepare(&[PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
             let (mut report, brief) = check(input);
             let Some(brief) = brief else {
@@ -457,14 +453,7 @@ impl Renderer {
                     (request.output, pdf.as_slice()),
                     (index_path.as_path(), index.as_bytes()),
                 ];
-                let written = request
-                    .output
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or(Ok(()), crate::create_folder)
-                    .map_err(|error| (request.output.to_path_buf(), error))
-                    .and_then(|()| crate::write_together(&files));
-                if let Err((path, error)) = written {
+                if let Err((path, error)) = crate::write_together(&files) {
                     outcome.problem = Some(Diagnostic::error(
                         path,
                         format!("cannot write: {}", crate::io_reason(&error)),

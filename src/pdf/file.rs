@@ -40,16 +40,22 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
             packed.push(b'\n');
         }
     }
+    // The trailer's entries, written once: hashed, then in the xref stream.
+    let trailer: Vec<(&[u8], Vec<u8>)> = [&b"Root"[..], b"Info"]
+        .into_iter()
+        .filter_map(|key| {
+            let value = pdf.trailer.get(key).ok()?;
+            let mut bytes = Vec::new();
+            write_object(&mut bytes, value);
+            Some((key, bytes))
+        })
+        .collect();
     // Every object is in the streams written so far or in `packed`.
     let mut hash = Sha256::new();
     hash.update(&out);
     hash.update(&packed);
-    for key in [&b"Root"[..], b"Info"] {
-        if let Ok(value) = pdf.trailer.get(key) {
-            let mut bytes = Vec::new();
-            write_object(&mut bytes, value);
-            hash.update(&bytes);
-        }
+    for (_, value) in &trailer {
+        hash.update(value);
     }
     let id = Object::String(hash.finalize()[..16].to_vec(), StringFormat::Hexadecimal);
     let next = pdf.max_id + 1;
@@ -103,12 +109,10 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
         out.extend_from_slice(b"<</Type/XRef/Size ");
         integer(out, size as i64);
         out.extend_from_slice(b"/W[1 4 2]");
-        for key in [&b"Root"[..], b"Info"] {
-            if let Ok(value) = pdf.trailer.get(key) {
-                name(out, key);
-                out.push(b' ');
-                write_object(out, value);
-            }
+        for (key, value) in &trailer {
+            name(out, key);
+            out.push(b' ');
+            out.extend_from_slice(value);
         }
         out.extend_from_slice(b"/ID");
         write_object(out, &Object::Array(vec![id.clone(), id]));

@@ -100,7 +100,6 @@ pub struct Templates {
     /// Every template by the name it is included by (`people` for
     /// `people.md.hbs`).
     sources: BTreeMap<String, Source>,
-    compiled: BTreeMap<String, OnceLock<Result<handlebars::Template, TemplateError>>>,
     /// One registry per output, holding the templates it reaches.
     registries: BTreeMap<&'static str, OnceLock<Result<Handlebars<'static>, TemplateError>>>,
     pub theme: Theme,
@@ -150,11 +149,7 @@ impl Templates {
                     format!("cannot read the template: {}", crate::io_reason(&error)),
                 )
             })?;
-            overrides.push(Source {
-                file_name: name,
-                text: text.into(),
-                file: path.clone(),
-            });
+            overrides.push(Source::new(name, text.into(), path.clone()));
         }
         let mut sources = default_sources(&overrides);
         sources.extend(overrides);
@@ -202,10 +197,6 @@ impl Templates {
             .map(|source| (source.name().to_string(), source))
             .collect();
         Templates {
-            compiled: sources
-                .keys()
-                .map(|name| (name.clone(), OnceLock::new()))
-                .collect(),
             sources,
             registries: OUTPUTS
                 .iter()
@@ -232,7 +223,7 @@ impl Templates {
         use rayon::prelude::*;
         names.sort_unstable();
         names.dedup();
-        names.retain(|name| self.compiled[*name].get().is_none());
+        names.retain(|name| self.sources[*name].compiled.get().is_none());
         // Largest first, so that no core is left with a big one at the end.
         names.sort_by_key(|name| std::cmp::Reverse(self.sources[*name].text.len()));
         names.par_iter().for_each(|name| {
@@ -272,8 +263,10 @@ impl Templates {
 
     /// One template, compiled (the first time it is asked for).
     fn template(&self, name: &str) -> Result<&handlebars::Template, TemplateError> {
-        self.compiled[name]
-            .get_or_init(|| self.sources[name].compile())
+        let source = &self.sources[name];
+        source
+            .compiled
+            .get_or_init(|| source.compile())
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -408,14 +401,25 @@ fn tidy(text: &str) -> String {
     out
 }
 
-/// A template's text and the file it came from.
+/// A template's text, the file it came from, and the template compiled from
+/// it once something needs it.
 struct Source {
     file_name: String,
     text: std::borrow::Cow<'static, str>,
     file: PathBuf,
+    compiled: OnceLock<Result<handlebars::Template, TemplateError>>,
 }
 
 impl Source {
+    fn new(file_name: String, text: std::borrow::Cow<'static, str>, file: PathBuf) -> Source {
+        Source {
+            file_name,
+            text,
+            file,
+            compiled: OnceLock::new(),
+        }
+    }
+
     /// The name it is included by: `people.md.hbs` is the partial `people`.
     fn name(&self) -> &str {
         self.file_name.split('.').next().unwrap_or(&self.file_name)
@@ -455,10 +459,12 @@ fn default_sources(overrides: &[Source]) -> Vec<Source> {
     DEFAULTS
         .iter()
         .filter(|(file, _)| !overrides.iter().any(|o| o.file_name == *file))
-        .map(|&(file, text)| Source {
-            file_name: file.to_string(),
-            text: text.into(),
-            file: PathBuf::from("templates").join(file),
+        .map(|&(file, text)| {
+            Source::new(
+                file.into(),
+                text.into(),
+                PathBuf::from("templates").join(file),
+            )
         })
         .collect()
 }
@@ -532,7 +538,7 @@ mod tests {
     fn an_output_compiles_only_the_templates_it_reaches() {
         let templates = Templates::defaults();
         templates.summary(&specimen_brief()).unwrap();
-        let compiled = |name: &str| templates.compiled[name].get().is_some();
+        let compiled = |name: &str| templates.sources[name].compiled.get().is_some();
         assert!(compiled("summary") && compiled("summary_facts") && compiled("people"));
         assert!(!compiled("briefing") && !compiled("briefing_sections") && !compiled("pack"));
 
@@ -569,11 +575,11 @@ mod tests {
             assert!(!includes_computed_partial(text), "{text}");
         }
         let mut sources = default_sources(&[]);
-        sources.push(Source {
-            file_name: "summary.md.hbs".into(),
-            text: "{{> (lookup . \"part\")}}".into(),
-            file: "mine/summary.md.hbs".into(),
-        });
+        sources.push(Source::new(
+            "summary.md.hbs".into(),
+            "{{> (lookup . \"part\")}}".into(),
+            "mine/summary.md.hbs".into(),
+        ));
         let templates = Templates::new(sources);
         assert_eq!(
             templates.reached_from(SUMMARY).len(),

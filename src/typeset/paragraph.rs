@@ -382,14 +382,15 @@ impl Setter<'_> {
         let Some(hyphenator) = self.hyphenator else {
             return Vec::new();
         };
-        let letters = word.trim_matches(|c: char| !c.is_alphabetic());
+        let not_letter = |c: char| !c.is_alphabetic();
+        let start = word.len() - word.trim_start_matches(not_letter).len();
+        let letters = word[start..].trim_end_matches(not_letter);
         if style.face == Face::Mono
             || letters.chars().count() < MIN_HYPHENATED_CHARS
             || !letters.chars().all(char::is_alphabetic)
         {
             return Vec::new();
         }
-        let start = letters.as_ptr() as usize - word.as_ptr() as usize;
         let breaks = hyphenator.points(letters);
         // Byte offset of each glyph's text, to find the glyph a break falls before.
         let mut offset = 0;
