@@ -1,0 +1,383 @@
+//! The flow cut into pages, each page's furniture (marking, header,
+//! footer, page numbers), and documents bound into one (a pack).
+
+use super::*;
+
+impl Layout<'_> {
+    /// Cuts the flow into pages. Returns the pages (items and unresolved
+    /// page numbers) and where each heading landed.
+    pub(super) fn paginate(&mut self, flow: Vec<Flow>) -> (Vec<PageBuild>, Anchors) {
+        let mut pages: Vec<PageBuild> = vec![(Vec::new(), Vec::new())];
+        let mut anchors = vec![None; self.headings.len()];
+        let mut y = self.top;
+        let mut empty = true;
+        let content_height = self.bottom - self.top;
+        let mut i = 0;
+        while i < flow.len() {
+            match &flow[i] {
+                Flow::PageBreak => {
+                    if !empty {
+                        pages.push((Vec::new(), Vec::new()));
+                        y = self.top;
+                        empty = true;
+                    }
+                }
+                Flow::Space(h) => {
+                    if !empty {
+                        y += h;
+                    }
+                }
+                Flow::Skip(h) => y += h,
+                Flow::Element(element) => {
+                    let chain = chain_height(&flow[i..]);
+                    let must_break = y + element.height > self.bottom
+                        || (y + chain > self.bottom && chain <= content_height);
+                    if must_break && !empty {
+                        pages.push((Vec::new(), Vec::new()));
+                        y = self.top;
+                        // A table that runs on repeats its header row.
+                        if let (Some(table), false) = (element.table, element.is_table_header) {
+                            for header in self.tables[table].clone() {
+                                place(&mut pages, &header, y, &mut anchors);
+                                y += header.height;
+                            }
+                        }
+                    }
+                    place(&mut pages, element, y, &mut anchors);
+                    y += element.height;
+                    empty = false;
+                }
+            }
+            i += 1;
+        }
+        if empty && pages.len() > 1 {
+            pages.pop();
+        }
+        (pages, anchors)
+    }
+
+    /// Fills in page numbers and adds the marking, header and footer.
+    pub(super) fn finish(self, pages: Vec<PageBuild>, anchors: Anchors) -> Document {
+        let total = pages.len();
+        let theme = self.theme;
+        let furniture = &self.setup.furniture;
+        let small = Style {
+            size: theme.sizes.small,
+            ..self.body_style()
+        };
+        let marking_style = Style {
+            face: Face::Bold,
+            size: theme.sizes.small + 1.0,
+            color: theme.colours.marking,
+            link: None,
+        };
+        let right = self.left + self.width;
+        let mut out = Vec::with_capacity(total);
+        for (index, (mut items, refs)) in pages.into_iter().enumerate() {
+            for r in refs {
+                if let Some(Some((page, _))) = anchors.get(r.heading) {
+                    let run = self.single_line(&(page + 1).to_string(), &r.style);
+                    let x = r.right - run.width();
+                    items.push(Item::Text {
+                        x,
+                        baseline: r.baseline,
+                        run,
+                    });
+                }
+            }
+            let fill = |text: &str| {
+                text.replace("{page}", &(index + 1).to_string())
+                    .replace("{pages}", &total.to_string())
+            };
+            if let Some(marking) = &furniture.marking {
+                for baseline in [
+                    self.top * 0.42,
+                    self.page_height - (self.page_height - self.bottom) * 0.3,
+                ] {
+                    let run = self.single_line(marking, &marking_style);
+                    let x = (self.page_width - run.width()) / 2.0;
+                    items.push(Item::Text { x, baseline, run });
+                }
+            }
+            let header_baseline = self.top - 12.0;
+            let header = fill(&furniture.header);
+            if !header.is_empty() {
+                let run = self.single_line(&header, &small);
+                items.push(Item::Text {
+                    x: self.left,
+                    baseline: header_baseline,
+                    run,
+                });
+            }
+            items.push(Item::Line {
+                x1: self.left,
+                y1: header_baseline + 4.0,
+                x2: right,
+                y2: header_baseline + 4.0,
+                width: 0.4,
+                color: theme.colours.rule,
+            });
+            let footer_rule = self.bottom + FOOTER_RULE_BELOW;
+            items.push(Item::Line {
+                x1: self.left,
+                y1: footer_rule,
+                x2: right,
+                y2: footer_rule,
+                width: 0.4,
+                color: theme.colours.rule,
+            });
+            let footer_baseline = footer_rule + FOOTER_TEXT_BELOW_RULE;
+            let left_text = fill(&furniture.footer_left);
+            if !left_text.is_empty() {
+                items.push(Item::Text {
+                    x: self.left,
+                    baseline: footer_baseline,
+                    run: self.single_line(&left_text, &small),
+                });
+            }
+            let right_text = fill(&furniture.footer_right);
+            if !right_text.is_empty() {
+                let run = self.single_line(&right_text, &small);
+                items.push(Item::Text {
+                    x: right - run.width(),
+                    baseline: footer_baseline,
+                    run,
+                });
+            }
+            out.push(Page { items });
+        }
+        let headings = self
+            .headings
+            .iter()
+            .zip(&anchors)
+            .map(|((title, level), anchor)| {
+                let (page, y) = anchor.unwrap_or((0, self.top));
+                Heading {
+                    title: title.clone(),
+                    level: *level,
+                    page,
+                    y,
+                }
+            })
+            .collect();
+        let mut warnings = self.warnings;
+        warnings.dedup();
+        Document {
+            width: self.page_width,
+            height: self.page_height,
+            pages: out,
+            headings,
+            warnings,
+        }
+    }
+}
+
+/// Binds laid-out documents into one: `front` (a pack's cover and contents),
+/// then each part, titled. Every page keeps its own furniture and gets
+/// `footer` (`{page}` and `{pages}` counting the whole) centred in its
+/// footer; the outline has one entry per part, the part's headings below it.
+pub fn bind(
+    front: Document,
+    parts: Vec<(String, Document)>,
+    footer: &str,
+    setup: &Setup,
+) -> Document {
+    let theme = setup.theme;
+    let total: usize = front.pages.len() + parts.iter().map(|(_, d)| d.pages.len()).sum::<usize>();
+    let mut pages = front.pages;
+    let mut headings = front.headings;
+    let mut warnings = front.warnings;
+    let top = mm(theme.page.margins.top);
+    for (title, part) in parts {
+        let page_offset = pages.len();
+        headings.push(Heading {
+            title,
+            level: 1,
+            page: page_offset,
+            y: top,
+        });
+        let heading_offset = headings.len();
+        headings.extend(part.headings.into_iter().map(|h| Heading {
+            level: h.level + 1,
+            page: h.page + page_offset,
+            ..h
+        }));
+        for mut page in part.pages {
+            for item in &mut page.items {
+                if let Item::Link {
+                    target: Target::Heading(i),
+                    ..
+                } = item
+                {
+                    *i += heading_offset;
+                }
+            }
+            pages.push(page);
+        }
+        warnings.extend(part.warnings);
+    }
+    let style = Style {
+        face: Face::Bold,
+        size: theme.sizes.small,
+        color: theme.colours.text,
+        link: None,
+    };
+    let (width, height) = theme.page.size.points();
+    let baseline =
+        height - mm(theme.page.margins.bottom) + FOOTER_RULE_BELOW + FOOTER_TEXT_BELOW_RULE;
+    for (index, page) in pages.iter_mut().enumerate() {
+        let text = footer
+            .replace("{page}", &(index + 1).to_string())
+            .replace("{pages}", &total.to_string());
+        let run = crate::typeset::Run::shaped(&setup.fonts.shape(style.face, &text), &style);
+        let x = (width - run.width()) / 2.0;
+        page.items.push(Item::Text { x, baseline, run });
+    }
+    warnings.dedup();
+    Document {
+        width,
+        height,
+        pages,
+        headings,
+        warnings,
+    }
+}
+
+/// The height of an element and of those it must stay with.
+fn chain_height(flow: &[Flow]) -> Pt {
+    let mut height = 0.0;
+    for f in flow {
+        match f {
+            Flow::Element(e) => {
+                height += e.height;
+                if !e.keep_with_next {
+                    break;
+                }
+            }
+            Flow::Space(h) | Flow::Skip(h) => height += h,
+            Flow::PageBreak => break,
+        }
+    }
+    height
+}
+
+fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Option<(usize, Pt)>]) {
+    let page = pages.len() - 1;
+    let (items, refs) = &mut pages[page];
+    if let Some(a) = element.anchor {
+        anchors[a] = Some((page, y));
+    }
+    for item in &element.items {
+        let mut item = item.clone();
+        match &mut item {
+            Item::Text { baseline, .. } => *baseline += y,
+            Item::Rect { y: top, .. } | Item::Image { y: top, .. } | Item::Link { y: top, .. } => {
+                *top += y
+            }
+            Item::Line { y1, y2, .. } => {
+                *y1 += y;
+                *y2 += y;
+            }
+        }
+        items.push(item);
+    }
+    for r in &element.page_refs {
+        refs.push(PageRef {
+            baseline: r.baseline + y,
+            ..r.clone()
+        });
+    }
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::*;
+    use crate::typeset::fonts::Fonts;
+
+    fn set(markdown: &str) -> Document {
+        let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
+        let fonts = Fonts::bundled();
+        let setup = Setup {
+            theme: &theme,
+            fonts: &fonts,
+            hyphenator: None,
+            furniture: Furniture::default(),
+            base_dir: Path::new(""),
+        };
+        typeset(markdown, &setup).unwrap()
+    }
+
+    /// Body lines of a page: text items other than the header and footer,
+    /// as (baseline, text).
+    fn body_lines(document: &Document, page: usize) -> Vec<(Pt, String)> {
+        let top = mm(24.0);
+        let bottom = document.height - mm(24.0);
+        let mut lines: Vec<(Pt, String)> = document.pages[page]
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { baseline, run, .. } if *baseline > top && *baseline < bottom => {
+                    Some((
+                        *baseline,
+                        run.glyphs
+                            .iter()
+                            .filter_map(|g| g.text.as_deref())
+                            .collect(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        lines.dedup_by(|a, b| (a.0 - b.0).abs() < 0.5);
+        lines
+    }
+
+    fn sections(count: usize) -> String {
+        (0..count)
+            .map(|i| {
+                let words = "The delegation meets its counterparts to discuss cooperation. "
+                    .repeat(1 + i % 7);
+                format!("# Section {i}\n\n{words}\n\n")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_are_never_the_last_thing_on_a_page() {
+        let document = set(&sections(60));
+        assert!(document.pages.len() > 4);
+        for heading in &document.headings {
+            let lines = body_lines(&document, heading.page);
+            let below = lines
+                .iter()
+                .filter(|(baseline, _)| *baseline > heading.y + 20.0)
+                .count();
+            assert!(
+                below >= 1,
+                "{:?} is the last line of its page",
+                heading.title
+            );
+        }
+    }
+
+    #[test]
+    fn no_paragraph_leaves_a_single_line_at_the_top_of_a_page() {
+        let document = set(&sections(60));
+        for page in 1..document.pages.len() {
+            let lines = body_lines(&document, page);
+            // The first line of a page continues a paragraph from the page
+            // before (it does not start a section); then the next line
+            // must belong to the same paragraph, not start a new section.
+            if let [(_, first), (_, second), ..] = lines.as_slice() {
+                if !first.contains("Section") {
+                    assert!(
+                        !second.contains("Section"),
+                        "a widow on page {}: {first:?}",
+                        page + 1
+                    );
+                }
+            }
+        }
+    }
+}

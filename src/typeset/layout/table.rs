@@ -1,0 +1,278 @@
+//! Tables: columns sized from their words, rows set cell by cell, header
+//! rows marked to repeat on every page a table runs onto.
+
+use pulldown_cmark::Alignment;
+
+use super::*;
+
+impl Layout<'_> {
+    pub(super) fn table(
+        &mut self,
+        align: &[Alignment],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        x: Pt,
+        width: Pt,
+    ) -> Vec<Flow> {
+        let size = self.theme.sizes.table;
+        let body = Style {
+            size,
+            ..self.body_style()
+        };
+        let bold = Style {
+            face: Face::Bold,
+            ..body.clone()
+        };
+        let columns = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        if columns == 0 {
+            return Vec::new();
+        }
+        // Each column's narrowest (its longest word) and widest (its longest
+        // cell on one line) widths.
+        let fonts = self.setup.fonts;
+        let mut min = vec![0.0f32; columns];
+        let mut max = vec![0.0f32; columns];
+        let all_rows =
+            std::iter::once((head, &bold)).chain(rows.iter().map(|r| (r.as_slice(), &body)));
+        for (row, style) in all_rows {
+            for (c, cell) in row.iter().enumerate() {
+                let spans = self.spans(cell, style);
+                let (mut line, mut longest_word) = (0.0f32, 0.0f32);
+                for span in &spans {
+                    // Word by word, from the cache of shaped words: shaping
+                    // each whole cell took a fifth of the time of a long
+                    // programme, and filled the cache with one-off texts.
+                    let space = fonts::width(&fonts.shape(span.style.face, " ")) * span.style.size;
+                    let mut spaces = span.text.split_whitespace().count().saturating_sub(1) as f32;
+                    if span.text.starts_with(char::is_whitespace) {
+                        spaces += 1.0;
+                    }
+                    if span.text.ends_with(char::is_whitespace) {
+                        spaces += 1.0;
+                    }
+                    line += spaces * space;
+                    for word in span.text.split_whitespace() {
+                        let w = fonts::width(&fonts.shape(span.style.face, word)) * span.style.size;
+                        longest_word = longest_word.max(w);
+                        line += w;
+                    }
+                }
+                // A point to spare, so that rounding never pushes a word that
+                // fits exactly into being hyphenated.
+                min[c] = min[c].max(longest_word + 2.0 * CELL_PADDING_X + 1.0);
+                max[c] = max[c].max(line + 2.0 * CELL_PADDING_X + 1.0).max(min[c]);
+            }
+        }
+        let widths = column_widths(&min, &max, width);
+        let table_id = self.tables.len();
+        let header = self.table_row(head, &widths, align, x, &bold, true, table_id);
+        self.tables.push(header.clone());
+        let mut flow: Vec<Flow> = header.into_iter().map(Flow::Element).collect();
+        for row in rows {
+            flow.extend(
+                self.table_row(row, &widths, align, x, &body, false, table_id)
+                    .into_iter()
+                    .map(Flow::Element),
+            );
+        }
+        flow
+    }
+
+    /// A table row as one element; a row taller than a page, as one element
+    /// per line, so that it can run on.
+    #[allow(clippy::too_many_arguments)]
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Inline>],
+        widths: &[Pt],
+        align: &[Alignment],
+        x: Pt,
+        style: &Style,
+        header: bool,
+        table: usize,
+    ) -> Vec<Element> {
+        let line_height = self.line_height(style.size);
+        let baseline = self.baseline(style.size);
+        let mut cell_lines = Vec::with_capacity(widths.len());
+        for (c, width) in widths.iter().enumerate() {
+            let spans = cells
+                .get(c)
+                .map(|cell| self.spans(cell, style))
+                .unwrap_or_default();
+            let cell_align = match align.get(c) {
+                Some(Alignment::Right) => Align::Right,
+                Some(Alignment::Center) => Align::Center,
+                _ => Align::Left,
+            };
+            let lines = self.setter.set(
+                &spans,
+                width - 2.0 * CELL_PADDING_X,
+                cell_align,
+                &self.section,
+                &mut self.warnings,
+            );
+            cell_lines.push(lines);
+        }
+        let line_count = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let total_width: Pt = widths.iter().sum();
+        let row_height = line_count as Pt * line_height + 2.0 * CELL_PADDING_Y;
+        let slices: Vec<(usize, usize)> = if row_height <= self.bottom - self.top {
+            vec![(0, line_count)]
+        } else {
+            (0..line_count).map(|i| (i, i + 1)).collect()
+        };
+        let last_slice = slices.len() - 1;
+        let mut elements = Vec::with_capacity(slices.len());
+        for (s, (from, to)) in slices.into_iter().enumerate() {
+            let pad_top = if s == 0 { CELL_PADDING_Y } else { 0.0 };
+            let pad_bottom = if s == last_slice { CELL_PADDING_Y } else { 0.0 };
+            let height = (to - from) as Pt * line_height + pad_top + pad_bottom;
+            let mut items = Vec::new();
+            if header {
+                items.push(Item::Rect {
+                    x,
+                    y: 0.0,
+                    width: total_width,
+                    height,
+                    color: self.theme.colours.table_header,
+                });
+            }
+            let mut cell_x = x;
+            for (c, lines) in cell_lines.iter().enumerate() {
+                for (l, line) in lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(l, _)| (from..to).contains(l))
+                {
+                    let top = pad_top + (l - from) as Pt * line_height;
+                    for run in &line.runs {
+                        let run_x = cell_x + CELL_PADDING_X + run.x;
+                        if let Some(uri) = &run.style.link {
+                            items.push(Item::Link {
+                                x: run_x,
+                                y: top,
+                                width: run.width(),
+                                height: line_height,
+                                target: Target::Uri(uri.clone()),
+                            });
+                        }
+                        items.push(Item::Text {
+                            x: run_x,
+                            baseline: top + baseline,
+                            run: run.clone(),
+                        });
+                    }
+                }
+                cell_x += widths[c];
+            }
+            if s == last_slice {
+                items.push(Item::Line {
+                    x1: x,
+                    y1: height,
+                    x2: x + total_width,
+                    y2: height,
+                    width: if header { 0.8 } else { 0.4 },
+                    color: self.theme.colours.rule,
+                });
+            }
+            elements.push(Element {
+                height,
+                items,
+                keep_with_next: header || s != last_slice,
+                table: Some(table),
+                is_table_header: header,
+                ..Element::default()
+            });
+        }
+        elements
+    }
+}
+
+/// Column widths for a table `available` wide, from each column's narrowest
+/// (`min`: its longest word) and widest (`max`: its longest cell unbroken)
+/// width: every column gets its minimum, then the rest is shared out.
+pub fn column_widths(min: &[Pt], max: &[Pt], available: Pt) -> Vec<Pt> {
+    let min_total: Pt = min.iter().sum();
+    let max_total: Pt = max.iter().sum();
+    if max_total <= available {
+        // Everything fits on one line: share the spare width in proportion.
+        let scale = if max_total > 0.0 {
+            available / max_total
+        } else {
+            1.0
+        };
+        return max.iter().map(|m| m * scale).collect();
+    }
+    if min_total >= available {
+        // Not even the longest words fit: shrink in proportion (they will be
+        // broken by force).
+        return min.iter().map(|m| m * available / min_total).collect();
+    }
+    // Columns that want no more than an equal share get all they want (a
+    // name, a date, a time stays on one line); the long columns then share
+    // what is left in proportion to how much more than their minimum they
+    // want.
+    let mut widths = vec![0.0; min.len()];
+    let mut long: Vec<usize> = (0..min.len()).collect();
+    let mut left = available;
+    loop {
+        let fair = left / long.len().max(1) as Pt;
+        let (short, rest): (Vec<usize>, Vec<usize>) = long.iter().partition(|&&i| max[i] <= fair);
+        if short.is_empty() {
+            break;
+        }
+        for i in short {
+            widths[i] = max[i];
+            left -= max[i];
+        }
+        long = rest;
+    }
+    let min_long: Pt = long.iter().map(|&i| min[i]).sum();
+    let wants: Pt = long.iter().map(|&i| max[i] - min[i]).sum();
+    for &i in &long {
+        widths[i] = if min_long >= left {
+            min[i] * left / min_long
+        } else if wants > 0.0 {
+            min[i] + (left - min_long) * (max[i] - min[i]) / wants
+        } else {
+            min[i]
+        };
+    }
+    widths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_that_fit_share_the_spare_width() {
+        assert_eq!(
+            column_widths(&[10.0, 10.0], &[50.0, 150.0], 400.0),
+            vec![100.0, 300.0]
+        );
+    }
+
+    #[test]
+    fn short_columns_are_satisfied_before_long_ones() {
+        // The first two columns want less than a third of 200: they get it,
+        // and the long third column the remaining 130.
+        let widths = column_widths(&[10.0, 10.0, 10.0], &[30.0, 40.0, 300.0], 200.0);
+        assert_eq!(widths, vec![30.0, 40.0, 130.0]);
+        // Two long columns share the 40 left over their minimums 90 : 130.
+        let widths = column_widths(&[20.0, 40.0], &[110.0, 170.0], 100.0);
+        assert!(
+            (widths[0] - (20.0 + 40.0 * 90.0 / 220.0)).abs() < 1e-3,
+            "{widths:?}"
+        );
+        assert!((widths[0] + widths[1] - 100.0).abs() < 1e-3, "{widths:?}");
+    }
+
+    #[test]
+    fn columns_narrower_than_their_words_shrink_in_proportion() {
+        assert_eq!(
+            column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0),
+            vec![50.0, 150.0]
+        );
+    }
+}
