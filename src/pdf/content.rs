@@ -1,0 +1,262 @@
+//! Pages drawn as content streams: text as glyph numbers with their
+//! offsets, rules, boxes and images, in as few bytes as the state allows.
+
+use super::*;
+
+/// A page drawn: its compressed content stream and its links.
+pub(super) struct DrawnPage {
+    pub(super) content: Vec<u8>,
+    pub(super) links: Vec<Link>,
+}
+
+pub(super) struct Link {
+    /// Left, bottom, right, top, in PDF's bottom-up points.
+    pub(super) rect: [f32; 4],
+    pub(super) target: Target,
+}
+
+pub(super) fn draw_pages(
+    pages: Vec<Page>,
+    height: f32,
+    glyphs: &BTreeMap<Face, FaceGlyphs>,
+    images: &BTreeMap<PathBuf, Image>,
+) -> Vec<DrawnPage> {
+    use rayon::prelude::*;
+    // Pages are independent: drawn and deflated on every core, in order, in
+    // runs of eight (a short document is not worth a second deflate state).
+    pages
+        .into_par_iter()
+        .with_min_len(8)
+        .map_init(Content::default, |content, page| {
+            content.clear();
+            let mut links = Vec::new();
+            for item in page.items {
+                content.draw(item, height, glyphs, images, &mut links);
+            }
+            DrawnPage {
+                content: deflate(&content.bytes),
+                links,
+            }
+        })
+        .collect()
+}
+
+/// A page's content stream being written, with the graphics state it has
+/// set, so that a colour or font is only stated when it changes.
+#[derive(Default)]
+pub(super) struct Content {
+    pub(super) bytes: Vec<u8>,
+    pub(super) font: Option<(Face, f32)>,
+    pub(super) fill: Option<Color>,
+    pub(super) stroke: Option<(Color, f32)>,
+}
+
+impl Content {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.font = None;
+        self.fill = None;
+        self.stroke = None;
+    }
+
+    /// Draws one item; `height` turns the typesetter's top-down y into
+    /// PDF's bottom-up y.
+    fn draw(
+        &mut self,
+        item: Item,
+        height: f32,
+        glyphs: &BTreeMap<Face, FaceGlyphs>,
+        images: &BTreeMap<PathBuf, Image>,
+        links: &mut Vec<Link>,
+    ) {
+        match item {
+            Item::Text { x, baseline, run } => {
+                if let Some(glyphs) = glyphs.get(&run.style.face) {
+                    self.text(x, height - baseline, &run, glyphs);
+                }
+            }
+            Item::Rect {
+                x,
+                y,
+                width,
+                height: h,
+                color,
+            } => {
+                self.fill(color);
+                self.numbers(&[(x, 2), (height - y - h, 2), (width, 2), (h, 2)]);
+                self.bytes.extend_from_slice(b"re f\n");
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color,
+            } => {
+                if self.stroke != Some((color, width)) {
+                    self.stroke = Some((color, width));
+                    self.numbers(&[(color.r, 3), (color.g, 3), (color.b, 3)]);
+                    self.bytes.extend_from_slice(b"RG ");
+                    self.numbers(&[(width, 2)]);
+                    self.bytes.extend_from_slice(b"w\n");
+                }
+                self.numbers(&[(x1, 2), (height - y1, 2)]);
+                self.bytes.extend_from_slice(b"m ");
+                self.numbers(&[(x2, 2), (height - y2, 2)]);
+                self.bytes.extend_from_slice(b"l S\n");
+            }
+            Item::Image {
+                path,
+                x,
+                y,
+                width,
+                height: h,
+            } => {
+                let Some(image) = images.get(&path) else {
+                    return;
+                };
+                self.bytes.extend_from_slice(b"q ");
+                self.numbers(&[(width, 2), (0.0, 0), (0.0, 0), (h, 2)]);
+                self.numbers(&[(x, 2), (height - y - h, 2)]);
+                self.bytes.extend_from_slice(b"cm /");
+                self.bytes.extend_from_slice(image.name.as_bytes());
+                self.bytes.extend_from_slice(b" Do Q\n");
+            }
+            Item::Link {
+                x,
+                y,
+                width,
+                height: h,
+                target,
+            } => links.push(Link {
+                rect: [x, height - y - h, x + width, height - y],
+                target,
+            }),
+        }
+    }
+
+    /// One run of glyphs as a `TJ` array: glyph numbers in hexadecimal,
+    /// broken only where the shaped advance differs from the font's.
+    fn text(&mut self, x: f32, y: f32, run: &Run, glyphs: &FaceGlyphs) {
+        if run.glyphs.is_empty() {
+            return;
+        }
+        let style = &run.style;
+        self.bytes.extend_from_slice(b"BT\n");
+        if self.font != Some((style.face, style.size)) {
+            self.font = Some((style.face, style.size));
+            self.bytes.push(b'/');
+            self.bytes
+                .extend_from_slice(resource_name(style.face).as_bytes());
+            self.bytes.push(b' ');
+            self.numbers(&[(style.size, 2)]);
+            self.bytes.extend_from_slice(b"Tf\n");
+        }
+        self.fill(style.color);
+        self.numbers(&[(x, 2), (y, 2)]);
+        self.bytes.extend_from_slice(b"Td\n[<");
+        let last = run.glyphs.len() - 1;
+        for (i, glyph) in run.glyphs.iter().enumerate() {
+            let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+            hex4(&mut self.bytes, new);
+            if i == last {
+                break;
+            }
+            // TJ moves left by this much after the glyph, in 1/1000 em: the
+            // font's width less the shaped (kerned, justified) advance.
+            // Tenths of a unit, so that unkerned glyphs need no number.
+            let natural = glyphs.widths.get(new as usize).copied().unwrap_or(0.0);
+            let offset = ((natural - glyph.advance * 1000.0 / style.size) * 10.0).round();
+            if offset != 0.0 {
+                self.bytes.push(b'>');
+                number(&mut self.bytes, offset / 10.0, 1);
+                self.bytes.push(b'<');
+            }
+        }
+        self.bytes.extend_from_slice(b">] TJ\nET\n");
+    }
+
+    fn fill(&mut self, color: Color) {
+        if self.fill != Some(color) {
+            self.fill = Some(color);
+            self.numbers(&[(color.r, 3), (color.g, 3), (color.b, 3)]);
+            self.bytes.extend_from_slice(b"rg\n");
+        }
+    }
+
+    /// Numbers, each followed by a space, with at most so many decimals.
+    fn numbers(&mut self, values: &[(f32, u32)]) {
+        for &(value, decimals) in values {
+            number(&mut self.bytes, value, decimals);
+            self.bytes.push(b' ');
+        }
+    }
+}
+
+/// Writes `value` with at most `decimals` decimals and no trailing zeros:
+/// PDF readers take `12.5`, not `1.25e1`.
+pub(super) fn number(out: &mut Vec<u8>, value: f32, decimals: u32) {
+    let scale = 10u64.pow(decimals);
+    let scaled = (f64::from(value) * scale as f64).round();
+    if scaled < 0.0 {
+        out.push(b'-');
+    }
+    let scaled = scaled.abs() as u64;
+    digits(out, scaled / scale);
+    let mut fraction = scaled % scale;
+    if fraction != 0 {
+        let mut places = decimals;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            places -= 1;
+        }
+        out.push(b'.');
+        for place in (0..places).rev() {
+            out.push(b'0' + (fraction / 10u64.pow(place) % 10) as u8);
+        }
+    }
+}
+
+pub(super) fn digits(out: &mut Vec<u8>, mut value: u64) {
+    let mut buffer = [0u8; 20];
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buffer[at..]);
+}
+
+pub(super) fn hex4(out: &mut Vec<u8>, value: u16) {
+    for byte in value.to_be_bytes() {
+        out.extend_from_slice(&file::hex(byte));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(value: f32, decimals: u32) -> String {
+        let mut out = Vec::new();
+        number(&mut out, value, decimals);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_short_and_plain() {
+        assert_eq!(written(62.362206, 2), "62.36");
+        assert_eq!(written(10.0, 2), "10");
+        assert_eq!(written(0.5, 2), "0.5");
+        assert_eq!(written(-6.8, 1), "-6.8");
+        assert_eq!(written(-0.001, 2), "0");
+        assert_eq!(written(0.105882354, 3), "0.106");
+        assert_eq!(written(1e7, 2), "10000000");
+        assert_eq!(written(0.07, 2), "0.07");
+    }
+}

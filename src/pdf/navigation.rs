@@ -1,0 +1,131 @@
+//! Ways through a document: link annotations, exact destinations, and the
+//! outline (bookmarks).
+
+use super::*;
+
+pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) -> Object {
+    let action = match link.target {
+        // `#page=N`: page N of this document (a pack's list of briefs).
+        Target::Uri(uri) if uri.starts_with("#page=") => {
+            let page = uri[6..].parse::<usize>().unwrap_or(1).saturating_sub(1);
+            pages.get(page).map(|&page| {
+                go_to(Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Null,
+                    Object::Null,
+                ]))
+            })
+        }
+        Target::Uri(uri) => Some(Dictionary::from_iter([
+            ("S", Object::Name(b"URI".to_vec())),
+            (
+                "URI",
+                Object::String(uri.into_bytes(), StringFormat::Literal),
+            ),
+        ])),
+        Target::Heading(index) => destination(pages, document, index).map(go_to),
+    };
+    let mut dict = Dictionary::from_iter([
+        ("Type", Object::Name(b"Annot".to_vec())),
+        ("Subtype", Object::Name(b"Link".to_vec())),
+        (
+            "Rect",
+            Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect()),
+        ),
+        ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+    ]);
+    if let Some(action) = action {
+        dict.set("A", Object::Dictionary(action));
+    }
+    Object::Dictionary(dict)
+}
+
+pub(super) fn go_to(destination: Object) -> Dictionary {
+    Dictionary::from_iter([("S", Object::Name(b"GoTo".to_vec())), ("D", destination)])
+}
+
+/// An exact destination: the page, scrolled to `y` (top-down) of the heading.
+pub(super) fn destination(
+    pages: &[ObjectId],
+    document: &Document,
+    heading: usize,
+) -> Option<Object> {
+    let h = document.headings.get(heading)?;
+    let page = *pages.get(h.page)?;
+    Some(Object::Array(vec![
+        Object::Reference(page),
+        Object::Name(b"XYZ".to_vec()),
+        Object::Null,
+        Object::Real(document.height - h.y + 2.0),
+        Object::Null,
+    ]))
+}
+
+/// The outline (bookmarks): sections, with their subsections below them,
+/// each jumping to its heading. Returns its root.
+pub(super) fn add_outline(
+    pdf: &mut lopdf::Document,
+    document: &Document,
+    pages: &[ObjectId],
+) -> Option<ObjectId> {
+    let headings = &document.headings;
+    if headings.is_empty() {
+        return None;
+    }
+    let root = pdf.new_object_id();
+    let ids: Vec<ObjectId> = headings.iter().map(|_| pdf.new_object_id()).collect();
+    // Each heading's parent, and each heading's children (the last list:
+    // the top level), in one pass.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(ids.len());
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ids.len() + 1];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, heading) in headings.iter().enumerate() {
+        while open
+            .last()
+            .is_some_and(|&o| headings[o].level >= heading.level)
+        {
+            open.pop();
+        }
+        parent.push(open.last().copied());
+        children[open.last().copied().unwrap_or(ids.len())].push(i);
+        open.push(i);
+    }
+    for siblings in &children {
+        for (at, &i) in siblings.iter().enumerate() {
+            let mut dict = Dictionary::new();
+            dict.set("Title", text_string(&headings[i].title));
+            dict.set(
+                "Parent",
+                Object::Reference(parent[i].map_or(root, |p| ids[p])),
+            );
+            if at > 0 {
+                dict.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+            }
+            if let Some(&next) = siblings.get(at + 1) {
+                dict.set("Next", Object::Reference(ids[next]));
+            }
+            let kids = &children[i];
+            if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+                dict.set("First", Object::Reference(ids[first]));
+                dict.set("Last", Object::Reference(ids[last]));
+                dict.set("Count", Object::Integer(kids.len() as i64));
+            }
+            if let Some(dest) = destination(pages, document, i) {
+                dict.set("Dest", dest);
+            }
+            pdf.objects.insert(ids[i], Object::Dictionary(dict));
+        }
+    }
+    let top = &children[ids.len()];
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        outlines.set("First", Object::Reference(ids[first]));
+        outlines.set("Last", Object::Reference(ids[last]));
+    }
+    outlines.set("Count", Object::Integer(ids.len() as i64));
+    pdf.objects.insert(root, Object::Dictionary(outlines));
+    Some(root)
+}
