@@ -527,7 +527,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
         return false;
     }
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(error) = briefing::create_folder(dir) {
+        if let Err(error) = briefing::files::create_folder(dir) {
             print_diagnostics(
                 &[Diagnostic::error(
                     dir,
@@ -538,7 +538,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
             return false;
         }
     }
-    match briefing::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
+    match briefing::files::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
         Ok(()) => {
             say_err!(
                 "wrote {}: edit it, then run `briefing check {0}`",

@@ -478,7 +478,7 @@ pub fn specimen_brief() -> Brief {
 /// Writes the default templates into `dir` for editing. Refuses to replace an
 /// existing file unless `force`; returns the files written.
 pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
-    crate::create_folder(dir).map_err(|error| {
+    crate::files::create_folder(dir).map_err(|error| {
         TemplateError::file(
             dir,
             format!("cannot create the folder: {}", crate::io_reason(&error)),
@@ -502,7 +502,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
-        crate::write_atomically(&path, text.as_bytes()).map_err(|error| {
+        crate::files::write_atomically(&path, text.as_bytes()).map_err(|error| {
             TemplateError::file(&path, format!("cannot write: {}", crate::io_reason(&error)))
         })?;
         written.push(path);

@@ -1,0 +1,72 @@
+//! Batches: the briefs a command line names, outputs that would clash, and
+//! work spread over every core with reports in the order of the inputs.
+
+use super::*;
+
+/// The briefs named by the user: files as given, and every `*.yaml` and
+/// `*.yml` file directly inside a folder, in name order. A path that does not
+/// exist is reported as a failed input.
+pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|ext| ext == "yaml" || ext == "yml")
+                })
+                .collect();
+            found.sort();
+            inputs.extend(found);
+        } else {
+            inputs.push(path.clone());
+        }
+    }
+    // A brief named twice (`briefs/ briefs/a.yaml`) is rendered once.
+    let mut seen = BTreeSet::new();
+    inputs.retain(|p| seen.insert(p.clone()));
+    inputs
+}
+
+/// Inputs whose outputs would land on the same file (`a/visit.yaml` and
+/// `b/visit.yaml`): each later one with the first, so that no summary
+/// silently replaces another.
+pub fn clashing_outputs(inputs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+    let mut first_by_output: BTreeMap<PathBuf, &PathBuf> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for input in inputs {
+        match first_by_output.entry(output_name(input, "md")) {
+            Entry::Occupied(first) => clashes.push(((*first.get()).clone(), input.clone())),
+            Entry::Vacant(slot) => {
+                slot.insert(input);
+            }
+        }
+    }
+    clashes
+}
+
+/// Runs `work` on every input on the current rayon pool (all cores unless
+/// the caller sized it), calling `done` as each finishes. The reports come
+/// back in the order of the inputs, whatever the number of threads and
+/// whichever finishes first.
+pub fn batch<W, D>(inputs: &[PathBuf], work: W, done: D) -> Vec<Report>
+where
+    W: Fn(&Path) -> Report + Sync,
+    D: Fn(&Report) + Sync,
+{
+    in_parallel(inputs, |input| {
+        let report = work(input);
+        done(&report);
+        report
+    })
+}
+
+/// `work` on every input, in parallel, results in input order.
+pub(super) fn in_parallel<T: Send>(inputs: &[PathBuf], work: impl Fn(&Path) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    inputs.par_iter().map(|input| work(input)).collect()
+}

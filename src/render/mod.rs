@@ -1,0 +1,362 @@
+//! The pipeline: for each brief, load → template → write, and the batch over
+//! many files and folders. Every brief is reported on, good or bad; a bad
+//! brief writes nothing and does not stop the others.
+//!
+//! [`batch`] expands the inputs and spreads them over the cores; [`pack`]
+//! binds many briefs into one PDF.
+
+mod batch;
+mod pack;
+
+use batch::in_parallel;
+pub use batch::{batch, clashing_outputs, expand_inputs};
+pub use pack::{pack_marking, PackOutcome, PackRequest};
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use std::sync::OnceLock;
+
+use crate::brief::{self, Brief};
+use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
+use crate::i18n::Language;
+use crate::pdf::Metadata;
+use crate::templates::{PackEntry, PackView, TemplateError, Templates, BRIEFING, PACK, PACK_INDEX};
+use crate::typeset::fonts::Fonts;
+use crate::typeset::{typeset, Document, Furniture, Hyphenator, Setup, TypesetError, Warning};
+
+/// What happened to one input.
+#[derive(Debug)]
+pub struct Report {
+    pub input: PathBuf,
+    /// The input's text, when it could be read: diagnostics quote from it.
+    pub source: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files written, in order.
+    pub outputs: Vec<PathBuf>,
+    /// How many pages the PDF has, when one was made.
+    pub pages: Option<usize>,
+}
+
+impl Report {
+    fn new(input: &Path) -> Report {
+        Report {
+            input: input.to_path_buf(),
+            source: None,
+            diagnostics: Vec::new(),
+            outputs: Vec::new(),
+            pages: None,
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+    }
+
+    fn fail(mut self, diagnostic: Diagnostic) -> Report {
+        self.diagnostics.push(diagnostic);
+        self
+    }
+}
+
+/// Loads and checks one brief, writing nothing.
+pub fn check(input: &Path) -> (Report, Option<brief::Brief>) {
+    let mut report = Report::new(input);
+    match brief::load(input) {
+        Ok(brief) => (report, Some(brief)),
+        Err(error) => {
+            report.source = error.source;
+            report.diagnostics = error
+                .problems
+                .into_iter()
+                .map(|problem| diagnostic_of(input, problem))
+                .collect();
+            (report, None)
+        }
+    }
+}
+
+fn diagnostic_of(input: &Path, problem: brief::Problem) -> Diagnostic {
+    Diagnostic::error(input, problem.message)
+        .at(Location {
+            span: problem.span,
+            path: Some(problem.path).filter(|p| !p.is_empty()),
+        })
+        .with_help(problem.help)
+}
+
+/// A template problem as a diagnostic about the template file.
+pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
+    let span = error.line.map(|line| Span {
+        line,
+        column: error.column.unwrap_or(1),
+        len: 1,
+    });
+    Diagnostic::error(error.file, error.message)
+        .at(Location { span, path: None })
+        .with_help(error.help)
+}
+
+/// Everything a run renders with, loaded once: templates, theme, fonts, and
+/// the hyphenation dictionaries (each loaded when a brief first needs it).
+pub struct Renderer {
+    templates: Templates,
+    fonts: Fonts,
+    hyphenators: [OnceLock<Hyphenator>; 3],
+    /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
+    source_date_epoch: Option<i64>,
+}
+
+/// A rendered PDF, with what the reader should know about it.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<Warning>,
+}
+
+impl Renderer {
+    pub fn new(
+        templates: Templates,
+        source_date_epoch: Option<i64>,
+    ) -> Result<Renderer, Box<Diagnostic>> {
+        let theme_dir = templates
+            .theme_file
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        // Whatever the run, it sets briefings: their templates are compiled
+        // while the fonts are read.
+        let (fonts, ()) = rayon::join(
+            || Fonts::from_theme(&templates.theme.fonts, &theme_dir),
+            || templates.prepare(&[BRIEFING]),
+        );
+        let fonts = fonts.map_err(|error| {
+            Box::new(Diagnostic::error(&templates.theme_file, format!(
+                "cannot use the font `{}`: {}",
+                display_path(&error.path),
+                error.reason
+            ))
+            .with_help(Some("font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans".into())))
+        })?;
+        Ok(Renderer {
+            templates,
+            fonts,
+            hyphenators: Default::default(),
+            source_date_epoch,
+        })
+    }
+
+    fn hyphenator(&self, language: Language) -> &Hyphenator {
+        let slot = match language {
+            Language::En => &self.hyphenators[0],
+            Language::De => &self.hyphenators[1],
+            Language::Fr => &self.hyphenators[2],
+        };
+        slot.get_or_init(|| Hyphenator::new(language))
+    }
+
+    /// The PDF briefing of a brief.
+    pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Box<Diagnostic>> {
+        let mut document = self.document(brief)?;
+        let pages = document.pages.len();
+        let warnings = std::mem::take(&mut document.warnings);
+        let bytes = crate::pdf::write(document, &self.fonts, &self.metadata(brief))
+            .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
+        Ok(Pdf {
+            bytes,
+            pages,
+            warnings,
+        })
+    }
+
+    /// The PDF's date: `SOURCE_DATE_EPOCH`, else the day of issue, else 1970.
+    fn date(&self, issued: Option<chrono::NaiveDate>) -> i64 {
+        self.source_date_epoch.unwrap_or_else(|| {
+            issued
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(0, |t| t.and_utc().timestamp())
+        })
+    }
+
+    fn metadata(&self, brief: &Brief) -> Metadata {
+        Metadata {
+            title: brief.title.clone(),
+            subject: brief
+                .subtitle
+                .clone()
+                .or_else(|| brief.event.as_ref().map(|e| e.name.clone()))
+                .unwrap_or_default(),
+            author: brief.prepared_by.clone().unwrap_or_default(),
+            keywords: keywords(brief),
+            language: brief.language.code().to_string(),
+            date: self.date(brief.issued),
+        }
+    }
+
+    /// A brief laid out as the pages of its PDF briefing.
+    pub fn document(&self, brief: &Brief) -> Result<Document, Box<Diagnostic>> {
+        let markdown = self
+            .templates
+            .briefing(brief)
+            .map_err(|e| Box::new(template_diagnostic(e)))?;
+        let theme = &self.templates.theme;
+        let labels = crate::i18n::labels(brief.language, &brief.labels);
+        let fill = |text: &str| {
+            text.replace("{title}", &brief.title)
+                .replace("{reference}", brief.reference.as_deref().unwrap_or(""))
+                .replace(
+                    "{classification}",
+                    brief.classification.as_deref().unwrap_or(""),
+                )
+                .replace("{page_of}", &labels["page_of"])
+        };
+        let setup = Setup {
+            theme,
+            fonts: &self.fonts,
+            hyphenator: Some(self.hyphenator(brief.language)),
+            furniture: Furniture {
+                marking: brief.classification.clone(),
+                header: fill(&theme.header),
+                footer_left: fill(&theme.footer_left),
+                footer_right: fill(&theme.footer_right),
+            },
+            base_dir: Path::new(""),
+        };
+        typeset(&markdown, &setup).map_err(|error| match error {
+            TypesetError::Image { path, reason } => Box::new(Diagnostic::error(
+                &path,
+                format!("cannot read the image `{}`: {reason}", display_path(&path)),
+            )),
+        })
+    }
+
+    /// Renders one brief into `out_dir`: `<stem>.md` and `<stem>.pdf`. Both
+    /// are made before either is written, so a brief that fails leaves no
+    /// file behind.
+    pub fn render(&self, input: &Path, out_dir: &Path) -> Report {
+        let (mut report, brief) = check(input);
+        let Some(brief) = brief else {
+            return report;
+        };
+        // The summary and the PDF are independent: made side by side (the
+        // summary's templates compiled, the first time, while the PDF is set;
+        // the briefing's were compiled with the renderer).
+        let (markdown, pdf) = rayon::join(|| self.templates.summary(&brief), || self.pdf(&brief));
+        let markdown = match markdown {
+            Ok(text) => text,
+            Err(error) => return report.fail(template_diagnostic(error)),
+        };
+        let pdf = match pdf {
+            Ok(pdf) => pdf,
+            Err(mut diagnostic) => {
+                if diagnostic.file.as_os_str().is_empty() {
+                    diagnostic.file = input.to_path_buf();
+                }
+                return report.fail(*diagnostic);
+            }
+        };
+        for warning in &pdf.warnings {
+            report.diagnostics.push(warning_diagnostic(input, warning));
+        }
+        report.pages = Some(pdf.pages);
+        let outputs = [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())]
+            .map(|(extension, bytes)| (out_dir.join(output_name(input, extension)), bytes));
+        // Checked for both before either is written: nothing half done.
+        if let Some((output, _)) = outputs.iter().find(|(output, _)| same_file(output, input)) {
+            return report.fail(
+                Diagnostic::error(
+                    input,
+                    format!(
+                        "the output would overwrite the brief itself ({})",
+                        display_path(output)
+                    ),
+                )
+                .with_help(Some("choose another output folder with -o".into())),
+            );
+        }
+        let files = outputs
+            .each_ref()
+            .map(|(path, bytes)| (path.as_path(), *bytes));
+        if let Err((output, error)) = crate::files::write_together(&files) {
+            return report.fail(Diagnostic::error(
+                &output,
+                format!("cannot write: {}", crate::io_reason(&error)),
+            ));
+        }
+        report.outputs.extend(outputs.map(|(path, _)| path));
+        report
+    }
+}
+
+/// The PDF's keywords: the event, the places and the organisations.
+pub(super) fn keywords(brief: &Brief) -> Vec<String> {
+    let mut words = Vec::new();
+    words.extend(brief.event.as_ref().map(|e| e.name.clone()));
+    if let Some(venue) = &brief.venue {
+        words.extend(venue.city.clone());
+        words.extend(venue.country.clone());
+    }
+    words.extend(
+        brief
+            .organizations
+            .iter()
+            .map(|o| o.acronym.clone().unwrap_or_else(|| o.name.clone())),
+    );
+    words
+}
+
+/// `briefs/visit.yaml` → `visit.md`.
+pub fn output_name(input: &Path, extension: &str) -> PathBuf {
+    let stem = input.file_stem().unwrap_or(input.as_os_str());
+    PathBuf::from(stem).with_extension(extension)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+pub(super) fn warning_diagnostic(input: &Path, warning: &Warning) -> Diagnostic {
+    let Warning::MissingGlyph { character, context } = warning;
+    let mut diagnostic = Diagnostic::error(
+        input,
+        format!(
+            "no font has the character `{character}` (U+{:04X}); it shows as an empty box",
+            *character as u32
+        ),
+    )
+    .with_help(Some(format!(
+        "it is {}; name a font that has it in the theme (docs/templates.md)",
+        // Text before the first heading is the cover's.
+        if context.is_empty() {
+            "on the cover".to_string()
+        } else {
+            format!("in “{context}”")
+        }
+    )));
+    diagnostic.severity = Severity::Warning;
+    diagnostic
+}
+
+impl Report {
+    /// A report of one file written from the whole batch (a pack).
+    pub fn written(output: &Path, pages: usize) -> Report {
+        let mut report = Report::new(output);
+        report.outputs.push(output.to_path_buf());
+        report.pages = Some(pages);
+        report
+    }
+
+    /// How many warnings it has.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
