@@ -1,10 +1,13 @@
 //! The look of the PDF: page, fonts, sizes, colours, header and footer.
 //! Its default is `templates/theme.yaml`; users override it like a template.
 
+use std::ops::RangeInclusive;
+
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use super::Color;
+use crate::brief::yaml::{Kind, Node};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,6 +117,92 @@ pub struct ThemeError {
     pub column: Option<usize>,
 }
 
+/// The values a theme may give. Outside them the PDF is nonsense that no
+/// reader would mistake for a briefing: text off the page, photos of no
+/// width, coordinates that are not numbers (`.nan`). YAML reads `.nan`,
+/// `.inf` and `-5` as numbers like any other, so each is checked here.
+pub mod bounds {
+    use std::ops::RangeInclusive;
+
+    /// The left and right margins, in millimetres.
+    pub const SIDE_MARGINS: RangeInclusive<f32> = 0.0..=100.0;
+    /// The top and bottom margins, in millimetres: the running header and
+    /// footer stand in them, and a smaller margin puts them off the page.
+    pub const TOP_AND_BOTTOM_MARGINS: RangeInclusive<f32> = 10.0..=100.0;
+    /// The share of the page's width, and of its height, the margins may
+    /// take together: the rest is for text.
+    pub const MARGINS_SHARE: f32 = 0.6;
+    /// Font sizes, in points.
+    pub const FONT_SIZES: RangeInclusive<f32> = 4.0..=72.0;
+    /// The line height, in multiples of the font size.
+    pub const LINE_HEIGHTS: RangeInclusive<f32> = 1.0..=3.0;
+    /// The width of a counterpart's photo, in millimetres (a photo wider
+    /// than the text is shrunk to it anyway).
+    pub const PHOTO_WIDTHS: RangeInclusive<f32> = 5.0..=100.0;
+}
+
+/// A value of the theme outside its bounds: which one (its path in the
+/// file, such as `page.margins.left`), and the rule it breaks.
+struct Misfit {
+    path: String,
+    /// The value read, when one value is at fault (else the rule names the
+    /// values together).
+    value: Option<f32>,
+    rule: String,
+}
+
+impl Misfit {
+    fn value(path: impl Into<String>, value: f32, rule: String) -> Misfit {
+        Misfit {
+            path: path.into(),
+            value: Some(value),
+            rule,
+        }
+    }
+
+    /// The error, located in the theme's text where a YAML pass can find the
+    /// value, and quoting the value as it is written there (`.nan`, `-5`).
+    fn located(self, text: &str) -> ThemeError {
+        let node = crate::brief::yaml::parse(text)
+            .ok()
+            .flatten()
+            .and_then(|root| find(&root, &self.path).cloned());
+        let message = match self.value {
+            Some(value) => {
+                let written = match node.as_ref().map(|n| &n.kind) {
+                    Some(Kind::Scalar(text)) => text.clone(),
+                    _ => value.to_string(),
+                };
+                format!("`{}` is `{written}`, but {}", self.path, self.rule)
+            }
+            None => self.rule,
+        };
+        ThemeError {
+            message,
+            line: node.as_ref().map(|n| n.span.line),
+            column: node.as_ref().map(|n| n.span.column),
+        }
+    }
+}
+
+/// The node at a dotted path of mapping keys (`page.margins.left`).
+fn find<'n>(root: &'n Node, path: &str) -> Option<&'n Node> {
+    path.split('.')
+        .try_fold(root, |node, key| match &node.kind {
+            Kind::Mapping(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, Kind::Scalar(name) if name == key))
+                .map(|(_, value)| value),
+            _ => None,
+        })
+}
+
+/// `126`, `129.5`: millimetres as a person writes them.
+fn millimetres(value: f32) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    format!("{rounded}")
+}
+
 impl Theme {
     pub fn from_yaml(text: &str) -> Result<Theme, ThemeError> {
         let theme: Theme = serde_yaml::from_str(text).map_err(|error| {
@@ -128,41 +217,115 @@ impl Theme {
                 column: error.location().map(|l| l.column()),
             }
         })?;
-        theme.check()?;
+        theme.check().map_err(|misfit| misfit.located(text))?;
         Ok(theme)
     }
 
-    fn check(&self) -> Result<(), ThemeError> {
-        let fail = |message: String| {
-            Err(ThemeError {
-                message,
-                line: None,
-                column: None,
-            })
-        };
-        let (width, height) = self.page.size.points();
+    /// Every number within its [`bounds`]; the first that is not is the
+    /// error.
+    fn check(&self) -> Result<(), Misfit> {
         let m = &self.page.margins;
-        if mm(m.left + m.right) > width * 0.6 || mm(m.top + m.bottom) > height * 0.6 {
-            return fail("the margins leave less than 40 % of the page for text".into());
+        let top_and_bottom = "the top and bottom margins are millimetres";
+        let header_and_footer = ", room for the running header and footer";
+        let sides = "the left and right margins are millimetres";
+        within(
+            "page.margins.top",
+            m.top,
+            bounds::TOP_AND_BOTTOM_MARGINS,
+            top_and_bottom,
+            header_and_footer,
+        )?;
+        within(
+            "page.margins.bottom",
+            m.bottom,
+            bounds::TOP_AND_BOTTOM_MARGINS,
+            top_and_bottom,
+            header_and_footer,
+        )?;
+        within("page.margins.left", m.left, bounds::SIDE_MARGINS, sides, "")?;
+        within(
+            "page.margins.right",
+            m.right,
+            bounds::SIDE_MARGINS,
+            sides,
+            "",
+        )?;
+        let (width, height) = self.page.size.points();
+        let page = match self.page.size {
+            PageSize::A4 => "A4",
+            PageSize::Letter => "Letter",
+        };
+        let share = bounds::MARGINS_SHARE;
+        for (dimension, [first, second], length) in [
+            ("width", [("left", m.left), ("right", m.right)], width),
+            ("height", [("top", m.top), ("bottom", m.bottom)], height),
+        ] {
+            let most = length * share * 25.4 / 72.0;
+            if first.1 + second.1 > most {
+                return Err(Misfit {
+                    path: "page.margins".into(),
+                    value: None,
+                    rule: format!(
+                        "the margins leave less than {} % of the page's {dimension} for text: \
+                         `{}` and `{}` are {} mm together, at most {} mm on {page}",
+                        ((1.0 - share) * 100.0).round(),
+                        first.0,
+                        second.0,
+                        millimetres(first.1 + second.1),
+                        millimetres(most)
+                    ),
+                });
+            }
         }
-        let sizes = [
-            self.sizes.body,
-            self.sizes.small,
-            self.sizes.table,
-            self.sizes.h1,
-            self.sizes.h2,
-            self.sizes.h3,
-            self.sizes.cover_title,
-            self.sizes.cover_subtitle,
-        ];
-        if sizes.iter().any(|&s| !(4.0..=72.0).contains(&s)) {
-            return fail("font sizes must lie between 4 and 72 points".into());
+        let s = &self.sizes;
+        for (name, size) in [
+            ("body", s.body),
+            ("small", s.small),
+            ("table", s.table),
+            ("h1", s.h1),
+            ("h2", s.h2),
+            ("h3", s.h3),
+            ("cover_title", s.cover_title),
+            ("cover_subtitle", s.cover_subtitle),
+        ] {
+            let path = format!("sizes.{name}");
+            within(&path, size, bounds::FONT_SIZES, "font sizes are points", "")?;
         }
-        if !(1.0..=3.0).contains(&self.line_height) {
-            return fail("`line_height` must lie between 1 and 3".into());
-        }
-        Ok(())
+        within(
+            "line_height",
+            self.line_height,
+            bounds::LINE_HEIGHTS,
+            "the line height is a multiple of the font size",
+            "",
+        )?;
+        within(
+            "photo_width",
+            self.photo_width,
+            bounds::PHOTO_WIDTHS,
+            "a photo's width is millimetres",
+            "",
+        )
     }
+}
+
+/// `value` within `range`, or a misfit whose rule says "`what` from `start`
+/// to `end``why`". A NaN lies in no range, so the test is "inside", never
+/// "not outside".
+fn within(
+    path: &str,
+    value: f32,
+    range: RangeInclusive<f32>,
+    what: &str,
+    why: &str,
+) -> Result<(), Misfit> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(Misfit::value(
+        path,
+        value,
+        format!("{what} from {} to {}{why}", range.start(), range.end()),
+    ))
 }
 
 #[cfg(test)]
@@ -182,5 +345,82 @@ mod tests {
         let error = Theme::from_yaml(&text).unwrap_err();
         assert!(error.message.contains("`red` is not a colour"), "{error:?}");
         assert!(error.line.is_some());
+    }
+
+    fn with(from: &str, to: &str) -> Result<Theme, ThemeError> {
+        let text = include_str!("../../templates/theme.yaml");
+        assert!(text.contains(from), "{from}");
+        Theme::from_yaml(&text.replace(from, to))
+    }
+
+    #[test]
+    fn a_margin_that_is_not_a_number_is_located_as_written() {
+        let error = with("left: 22", "left: .nan").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`page.margins.left` is `.nan`, but the left and right margins are millimetres from 0 to 100"
+        );
+        assert_eq!((error.line, error.column), (Some(8), Some(41)));
+    }
+
+    #[test]
+    fn top_and_bottom_margins_leave_room_for_header_and_footer() {
+        let error = with("bottom: 24", "bottom: 5").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`page.margins.bottom` is `5`, but the top and bottom margins are millimetres from 10 to 100, room for the running header and footer"
+        );
+    }
+
+    #[test]
+    fn margins_that_leave_no_column_are_refused() {
+        let error = with("left: 22, right: 22", "left: 70, right: 70").unwrap_err();
+        assert_eq!(
+            error.message,
+            "the margins leave less than 40 % of the page's width for text: `left` and `right` are 140 mm together, at most 126 mm on A4"
+        );
+        assert_eq!((error.line, error.column), (Some(8), Some(12)));
+    }
+
+    #[test]
+    fn infinite_and_nan_sizes_and_line_heights_are_refused() {
+        let error = with("h2: 12", "h2: .inf").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`sizes.h2` is `.inf`, but font sizes are points from 4 to 72"
+        );
+        assert_eq!((error.line, error.column), (Some(24), Some(7)));
+        let error = with("line_height: 1.4", "line_height: .NaN").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`line_height` is `.NaN`, but the line height is a multiple of the font size from 1 to 3"
+        );
+    }
+
+    #[test]
+    fn a_photo_of_no_width_is_refused() {
+        for width in ["0", "-28", ".nan"] {
+            let error = with("photo_width: 28", &format!("photo_width: {width}")).unwrap_err();
+            assert_eq!(
+                error.message,
+                format!(
+                    "`photo_width` is `{width}`, but a photo's width is millimetres from 5 to 100"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn values_at_their_bounds_are_accepted() {
+        let theme = include_str!("../../templates/theme.yaml")
+            .replace(
+                "{ top: 24, bottom: 24, left: 22, right: 22 }",
+                "{ top: 10, bottom: 100, left: 0, right: 100 }",
+            )
+            .replace("photo_width: 28", "photo_width: 5")
+            .replace("body: 10", "body: 72")
+            .replace("small: 8", "small: 4")
+            .replace("line_height: 1.4", "line_height: 3");
+        Theme::from_yaml(&theme).unwrap();
     }
 }

@@ -1,0 +1,151 @@
+//! Hostile and careless themes, theme fonts and `--jobs`: each is refused
+//! quickly with a message naming the value and the limit it passes, and
+//! nothing is written. Also the count on a pack's cover, in its language.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::Run;
+
+const BRIEF: &str = "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n";
+
+/// A folder with a brief and a templates folder `t` holding `theme`.
+fn folder_with_theme(theme: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), BRIEF).unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    std::fs::write(dir.path().join("t/theme.yaml"), theme).unwrap();
+    dir
+}
+
+/// The committed hostile theme `tests/hostile/<case>.yaml`.
+fn hostile(case: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hostile")
+        .join(format!("{case}.yaml"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn default_theme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/theme.yaml"))
+        .unwrap()
+}
+
+/// Runs the binary, killed if it takes longer than `seconds`: a run that
+/// waits on a pipe or reads an endless device fails the test instead of
+/// hanging it.
+fn briefing_within(seconds: u64, dir: &Path, args: &[&str]) -> Run {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
+        .current_dir(dir)
+        .args(args)
+        .timeout(Duration::from_secs(seconds))
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output
+            .status
+            .code()
+            .unwrap_or_else(|| panic!("killed after {seconds} s: {args:?}")),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Renders `visit.yaml` with the templates in `t`: refused with exit 1 and
+/// nothing written; returns what it said.
+fn refused(dir: &Path) -> String {
+    let run = briefing_within(20, dir, &["render", "visit.yaml", "--templates", "t"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!dir.join("out").exists(), "nothing is written");
+    run.stderr
+}
+
+const COMPARE: &str = "   = help: compare with the default: `briefing templates export DIR`\n\n";
+
+#[test]
+fn a_theme_with_nan_margins_is_refused_at_the_value() {
+    // Limit: top and bottom margins from 10 to 100 mm.
+    let dir = folder_with_theme(&hostile("theme-nan-margins"));
+    assert_eq!(
+        refused(dir.path()),
+        format!(
+            "error: the theme is not valid: `page.margins.top` is `.nan`, but the top and bottom margins are millimetres from 10 to 100, room for the running header and footer\n  --> t/theme.yaml:10:19\n   |\n10 |   margins: {{ top: .nan, bottom: 24, left: 22, right: 22 }}\n   |                   ^\n{COMPARE}"
+        )
+    );
+}
+
+#[test]
+fn a_theme_with_negative_margins_is_refused_at_the_value() {
+    // Limit: left and right margins from 0 to 100 mm.
+    let dir = folder_with_theme(&hostile("theme-negative-margins"));
+    assert_eq!(
+        refused(dir.path()),
+        format!(
+            "error: the theme is not valid: `page.margins.left` is `-40`, but the left and right margins are millimetres from 0 to 100\n  --> t/theme.yaml:10:41\n   |\n10 |   margins: {{ top: 24, bottom: 24, left: -40, right: 22 }}\n   |                                         ^\n{COMPARE}"
+        )
+    );
+}
+
+#[test]
+fn a_theme_whose_margins_leave_no_column_is_refused() {
+    // Limit: the margins take at most 60 % of the page's width together.
+    let dir = folder_with_theme(&hostile("theme-margins-leave-no-column"));
+    assert_eq!(
+        refused(dir.path()),
+        format!(
+            "error: the theme is not valid: the margins leave less than 40 % of the page's width for text: `left` and `right` are 200 mm together, at most 126 mm on A4\n  --> t/theme.yaml:10:12\n   |\n10 |   margins: {{ top: 24, bottom: 24, left: 100, right: 100 }}\n   |            ^\n{COMPARE}"
+        )
+    );
+}
+
+#[test]
+fn a_theme_with_photo_width_zero_is_refused_at_the_value() {
+    // Limit: photo widths from 5 to 100 mm.
+    let dir = folder_with_theme(&hostile("theme-photo-width-zero"));
+    assert_eq!(
+        refused(dir.path()),
+        format!(
+            "error: the theme is not valid: `photo_width` is `0`, but a photo's width is millimetres from 5 to 100\n  --> t/theme.yaml:34:14\n   |\n34 | photo_width: 0             # width of a counterpart's photo\n   |              ^\n{COMPARE}"
+        )
+    );
+}
+
+#[test]
+fn a_theme_with_a_negative_or_nan_photo_width_is_refused() {
+    for width in ["-28", ".nan", ".inf"] {
+        let theme = default_theme().replace("photo_width: 28", &format!("photo_width: {width}"));
+        let dir = folder_with_theme(&theme);
+        let stderr = refused(dir.path());
+        assert!(
+            stderr.starts_with(&format!("error: the theme is not valid: `photo_width` is `{width}`, but a photo's width is millimetres from 5 to 100\n  --> t/theme.yaml:32:14\n")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_theme_with_a_nan_line_height_is_refused_at_the_value() {
+    // Limit: line heights from 1 to 3 times the font size.
+    let dir = folder_with_theme(&hostile("theme-nan-line-height"));
+    assert_eq!(
+        refused(dir.path()),
+        format!(
+            "error: the theme is not valid: `line_height` is `.nan`, but the line height is a multiple of the font size from 1 to 3\n  --> t/theme.yaml:31:14\n   |\n31 | line_height: .nan           # times the font size\n   |              ^\n{COMPARE}"
+        )
+    );
+}
+
+#[test]
+fn a_theme_with_a_nan_or_huge_font_size_is_refused_at_the_value() {
+    // Limit: font sizes from 4 to 72 points.
+    for size in [".nan", "1000", "-10"] {
+        let theme = default_theme().replace("h1: 15", &format!("h1: {size}"));
+        let dir = folder_with_theme(&theme);
+        let stderr = refused(dir.path());
+        assert!(
+            stderr.starts_with(&format!("error: the theme is not valid: `sizes.h1` is `{size}`, but font sizes are points from 4 to 72\n  --> t/theme.yaml:23:7\n")),
+            "{stderr}"
+        );
+    }
+}
+
