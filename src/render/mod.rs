@@ -134,12 +134,17 @@ impl Renderer {
             || templates.prepare(&[BRIEFING]),
         );
         let fonts = fonts.map_err(|error| {
-            Box::new(Diagnostic::error(&templates.theme_file, format!(
-                "cannot use the font `{}`: {}",
-                display_path(&error.path),
-                error.reason
-            ))
-            .with_help(Some("font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans".into())))
+            Box::new(
+                Diagnostic::error(
+                    &templates.theme_file,
+                    format!(
+                        "cannot use the font `{}`: {}",
+                        display_path(&error.path),
+                        error.reason
+                    ),
+                )
+                .with_help(Some(error.help)),
+            )
         })?;
         Ok(Renderer {
             templates,

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::files::ReadError;
+
 /// The five faces a document uses. The bundled defaults are Noto Sans and
 /// Noto Sans Mono; a theme may name other TTF/OTF files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,7 +69,17 @@ pub const BUNDLED: [(&str, &[u8]); 5] = [
 pub struct FontError {
     pub path: std::path::PathBuf,
     pub reason: String,
+    /// What to do about it.
+    pub help: String,
 }
+
+/// The largest font file a theme may name. A CJK font, the largest a
+/// briefing is likely to need, is about 20 MB; all five faces are held in
+/// memory for the whole run.
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+const WHERE_FONTS_ARE: &str =
+    "font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans";
 
 /// One shaped glyph. Advances are in em, so that one shaping serves every
 /// size.
@@ -160,21 +172,33 @@ impl Fonts {
                 continue;
             }
             let path = dir.join(name);
-            let fail = |reason: String| FontError {
-                path: path.clone(),
-                reason,
-            };
-            let bytes = std::fs::read(&path).map_err(|e| fail(crate::io_reason(&e)))?;
+            // Bounded, and never a device or a pipe: `/dev/zero` would be read
+            // until memory runs out, a FIFO waited on forever.
+            let bytes = crate::files::read_input(&path, MAX_FONT_BYTES).map_err(|error| {
+                let help = match error {
+                    ReadError::TooLarge { .. } => format!(
+                        "a theme's font may be at most {} (a CJK font is about 20 MB); `bundled` uses Noto Sans",
+                        crate::files::size(MAX_FONT_BYTES)
+                    ),
+                    _ => WHERE_FONTS_ARE.into(),
+                };
+                FontError {
+                    path: path.clone(),
+                    reason: error.to_string(),
+                    help,
+                }
+            })?;
             // Read once per run and used to its end: the shaper borrows it.
             let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().replace(' ', ""))
                 .unwrap_or_default();
-            fonts.push(
-                Font::load(&stem, bytes)
-                    .ok_or_else(|| fail("not a TrueType or OpenType font".into()))?,
-            );
+            fonts.push(Font::load(&stem, bytes).ok_or_else(|| FontError {
+                path: path.clone(),
+                reason: "not a TrueType or OpenType font".into(),
+                help: WHERE_FONTS_ARE.into(),
+            })?);
         }
         let fonts: [Font; 5] = fonts.try_into().ok().expect("five faces");
         Ok(Fonts::new(fonts))

@@ -149,3 +149,54 @@ fn a_theme_with_a_nan_or_huge_font_size_is_refused_at_the_value() {
     }
 }
 
+#[test]
+fn a_theme_font_at_dev_zero_is_refused_without_reading_it() {
+    // Limit: a font is a regular file (this one was read until the kernel
+    // killed the run at 24 GB).
+    let dir = folder_with_theme(&hostile("theme-font-dev-zero"));
+    assert_eq!(
+        refused(dir.path()),
+        "error: cannot use the font `/dev/zero`: it is a device, not a file\n --> t/theme.yaml\n  = help: font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans\n\n"
+    );
+}
+
+#[test]
+fn a_theme_font_that_is_a_fifo_is_refused_without_waiting() {
+    // Limit: a font is a regular file (opening a pipe to read it waited for
+    // a writer forever).
+    let dir = folder_with_theme(&default_theme().replace("  bold: bundled", "  bold: Pipe.ttf"));
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("t/Pipe.ttf"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        refused(dir.path()),
+        "error: cannot use the font `t/Pipe.ttf`: it is a named pipe (FIFO), not a file\n --> t/theme.yaml\n  = help: font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans\n\n"
+    );
+}
+
+#[test]
+fn a_theme_font_over_the_size_limit_is_refused_naming_the_limit() {
+    // Limit: a font of at most 64 MB. The file is sparse: it takes no disk,
+    // and is never read.
+    let dir =
+        folder_with_theme(&default_theme().replace("  italic: bundled", "  italic: Huge.ttf"));
+    let file = std::fs::File::create(dir.path().join("t/Huge.ttf")).unwrap();
+    file.set_len(65 * 1024 * 1024).unwrap();
+    assert_eq!(
+        refused(dir.path()),
+        "error: cannot use the font `t/Huge.ttf`: it is 65 MB, more than the 64 MB a file may be here\n --> t/theme.yaml\n  = help: a theme's font may be at most 64 MB (a CJK font is about 20 MB); `bundled` uses Noto Sans\n\n"
+    );
+}
+
+#[test]
+fn a_theme_font_that_is_not_a_font_keeps_its_message() {
+    let dir = folder_with_theme(&default_theme().replace("  mono: bundled", "  mono: Notes.ttf"));
+    std::fs::write(dir.path().join("t/Notes.ttf"), "not a font\n").unwrap();
+    assert_eq!(
+        refused(dir.path()),
+        "error: cannot use the font `t/Notes.ttf`: not a TrueType or OpenType font\n --> t/theme.yaml\n  = help: font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans\n\n"
+    );
+}
+
