@@ -200,3 +200,59 @@ fn a_theme_font_that_is_not_a_font_keeps_its_message() {
     );
 }
 
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+fn cores_in_words(cores: usize) -> String {
+    if cores == 1 {
+        "1 core".into()
+    } else {
+        format!("{cores} cores")
+    }
+}
+
+#[test]
+fn jobs_above_four_per_core_are_a_usage_error_naming_the_limit() {
+    // Limit: --jobs at most 4 × the cores (`-j 65535` built a pool of that
+    // many threads and ran for minutes).
+    let dir = folder_with_theme(&default_theme());
+    let most = 4 * cores();
+    for jobs in [
+        (most + 1).to_string(),
+        "65535".into(),
+        "99999999999999999999".into(),
+    ] {
+        for command in ["check", "render", "pack"] {
+            let run = briefing_within(10, dir.path(), &[command, "visit.yaml", "-j", &jobs]);
+            assert_eq!(run.code, 2, "{}", run.stderr);
+            assert_eq!(
+                run.stderr,
+                format!(
+                    "error: invalid value '{jobs}' for '--jobs <N>': {jobs} is more than {most} (four times this machine's {})\n\nFor more information, try '--help'.\n",
+                    cores_in_words(cores())
+                )
+            );
+        }
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn jobs_at_four_per_core_run_and_zero_jobs_is_refused() {
+    let dir = folder_with_theme(&default_theme());
+    let most = 4 * cores();
+    let run = briefing_within(
+        60,
+        dir.path(),
+        &["check", "visit.yaml", "--jobs", &most.to_string()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = briefing_within(10, dir.path(), &["render", "visit.yaml", "-j", "0"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!("error: invalid value '0' for '--jobs <N>': 0 is not in 1..={most}\n\nFor more information, try '--help'.\n")
+    );
+}
+
