@@ -329,6 +329,45 @@ pub fn date_range(language: Language, start: NaiveDate, end: NaiveDate) -> Strin
     format!("{}–{}", day(language, start), date(language, end))
 }
 
+/// A whole number as the language groups its thousands: `1,925`, `1.925`,
+/// `1 925` (French, with a narrow no-break space, which never breaks a line).
+pub fn number(language: Language, n: usize) -> String {
+    let separator = match language {
+        Language::En => ",",
+        Language::De => ".",
+        Language::Fr => "\u{202F}",
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// How many briefs a pack holds: `1 brief`, `3 Besuchsunterlagen`,
+/// `2 notes de visite`. French counts 0 and 1 in the singular, English and
+/// German only 1.
+pub fn brief_count(language: Language, n: usize) -> String {
+    let (one, many) = match language {
+        Language::En => ("brief", "briefs"),
+        Language::De => ("Besuchsunterlage", "Besuchsunterlagen"),
+        Language::Fr => ("note de visite", "notes de visite"),
+    };
+    let singular = match language {
+        Language::Fr => n <= 1,
+        Language::En | Language::De => n == 1,
+    };
+    format!(
+        "{}\u{a0}{}",
+        number(language, n),
+        if singular { one } else { many }
+    )
+}
+
 /// `09:30–10:30`, or the one time given.
 pub fn time_range(start: Option<&str>, end: Option<&str>) -> String {
     match (start, end) {
@@ -376,6 +415,26 @@ mod tests {
         assert_eq!(weekday_date(Language::En, day), "Wednesday, 28 May 2025");
         assert_eq!(weekday_date(Language::Fr, day), "Mercredi 28 mai 2025");
         assert_eq!(date(Language::Fr, d(2025, 5, 1)), "1er mai 2025");
+    }
+
+    #[test]
+    fn briefs_are_counted_in_the_singular_and_plural_of_each_language() {
+        assert_eq!(brief_count(Language::En, 1), "1\u{a0}brief");
+        assert_eq!(brief_count(Language::En, 3), "3\u{a0}briefs");
+        assert_eq!(brief_count(Language::De, 1), "1\u{a0}Besuchsunterlage");
+        assert_eq!(brief_count(Language::De, 2), "2\u{a0}Besuchsunterlagen");
+        assert_eq!(brief_count(Language::Fr, 1), "1\u{a0}note de visite");
+        assert_eq!(brief_count(Language::Fr, 0), "0\u{a0}note de visite");
+        assert_eq!(brief_count(Language::Fr, 12), "12\u{a0}notes de visite");
+    }
+
+    #[test]
+    fn thousands_are_grouped_as_each_language_does() {
+        assert_eq!(number(Language::En, 999), "999");
+        assert_eq!(number(Language::En, 1925), "1,925");
+        assert_eq!(number(Language::De, 1_234_567), "1.234.567");
+        assert_eq!(number(Language::Fr, 2000), "2\u{202F}000");
+        assert_eq!(number(Language::Fr, 0), "0");
     }
 
     #[test]

@@ -171,6 +171,7 @@ impl Renderer {
                 dates: crate::i18n::date_range(language, start, end),
                 marking: marking.clone(),
                 count: parts.len(),
+                count_text: crate::i18n::brief_count(language, parts.len()),
                 classified: briefs.iter().any(|b| b.classification.is_some()),
                 briefs,
             };

@@ -116,6 +116,8 @@ pub struct PackView {
     pub marking: Option<String>,
     /// How many briefs the pack holds.
     pub count: usize,
+    /// The same in words of the pack's language: `3 briefs`, `1 Besuchsunterlage`.
+    pub count_text: String,
     /// Whether any brief has a classification (else the list has no such
     /// column).
     pub classified: bool,
@@ -134,6 +136,7 @@ impl PackView {
             dates: "1–3 May 2026".into(),
             marking: Some("RESTRICTED".into()),
             count: 1,
+            count_text: crate::i18n::brief_count(language, 1),
             classified: true,
             briefs: vec![PackEntry {
                 title: "Specimen visit".into(),

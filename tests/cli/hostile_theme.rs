@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::support::Run;
+use crate::support::{briefing_in, files_in, page_texts, Run};
 
 const BRIEF: &str = "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n";
 
@@ -256,3 +256,37 @@ fn jobs_at_four_per_core_run_and_zero_jobs_is_refused() {
     );
 }
 
+/// The text of the cover of a pack of `briefs` copies of the brief, in
+/// `language`.
+fn pack_cover(briefs: usize, language: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("briefs")).unwrap();
+    for n in 0..briefs {
+        std::fs::write(dir.path().join(format!("briefs/visit-{n}.yaml")), BRIEF).unwrap();
+    }
+    let run = briefing_in(
+        dir.path(),
+        &["pack", "briefs", "-o", "pack.pdf", "--language", language],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(files_in(dir.path()), ["briefs", "pack.md", "pack.pdf"]);
+    // Spaces as a reader sees them: the count is held to its noun by a
+    // no-break space.
+    page_texts(&dir.path().join("pack.pdf"))[0].replace('\u{a0}', " ")
+}
+
+#[test]
+fn the_pack_cover_counts_its_briefs_in_the_singular_and_plural_of_its_language() {
+    for (language, briefs, count) in [
+        ("en", 1, "1 brief"),
+        ("en", 3, "3 briefs"),
+        ("de", 1, "1 Besuchsunterlage"),
+        ("de", 3, "3 Besuchsunterlagen"),
+        ("fr", 1, "1 note de visite"),
+        ("fr", 3, "3 notes de visite"),
+    ] {
+        let cover = pack_cover(briefs, language);
+        assert!(cover.contains(count), "{language}, {briefs}: {cover}");
+        assert!(!cover.contains('×'), "{language}, {briefs}: {cover}");
+    }
+}

@@ -218,7 +218,7 @@ fn a_pack_of_german_briefs_speaks_german_unless_told_otherwise() {
     let run = briefing_in(dir.path(), &["pack", "briefs", "-o", "de/pack.pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let cover = &page_texts(&dir.path().join("de/pack.pdf"))[0];
-    assert!(cover.contains("2 × Besuch"), "{cover}");
+    assert!(cover.contains("2\u{a0}Besuchsunterlagen"), "{cover}");
     // No brief is classified: the list has no column for it.
     let index = std::fs::read_to_string(dir.path().join("de/pack.md")).unwrap();
     assert!(
@@ -231,5 +231,5 @@ fn a_pack_of_german_briefs_speaks_german_unless_told_otherwise() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let cover = &page_texts(&dir.path().join("en/pack.pdf"))[0];
-    assert!(cover.contains("2 × Visit"), "{cover}");
+    assert!(cover.contains("2\u{a0}briefs"), "{cover}");
 }
