@@ -14,150 +14,241 @@ pub enum Language {
     En,
     De,
     Fr,
+    /// Arabic: the whole document runs right to left; dates as the Unicode
+    /// CLDR writes them for `ar`, with Western digits; no hyphenation.
+    Ar,
 }
 
 impl Language {
-    pub const ALL: [Language; 3] = [Language::En, Language::De, Language::Fr];
+    pub const ALL: [Language; 4] = [Language::En, Language::De, Language::Fr, Language::Ar];
 
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::De => "de",
             Language::Fr => "fr",
+            Language::Ar => "ar",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
+
+    /// Whether the language is written from right to left.
+    pub fn is_right_to_left(self) -> bool {
+        self == Language::Ar
+    }
 }
 
-/// Every label a template may use, with its English, German and French text.
+/// Every label a template may use, with its English, German, French and
+/// Arabic text.
 /// A brief's `labels:` overrides any of them by key.
-pub const LABELS: &[(&str, &str, &str, &str)] = &[
-    // key, en, de, fr
-    ("contents", "Contents", "Inhalt", "Sommaire"),
+pub const LABELS: &[(&str, &str, &str, &str, &str)] = &[
+    // key, en, de, fr, ar
+    ("contents", "Contents", "Inhalt", "Sommaire", "المحتويات"),
     (
         "classification",
         "Classification",
         "Einstufung",
         "Classification",
+        "درجة السرية",
     ),
-    ("reference", "Reference", "Aktenzeichen", "Référence"),
-    ("issued", "Issued", "Stand", "Date d’émission"),
-    ("prepared_by", "Prepared by", "Erstellt von", "Préparé par"),
-    ("dates", "Dates", "Zeitraum", "Dates"),
-    ("timezone", "Time zone", "Zeitzone", "Fuseau horaire"),
+    (
+        "reference",
+        "Reference",
+        "Aktenzeichen",
+        "Référence",
+        "المرجع",
+    ),
+    (
+        "issued",
+        "Issued",
+        "Stand",
+        "Date d’émission",
+        "تاريخ الإصدار",
+    ),
+    (
+        "prepared_by",
+        "Prepared by",
+        "Erstellt von",
+        "Préparé par",
+        "إعداد",
+    ),
+    ("dates", "Dates", "Zeitraum", "Dates", "التواريخ"),
+    (
+        "timezone",
+        "Time zone",
+        "Zeitzone",
+        "Fuseau horaire",
+        "المنطقة الزمنية",
+    ),
     (
         "local_times",
         "all times local",
         "alle Zeiten Ortszeit",
         "heures locales",
+        "جميع الأوقات بالتوقيت المحلي",
     ),
-    ("venue", "Venue", "Ort", "Lieu"),
-    ("event", "Event", "Veranstaltung", "Événement"),
-    ("host", "Host", "Gastgeber", "Hôte"),
-    ("objectives", "Objectives", "Ziele", "Objectifs"),
+    ("venue", "Venue", "Ort", "Lieu", "المكان"),
+    ("event", "Event", "Veranstaltung", "Événement", "الحدث"),
+    ("host", "Host", "Gastgeber", "Hôte", "الجهة المضيفة"),
+    ("objectives", "Objectives", "Ziele", "Objectifs", "الأهداف"),
     (
         "talking_points",
         "Talking points",
         "Kernbotschaften",
         "Éléments de langage",
+        "الرسائل الأساسية",
     ),
-    ("programme", "Programme", "Programm", "Programme"),
+    (
+        "programme",
+        "Programme",
+        "Programm",
+        "Programme",
+        "البرنامج",
+    ),
     (
         "bilaterals",
         "Bilateral meetings",
         "Bilaterale Gespräche",
         "Entretiens bilatéraux",
+        "اللقاءات الثنائية",
     ),
-    ("delegation", "Delegation", "Delegation", "Délégation"),
+    (
+        "delegation",
+        "Delegation",
+        "Delegation",
+        "Délégation",
+        "الوفد",
+    ),
     (
         "counterparts",
         "Counterparts",
         "Gesprächspartner",
         "Interlocuteurs",
+        "المحاورون",
     ),
     (
         "organizations",
         "Organisations",
         "Organisationen",
         "Organisations",
+        "المنظمات",
     ),
-    ("background", "Background", "Hintergrund", "Contexte"),
-    ("logistics", "Logistics", "Logistik", "Logistique"),
-    ("contacts", "Contacts", "Kontakte", "Contacts"),
-    ("name", "Name", "Name", "Nom"),
-    ("title", "Title", "Funktion", "Fonction"),
+    (
+        "background",
+        "Background",
+        "Hintergrund",
+        "Contexte",
+        "خلفية",
+    ),
+    (
+        "logistics",
+        "Logistics",
+        "Logistik",
+        "Logistique",
+        "الترتيبات اللوجستية",
+    ),
+    (
+        "contacts",
+        "Contacts",
+        "Kontakte",
+        "Contacts",
+        "جهات الاتصال",
+    ),
+    ("name", "Name", "Name", "Nom", "الاسم"),
+    ("title", "Title", "Funktion", "Fonction", "الصفة"),
     (
         "organization",
         "Organisation",
         "Organisation",
         "Organisation",
+        "الجهة",
     ),
-    ("country", "Country", "Land", "Pays"),
-    ("role", "Role", "Rolle", "Rôle"),
-    ("acronym", "Acronym", "Abkürzung", "Sigle"),
-    ("biography", "Biography", "Lebenslauf", "Biographie"),
-    ("date", "Date", "Datum", "Date"),
-    ("time", "Time", "Uhrzeit", "Heure"),
-    ("location", "Location", "Ort", "Lieu"),
-    ("attendees", "Attendees", "Teilnehmende", "Participants"),
-    ("notes", "Notes", "Hinweise", "Remarques"),
-    ("with", "With", "Mit", "Avec"),
+    ("country", "Country", "Land", "Pays", "البلد"),
+    ("role", "Role", "Rolle", "Rôle", "الدور"),
+    ("acronym", "Acronym", "Abkürzung", "Sigle", "الاختصار"),
+    (
+        "biography",
+        "Biography",
+        "Lebenslauf",
+        "Biographie",
+        "السيرة الذاتية",
+    ),
+    ("date", "Date", "Datum", "Date", "التاريخ"),
+    ("time", "Time", "Uhrzeit", "Heure", "الوقت"),
+    ("location", "Location", "Ort", "Lieu", "المكان"),
+    (
+        "attendees",
+        "Attendees",
+        "Teilnehmende",
+        "Participants",
+        "المشاركون",
+    ),
+    ("notes", "Notes", "Hinweise", "Remarques", "ملاحظات"),
+    ("with", "With", "Mit", "Avec", "مع"),
     (
         "our_objectives",
         "Our objectives",
         "Unsere Ziele",
         "Nos objectifs",
+        "أهدافنا",
     ),
     (
         "their_objectives",
         "Their objectives",
         "Ziele der Gegenseite",
         "Objectifs de l’interlocuteur",
+        "أهداف الطرف الآخر",
     ),
     (
         "points_to_make",
         "Points to make",
         "Gesprächspunkte",
         "Points à faire valoir",
+        "نقاط للطرح",
     ),
     (
         "if_raised",
         "If raised",
         "Falls angesprochen",
         "Si le sujet est abordé",
+        "في حال إثارة الموضوع",
     ),
     (
         "press_line",
         "Press line",
         "Sprachregelung",
         "Éléments pour la presse",
+        "عناصر للصحافة",
     ),
-    ("phone", "Phone", "Telefon", "Téléphone"),
-    ("email", "E-mail", "E-Mail", "Courriel"),
+    ("phone", "Phone", "Telefon", "Téléphone", "الهاتف"),
+    ("email", "E-mail", "E-Mail", "Courriel", "البريد الإلكتروني"),
     (
         "page_of",
         "Page {page} of {pages}",
         "Seite {page} von {pages}",
         "Page {page} sur {pages}",
+        "الصفحة {page} من {pages}",
     ),
     (
         "pack_page_of",
         "Pack page {page} of {pages}",
         "Mappe Seite {page} von {pages}",
         "Dossier page {page} sur {pages}",
+        "الملف، الصفحة {page} من {pages}",
     ),
     (
         "pack",
         "Briefing pack",
         "Unterlagenmappe",
         "Dossier de visites",
+        "ملف الإحاطة",
     ),
-    ("visit", "Visit", "Besuch", "Visite"),
-    ("page", "Page", "Seite", "Page"),
-    ("file", "File", "Datei", "Fichier"),
+    ("visit", "Visit", "Besuch", "Visite", "زيارة"),
+    ("page", "Page", "Seite", "Page", "الصفحة"),
+    ("file", "File", "Datei", "Fichier", "الملف"),
 ];
 
 /// The label keys, for suggestions and documentation.
@@ -172,12 +263,13 @@ pub fn labels(
 ) -> BTreeMap<String, String> {
     LABELS
         .iter()
-        .map(|&(key, en, de, fr)| {
+        .map(|&(key, en, de, fr, ar)| {
             let text = overrides.get(key).cloned().unwrap_or_else(|| {
                 match language {
                     Language::En => en,
                     Language::De => de,
                     Language::Fr => fr,
+                    Language::Ar => ar,
                 }
                 .to_string()
             });
@@ -186,7 +278,7 @@ pub fn labels(
         .collect()
 }
 
-const MONTHS: [[&str; 12]; 3] = [
+const MONTHS: [[&str; 12]; 4] = [
     [
         "January",
         "February",
@@ -229,9 +321,25 @@ const MONTHS: [[&str; 12]; 3] = [
         "novembre",
         "décembre",
     ],
+    // CLDR `ar` (the months of the Gregorian calendar as Egypt and the
+    // Gulf name them; the Maghreb's own names are CLDR's `ar-MA`).
+    [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
 ];
 
-const WEEKDAYS: [[&str; 7]; 3] = [
+const WEEKDAYS: [[&str; 7]; 4] = [
     [
         "Monday",
         "Tuesday",
@@ -253,6 +361,15 @@ const WEEKDAYS: [[&str; 7]; 3] = [
     [
         "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     ],
+    [
+        "الاثنين",
+        "الثلاثاء",
+        "الأربعاء",
+        "الخميس",
+        "الجمعة",
+        "السبت",
+        "الأحد",
+    ],
 ];
 
 fn index(language: Language) -> usize {
@@ -260,6 +377,7 @@ fn index(language: Language) -> usize {
         Language::En => 0,
         Language::De => 1,
         Language::Fr => 2,
+        Language::Ar => 3,
     }
 }
 
@@ -305,6 +423,8 @@ pub fn weekday_date(language: Language, d: NaiveDate) -> String {
                 date(language, d)
             )
         }
+        // CLDR `ar`: `EEEE، d MMMM y`, with the Arabic comma.
+        Language::Ar => format!("{name}، {}", date(language, d)),
         _ => format!("{name}, {}", date(language, d)),
     }
 }
@@ -336,6 +456,8 @@ pub fn number(language: Language, n: usize) -> String {
         Language::En => ",",
         Language::De => ".",
         Language::Fr => "\u{202F}",
+        // CLDR `ar` with Western (`latn`) digits.
+        Language::Ar => ",",
     };
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
@@ -352,20 +474,38 @@ pub fn number(language: Language, n: usize) -> String {
 /// `2 notes de visite`. French counts 0 and 1 in the singular, English and
 /// German only 1.
 pub fn brief_count(language: Language, n: usize) -> String {
+    if language == Language::Ar {
+        return arabic_brief_count(n);
+    }
     let (one, many) = match language {
         Language::En => ("brief", "briefs"),
         Language::De => ("Besuchsunterlage", "Besuchsunterlagen"),
         Language::Fr => ("note de visite", "notes de visite"),
+        Language::Ar => unreachable!("counted by arabic_brief_count"),
     };
     let singular = match language {
         Language::Fr => n <= 1,
-        Language::En | Language::De => n == 1,
+        Language::En | Language::De | Language::Ar => n == 1,
     };
     format!(
         "{}\u{a0}{}",
         number(language, n),
         if singular { one } else { many }
     )
+}
+
+/// Arabic counts in six forms (CLDR's plural rules for `ar`): one and two
+/// are said without the number ("one note", "two notes"), 3–10 take the
+/// plural, 11–99 the singular accusative, the rest the singular.
+fn arabic_brief_count(n: usize) -> String {
+    let number = number(Language::Ar, n);
+    match n % 100 {
+        _ if n == 1 => "مذكرة إحاطة واحدة".to_string(),
+        _ if n == 2 => "مذكرتا إحاطة".to_string(),
+        3..=10 => format!("{number}\u{a0}مذكرات إحاطة"),
+        11..=99 => format!("{number}\u{a0}مذكرة إحاطة"),
+        _ => format!("{number}\u{a0}مذكرة إحاطة"),
+    }
 }
 
 /// `09:30–10:30`, or the one time given.
@@ -426,6 +566,29 @@ mod tests {
         assert_eq!(brief_count(Language::Fr, 1), "1\u{a0}note de visite");
         assert_eq!(brief_count(Language::Fr, 0), "0\u{a0}note de visite");
         assert_eq!(brief_count(Language::Fr, 12), "12\u{a0}notes de visite");
+    }
+
+    #[test]
+    fn arabic_dates_and_counts_follow_cldr() {
+        let (a, b) = (d(2025, 5, 27), d(2025, 5, 29));
+        assert_eq!(date_range(Language::Ar, a, b), "27–29 مايو 2025");
+        assert_eq!(
+            date_range(Language::Ar, d(2025, 5, 30), d(2025, 6, 2)),
+            "30 مايو – 2 يونيو 2025"
+        );
+        assert_eq!(
+            weekday_date(Language::Ar, d(2025, 5, 28)),
+            "الأربعاء، 28 مايو 2025"
+        );
+        assert_eq!(brief_count(Language::Ar, 1), "مذكرة إحاطة واحدة");
+        assert_eq!(brief_count(Language::Ar, 2), "مذكرتا إحاطة");
+        assert_eq!(brief_count(Language::Ar, 5), "5\u{a0}مذكرات إحاطة");
+        assert_eq!(brief_count(Language::Ar, 12), "12\u{a0}مذكرة إحاطة");
+        assert_eq!(brief_count(Language::Ar, 1925), "1,925\u{a0}مذكرة إحاطة");
+        assert_eq!(
+            labels(Language::Ar, &BTreeMap::new())["programme"],
+            "البرنامج"
+        );
     }
 
     #[test]

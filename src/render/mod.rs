@@ -105,7 +105,7 @@ pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
 pub struct Renderer {
     templates: Templates,
     fonts: Fonts,
-    hyphenators: [OnceLock<Hyphenator>; 3],
+    hyphenators: [OnceLock<Option<Hyphenator>>; 4],
     /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
     source_date_epoch: Option<i64>,
 }
@@ -154,13 +154,16 @@ impl Renderer {
         })
     }
 
-    fn hyphenator(&self, language: Language) -> &Hyphenator {
+    /// The language's hyphenation patterns, `None` for one not hyphenated.
+    fn hyphenator(&self, language: Language) -> Option<&Hyphenator> {
         let slot = match language {
             Language::En => &self.hyphenators[0],
             Language::De => &self.hyphenators[1],
             Language::Fr => &self.hyphenators[2],
+            Language::Ar => &self.hyphenators[3],
         };
-        slot.get_or_init(|| Hyphenator::new(language))
+        slot.get_or_init(|| Hyphenator::for_language(language))
+            .as_ref()
     }
 
     /// The PDF briefing of a brief.
@@ -221,7 +224,7 @@ impl Renderer {
         let setup = Setup {
             theme,
             fonts: &self.fonts,
-            hyphenator: Some(self.hyphenator(brief.language)),
+            hyphenator: self.hyphenator(brief.language),
             furniture: Furniture {
                 marking: brief.classification.clone(),
                 header: fill(&theme.header),

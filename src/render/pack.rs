@@ -132,7 +132,7 @@ impl Renderer {
         let setup = |marking: &Option<String>| Setup {
             theme,
             fonts: &self.fonts,
-            hyphenator: Some(self.hyphenator(language)),
+            hyphenator: self.hyphenator(language),
             furniture: Furniture {
                 marking: marking.clone(),
                 header: title.clone(),
