@@ -4,8 +4,8 @@ const BRIEF_FORMAT: &str = include_str!("../../docs/brief-format.md");
 
 #[test]
 fn every_label_is_documented_in_every_language() {
-    for (key, en, de, fr) in briefing::i18n::LABELS {
-        let row = format!("| `{key}` | {en} | {de} | {fr} |");
+    for (key, en, de, fr, ar) in briefing::i18n::LABELS {
+        let row = format!("| `{key}` | {en} | {de} | {fr} | {ar} |");
         assert!(
             BRIEF_FORMAT.contains(&row),
             "docs/brief-format.md lacks the row {row}"
