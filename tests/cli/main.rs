@@ -6,6 +6,7 @@ mod docs;
 mod generate;
 mod hostile;
 mod new;
+mod outputs;
 mod pack;
 mod pdf;
 mod render;
