@@ -11,21 +11,25 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use briefing::diag::{self, display_path, Diagnostic, Severity};
+use briefing::files::{self, Output, OutputProblem};
 use briefing::i18n::Language;
 use briefing::render::{self, PackRequest, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
 
 /// Like `println!` and `eprintln!`, but a closed pipe (`briefing … | head`)
-/// ends the output quietly instead of in a panic.
+/// ends the output quietly instead of in a panic. Each line goes out in one
+/// write, so that a run ended by a signal never leaves half a line.
 macro_rules! say_out {
     ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stdout().lock().write_all(line.as_bytes());
     }};
 }
 macro_rules! say_err {
     ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }};
 }
 
@@ -173,6 +177,8 @@ enum TemplatesCommand {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(unix)]
+    remove_unfinished_files_on_signals();
     if let Command::Check { batch, .. }
     | Command::Render { batch, .. }
     | Command::Pack { batch, .. } = &cli.command
@@ -225,6 +231,32 @@ pub fn run() -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) end the run as
+/// they would by default, but first remove its temporary files, waiting for
+/// a set of outputs being renamed into place to be complete. The run then
+/// dies of the signal itself: the shell reports 130 or 143, and a script
+/// that runs `briefing` in a loop stops at Ctrl-C as it should. Nothing more
+/// is printed, so no line is left half written or claims what was not done.
+#[cfg(unix)]
+fn remove_unfinished_files_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    // Without the handler the signals keep their default: the run still
+    // ends, only its temporary files stay (and the next run removes them).
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Held until the process ends: nothing is renamed or created
+            // after the clean-up.
+            let _stopped = briefing::files::stop_writing();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            // Only if the signal could not be raised again.
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
@@ -429,6 +461,27 @@ fn render(
     let Some(renderer) = renderer(template_dir, &reporter) else {
         return false;
     };
+    // `-o` names a folder: one that is something else is said once, not once
+    // for each brief.
+    if let Some((in_the_way, kind)) = files::folder_in_the_way(out_dir) {
+        let what = if in_the_way == out_dir {
+            format!("it is {kind}")
+        } else {
+            format!("`{}` is {kind}", display_path(&in_the_way))
+        };
+        reporter.diagnostics(
+            &[Diagnostic::error(
+                out_dir,
+                format!(
+                    "cannot write into `{}`: {what}, not a folder",
+                    display_path(out_dir)
+                ),
+            )
+            .with_help(Some("-o names the folder to write into".into()))],
+            None,
+        );
+        return false;
+    }
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let clashes = render::clashing_outputs(&inputs);
     for (first, second) in &clashes {
@@ -453,6 +506,41 @@ fn render(
         .iter()
         .filter(|i| !clashing.contains(i))
         .cloned()
+        .collect();
+    // Every output is checked before any brief is rendered: none may
+    // replace a file the run reads, another output, or anything but a file.
+    let run_inputs = render::run_inputs(&inputs, template_dir, &renderer);
+    let output_paths: Vec<[PathBuf; 2]> = todo
+        .iter()
+        .map(|input| {
+            ["md", "pdf"].map(|extension| out_dir.join(render::output_name(input, extension)))
+        })
+        .collect();
+    let outputs: Vec<Output> = output_paths
+        .iter()
+        .flat_map(|[summary, pdf]| {
+            [
+                Output {
+                    path: summary,
+                    what: "summary",
+                },
+                Output {
+                    path: pdf,
+                    what: "PDF",
+                },
+            ]
+        })
+        .collect();
+    let mut refused = BTreeSet::new();
+    for (output, problem) in files::check_outputs(&outputs, &run_inputs) {
+        reporter.diagnostics(&[problem.diagnostic(render::OTHER_OUTPUT_FOLDER)], None);
+        refused.insert(output / 2);
+    }
+    let todo: Vec<PathBuf> = todo
+        .into_iter()
+        .enumerate()
+        .filter(|(brief, _)| !refused.contains(brief))
+        .map(|(_, input)| input)
         .collect();
     let bar = reporter.progress(todo.len());
     let reports = render::batch(
@@ -499,6 +587,26 @@ fn pack(
         return false;
     };
     let (inputs, ok) = inputs_or_report(paths, &reporter);
+    // The pack and its index are checked before any brief is read.
+    let index = request.index();
+    let run_inputs = render::run_inputs(&inputs, template_dir, &renderer);
+    let problems = files::check_outputs(&request.outputs(&index), &run_inputs);
+    for (_, problem) in &problems {
+        let help = match problem {
+            OutputProblem::SameAsOutput { .. } => format!(
+                "-o names the PDF, and its index goes beside it as `.md`: name the PDF, e.g. `-o {}`",
+                display_path(&request.output.with_extension("pdf"))
+            ),
+            _ => problem.help("choose another output file with -o"),
+        };
+        reporter.diagnostics(
+            &[Diagnostic::error(problem.output(), problem.message()).with_help(Some(help))],
+            None,
+        );
+    }
+    if !problems.is_empty() {
+        return false;
+    }
     let outcome = renderer.pack(&inputs, request);
     for report in &outcome.reports {
         reporter.report(report);
@@ -539,7 +647,21 @@ fn source_date_epoch() -> Option<i64> {
 }
 
 fn new_brief(file: &Path, force: bool) -> bool {
-    if file.exists() && !force {
+    // A folder, device, pipe or link is refused even with --force: `new`
+    // replaces files only.
+    let output = [Output {
+        path: file,
+        what: "brief",
+    }];
+    let problem = files::check_outputs(&output, &files::Inputs::default())
+        .into_iter()
+        .map(|(_, problem)| problem)
+        .find(|problem| !matches!(problem, OutputProblem::FolderIsAFile { .. }));
+    if let Some(problem) = problem {
+        print_diagnostics(&[problem.diagnostic("choose another name")], None);
+        return false;
+    }
+    if std::fs::symlink_metadata(file).is_ok() && !force {
         print_diagnostics(
             &[
                 Diagnostic::error(file, "the file exists already").with_help(Some(
@@ -551,7 +673,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
         return false;
     }
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(error) = briefing::files::create_folder(dir) {
+        if let Err(error) = files::create_folder(dir) {
             print_diagnostics(
                 &[Diagnostic::error(
                     dir,
@@ -562,7 +684,7 @@ fn new_brief(file: &Path, force: bool) -> bool {
             return false;
         }
     }
-    match briefing::files::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
+    match files::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
         Ok(()) => {
             say_err!(
                 "wrote {}: edit it, then run `briefing check {0}`",
@@ -570,14 +692,8 @@ fn new_brief(file: &Path, force: bool) -> bool {
             );
             true
         }
-        Err(error) => {
-            print_diagnostics(
-                &[Diagnostic::error(
-                    file,
-                    format!("cannot write: {}", briefing::io_reason(&error)),
-                )],
-                None,
-            );
+        Err(diagnostic) => {
+            print_diagnostics(&[*diagnostic], None);
             false
         }
     }

@@ -2,6 +2,7 @@
 //! work spread over every core with reports in the order of the inputs.
 
 use super::*;
+use crate::files::{FileId, Inputs};
 
 /// The briefs named by the user: files as given, and every `*.yaml` and
 /// `*.yml` file directly inside a folder, in name order. A path that does not
@@ -26,9 +27,54 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
             inputs.push(path.clone());
         }
     }
-    // A brief named twice (`briefs/ briefs/a.yaml`) is rendered once.
-    let mut seen = BTreeSet::new();
-    inputs.retain(|p| seen.insert(p.clone()));
+    // A brief named twice is rendered once, however it is named: `briefs/
+    // briefs/a.yaml`, `./briefs//a.yaml`, a hard link or a symbolic link to
+    // it. The first name given is the one its outputs are named after.
+    let mut seen_files = BTreeSet::new();
+    let mut seen_paths = BTreeSet::new();
+    inputs.retain(|p| match FileId::of(p) {
+        Some(file) => seen_files.insert(file),
+        None => seen_paths.insert(p.clone()),
+    });
+    inputs
+}
+
+/// The files a run reads, which no output may replace: the briefs, the
+/// files of the template folder (`--templates`) and the theme's fonts.
+pub fn run_inputs(briefs: &[PathBuf], template_dir: Option<&Path>, renderer: &Renderer) -> Inputs {
+    let mut inputs = Inputs::default();
+    for brief in briefs {
+        inputs.add(brief, "brief");
+    }
+    if let Some(dir) = template_dir {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let what = if path == renderer.templates.theme_file {
+                "theme"
+            } else {
+                "template"
+            };
+            inputs.add(&path, what);
+        }
+    }
+    let theme = &renderer.templates.theme;
+    let theme_dir = renderer
+        .templates
+        .theme_file
+        .parent()
+        .unwrap_or(Path::new("."));
+    let fonts = &theme.fonts;
+    for name in [
+        &fonts.regular,
+        &fonts.bold,
+        &fonts.italic,
+        &fonts.bold_italic,
+        &fonts.mono,
+    ] {
+        if name != "bundled" {
+            inputs.add(&theme_dir.join(name), "font");
+        }
+    }
     inputs
 }
 

@@ -9,7 +9,7 @@ mod batch;
 mod pack;
 
 use batch::in_parallel;
-pub use batch::{batch, clashing_outputs, expand_inputs};
+pub use batch::{batch, clashing_outputs, expand_inputs, run_inputs};
 pub use pack::{pack_marking, PackOutcome, PackRequest};
 
 use std::collections::btree_map::Entry;
@@ -272,27 +272,22 @@ impl Renderer {
         report.pages = Some(pdf.pages);
         let outputs = [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())]
             .map(|(extension, bytes)| (out_dir.join(output_name(input, extension)), bytes));
-        // Checked for both before either is written: nothing half done.
-        if let Some((output, _)) = outputs.iter().find(|(output, _)| same_file(output, input)) {
-            return report.fail(
-                Diagnostic::error(
-                    input,
-                    format!(
-                        "the output would overwrite the brief itself ({})",
-                        display_path(output)
-                    ),
-                )
-                .with_help(Some("choose another output folder with -o".into())),
-            );
+        // `briefing render` checks every output before any work; checked
+        // again here for a caller that did not (against this brief only).
+        let mut brief_file = crate::files::Inputs::default();
+        brief_file.add(input, "brief");
+        let named = [("summary", 0), ("PDF", 1)].map(|(what, i)| crate::files::Output {
+            path: &outputs[i].0,
+            what,
+        });
+        if let Some((_, problem)) = crate::files::check_outputs(&named, &brief_file).first() {
+            return report.fail(problem.diagnostic(OTHER_OUTPUT_FOLDER));
         }
         let files = outputs
             .each_ref()
             .map(|(path, bytes)| (path.as_path(), *bytes));
-        if let Err((output, error)) = crate::files::write_together(&files) {
-            return report.fail(Diagnostic::error(
-                &output,
-                format!("cannot write: {}", crate::io_reason(&error)),
-            ));
+        if let Err(diagnostic) = crate::files::write_together(&files) {
+            return report.fail(*diagnostic);
         }
         report.outputs.extend(outputs.map(|(path, _)| path));
         report
@@ -322,12 +317,8 @@ pub fn output_name(input: &Path, extension: &str) -> PathBuf {
     PathBuf::from(stem).with_extension(extension)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
+/// How to write a brief's outputs elsewhere: the end of a help.
+pub const OTHER_OUTPUT_FOLDER: &str = "choose another output folder with -o";
 
 pub(super) fn warning_diagnostic(input: &Path, warning: &Warning) -> Diagnostic {
     let Warning::MissingGlyph { character, context } = warning;

@@ -15,6 +15,27 @@ pub struct PackRequest<'a> {
     pub language: Option<Language>,
 }
 
+impl PackRequest<'_> {
+    /// The Markdown index: beside the PDF, as `.md`.
+    pub fn index(&self) -> PathBuf {
+        self.output.with_extension("md")
+    }
+
+    /// The pack and its index, for [`crate::files::check_outputs`].
+    pub fn outputs<'b>(&'b self, index: &'b Path) -> [crate::files::Output<'b>; 2] {
+        [
+            crate::files::Output {
+                path: self.output,
+                what: "pack",
+            },
+            crate::files::Output {
+                path: index,
+                what: "index",
+            },
+        ]
+    }
+}
+
 /// What a pack came to: a report for each brief (its problems and
 /// warnings), and the files written, none if any brief failed.
 pub struct PackOutcome {
@@ -28,7 +49,25 @@ impl Renderer {
     /// Binds many briefs into one PDF: a cover and a list of the briefs,
     /// then each briefing in the order of its visit, each with its own
     /// marking, header and page numbers, and the pack's page numbers below.
+    ///
+    /// The pack and its index are made ready to write (their folder, a
+    /// temporary file beside each) before any brief is read: a pack that
+    /// cannot be written says so at once, not after the work.
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
+        let mut outcome = PackOutcome {
+            reports: Vec::new(),
+            written: Vec::new(),
+            pages: 0,
+            problem: None,
+        };
+        let index_path = request.index();
+        let pending = match crate::files::prepare(&[request.output, &index_path]) {
+            Ok(pending) => pending,
+            Err(diagnostic) => {
+                outcome.problem = Some(*diagnostic);
+                return outcome;
+            }
+        };
         self.templates.prepare(&[PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
             let (mut report, brief) = check(input);
@@ -53,12 +92,7 @@ impl Renderer {
             }
             reports.push(report);
         }
-        let mut outcome = PackOutcome {
-            reports,
-            written: Vec::new(),
-            pages: 0,
-            problem: None,
-        };
+        outcome.reports = reports;
         if outcome.reports.iter().any(Report::failed) || parts.is_empty() {
             return outcome;
         }
@@ -72,19 +106,11 @@ impl Renderer {
         });
         match self.bind_pack(request, parts) {
             Ok((pdf, index, pages)) => {
-                let index_path = request.output.with_extension("md");
-                let files = [
-                    (request.output, pdf.as_slice()),
-                    (index_path.as_path(), index.as_bytes()),
-                ];
-                if let Err((path, error)) = crate::files::write_together(&files) {
-                    outcome.problem = Some(Diagnostic::error(
-                        path,
-                        format!("cannot write: {}", crate::io_reason(&error)),
-                    ));
+                if let Err(diagnostic) = pending.write(&[&pdf, index.as_bytes()]) {
+                    outcome.problem = Some(*diagnostic);
                     return outcome;
                 }
-                outcome.written = files.map(|(path, _)| path.to_path_buf()).into();
+                outcome.written = vec![request.output.to_path_buf(), index_path];
                 outcome.pages = pages;
             }
             Err(diagnostic) => outcome.problem = Some(*diagnostic),

@@ -484,30 +484,47 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
             format!("cannot create the folder: {}", crate::io_reason(&error)),
         )
     })?;
-    let files = DEFAULTS
+    let files: Vec<(PathBuf, &str, &'static str)> = DEFAULTS
         .iter()
-        .copied()
-        .chain(std::iter::once((THEME_FILE, THEME)));
+        .map(|&(name, text)| (name, text, "template"))
+        .chain(std::iter::once((THEME_FILE, THEME, "theme")))
+        .map(|(name, text, what)| (dir.join(name), text, what))
+        .collect();
+    let outputs: Vec<crate::files::Output> = files
+        .iter()
+        .map(|(path, _, what)| crate::files::Output { path, what })
+        .collect();
+    // A folder, device, pipe or link where a template goes is refused even
+    // with --force: it replaces files only.
+    let no_inputs = crate::files::Inputs::default();
+    if let Some((_, problem)) = crate::files::check_outputs(&outputs, &no_inputs).first() {
+        let mut e = TemplateError::file(problem.output(), problem.message());
+        e.help = Some(problem.help("export into another folder"));
+        return Err(e);
+    }
     if !force {
-        if let Some(existing) = files
-            .clone()
-            .map(|(name, _)| dir.join(name))
-            .find(|p| p.exists())
+        if let Some((existing, _, _)) = files
+            .iter()
+            .find(|(path, _, _)| std::fs::symlink_metadata(path).is_ok())
         {
-            let mut e = TemplateError::file(&existing, "the file exists already".to_string());
+            let mut e = TemplateError::file(existing, "the file exists already".to_string());
             e.help = Some("pass --force to overwrite it with the default".into());
             return Err(e);
         }
     }
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        crate::files::write_atomically(&path, text.as_bytes()).map_err(|error| {
-            TemplateError::file(&path, format!("cannot write: {}", crate::io_reason(&error)))
-        })?;
-        written.push(path);
-    }
-    Ok(written)
+    // All or none: a failure halfway leaves no mix of old and new defaults.
+    let contents: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(path, text, _)| (path.as_path(), text.as_bytes()))
+        .collect();
+    crate::files::write_together(&contents).map_err(|diagnostic| TemplateError {
+        file: diagnostic.file,
+        line: None,
+        column: None,
+        message: diagnostic.message,
+        help: diagnostic.help,
+    })?;
+    Ok(files.into_iter().map(|(path, _, _)| path).collect())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod generate;
 mod hostile;
 mod hostile_theme;
 mod new;
+mod outputs;
 mod pack;
 mod pdf;
 mod render;

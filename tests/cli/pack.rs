@@ -174,7 +174,7 @@ fn a_pack_is_not_left_without_its_index() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.starts_with(
-            "error: cannot write: a folder of that name is in the way\n --> packs/pack.md\n"
+            "error: cannot write: `packs/pack.md` is a folder, not a file\n --> packs/pack.md\n"
         ),
         "{}",
         run.stderr
