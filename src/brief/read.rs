@@ -132,9 +132,9 @@ impl Record<'_> {
     fn get(&self, key: &str) -> Option<&Node> {
         self.entries
             .iter()
-            .find(|(k, _)| matches!(&*k.kind, Kind::Scalar(name) if name == key))
+            .find(|(k, _)| matches!(&k.kind, Kind::Scalar(name) if name == key))
             .map(|(_, v)| v)
-            .filter(|v| *v.kind != Kind::Null)
+            .filter(|v| v.kind != Kind::Null)
     }
 }
 
@@ -167,7 +167,7 @@ impl<'a> Reader<'a> {
         what: &str,
         known: &[&str],
     ) -> Option<Record<'n>> {
-        let Kind::Mapping(entries) = &*node.kind else {
+        let Kind::Mapping(entries) = &node.kind else {
             self.expected(node, path, what);
             return None;
         };
@@ -177,8 +177,8 @@ impl<'a> Reader<'a> {
             path: path.to_string(),
         };
         let mut seen: Vec<&str> = Vec::new();
-        for (key, _) in entries {
-            let Kind::Scalar(name) = &*key.kind else {
+        for (key, _) in entries.iter() {
+            let Kind::Scalar(name) = &key.kind else {
                 self.problem(
                     "keys must be plain words such as `title`".into(),
                     Some(key.span),
@@ -223,7 +223,7 @@ impl<'a> Reader<'a> {
         // A misspelt key (`nmae:`) is reported with a suggestion of this very
         // key: saying it is missing too would only repeat that.
         let misspelt = record.entries.iter().any(|(k, _)| {
-            matches!(&*k.kind, Kind::Scalar(name) if name != key && nearest(name, [key]).is_some())
+            matches!(&k.kind, Kind::Scalar(name) if name != key && nearest(name, [key]).is_some())
         });
         if misspelt {
             return;
@@ -245,7 +245,7 @@ impl<'a> Reader<'a> {
     /// a problem) for lists and mappings.
     fn scalar(&mut self, node: &Node, path: &str, what: &str) -> Option<String> {
         self.spans.insert(path.to_string(), node.span);
-        match &*node.kind {
+        match &node.kind {
             Kind::Scalar(text) => Some(self.printable(text, node.span, path).trim().to_string()),
             Kind::Null => Some(String::new()),
             _ => {
@@ -267,10 +267,11 @@ impl<'a> Reader<'a> {
     fn printable<'t>(&mut self, text: &'t str, span: Span, path: &str) -> Cow<'t, str> {
         // Every control character is ASCII below 0x20, DEL, or U+0080 to
         // U+009F, which UTF-8 starts with 0xC2: a cheap test for the common
-        // case of none.
-        let suspect = text
-            .bytes()
-            .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2);
+        // case of none, of every byte without stopping early, which the
+        // compiler turns into vector instructions.
+        let suspect = text.bytes().fold(false, |found, b| {
+            found | ((b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2)
+        });
         if !suspect || !text.chars().any(is_removed_control) {
             return Cow::Borrowed(text);
         }
@@ -388,7 +389,7 @@ impl<'a> Reader<'a> {
             return Vec::new();
         };
         let path = record.key_path(key);
-        let Kind::Sequence(items) = &*node.kind else {
+        let Kind::Sequence(items) = &node.kind else {
             self.expected(node, &path, "a list (lines starting with `- `)");
             return Vec::new();
         };
@@ -638,7 +639,7 @@ impl<'a> Reader<'a> {
     }
 
     fn talking_point(&mut self, node: &Node, path: &str) -> Option<TalkingPoint> {
-        if let Kind::Scalar(_) = *node.kind {
+        if let Kind::Scalar(_) = node.kind {
             let text = self.scalar(node, path, "text")?;
             return Some(TalkingPoint {
                 topic: None,

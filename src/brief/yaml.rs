@@ -14,15 +14,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 use crate::diag::Span;
 
 /// One YAML node with its position.
-///
-/// The kind is shared: an alias (`*name`) is a node of its own (its span is
-/// the alias's) over the very kind its anchor holds, so that expanding an
-/// alias costs nothing however large the anchored value, and anchors inside
-/// anchors are not copied once per level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
-    pub kind: Rc<Kind>,
+    pub kind: Kind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +27,19 @@ pub enum Kind {
     /// Any other scalar, as written (numbers and booleans too: a `reference`
     /// of `007` stays `007`).
     Scalar(String),
-    Sequence(Vec<Node>),
-    Mapping(Vec<(Node, Node)>),
+    /// Lists and mappings are shared: an alias (`*name`) is a node of its
+    /// own (its span is the alias's) over the very items its anchor holds,
+    /// so that expanding an alias of a list costs nothing however large the
+    /// list, and anchors inside anchors are not copied once per level. (An
+    /// alias of a text copies the text, which the limit on expanded bytes
+    /// bounds.)
+    Sequence(Rc<Vec<Node>>),
+    Mapping(Rc<Vec<(Node, Node)>>),
 }
 
 impl Node {
     pub fn describe(&self) -> &'static str {
-        match *self.kind {
+        match self.kind {
             Kind::Null => "nothing",
             Kind::Scalar(_) => "a single value",
             Kind::Sequence(_) => "a list",
@@ -271,14 +272,7 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                     Kind::Scalar(text.into_owned())
                 };
                 total.add(extent);
-                Some((
-                    Node {
-                        span,
-                        kind: Rc::new(kind),
-                    },
-                    anchor,
-                    extent,
-                ))
+                Some((Node { span, kind }, anchor, extent))
             }
             Event::Alias(id) => {
                 let (node, extent) = anchors.get(&id).ok_or_else(|| SyntaxError {
@@ -318,7 +312,7 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                 total.add(*extent);
                 let node = Node {
                     span,
-                    kind: Rc::clone(&node.kind),
+                    kind: node.kind.clone(),
                 };
                 Some((node, 0, *extent))
             }
@@ -354,7 +348,7 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                     Some(Open::Sequence(span, anchor, items, extent)) => Some((
                         Node {
                             span,
-                            kind: Rc::new(Kind::Sequence(items)),
+                            kind: Kind::Sequence(Rc::new(items)),
                         },
                         anchor,
                         extent,
@@ -362,7 +356,7 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                     Some(Open::Mapping(span, anchor, entries, _, extent)) => Some((
                         Node {
                             span,
-                            kind: Rc::new(Kind::Mapping(entries)),
+                            kind: Kind::Mapping(Rc::new(entries)),
                         },
                         anchor,
                         extent,
@@ -418,7 +412,7 @@ mod tests {
         let root = parse("title: Visit\nvisit:\n  start: 2025-05-27\n")
             .unwrap()
             .unwrap();
-        let Kind::Mapping(entries) = &*root.kind else {
+        let Kind::Mapping(entries) = &root.kind else {
             panic!("not a mapping")
         };
         let (key, value) = &entries[1];
@@ -430,7 +424,7 @@ mod tests {
                 len: 5
             }
         );
-        let Kind::Mapping(inner) = &*value.kind else {
+        let Kind::Mapping(inner) = &value.kind else {
             panic!("not a mapping")
         };
         assert_eq!(
@@ -441,7 +435,7 @@ mod tests {
                 len: 10
             }
         );
-        assert_eq!(*inner[0].1.kind, Kind::Scalar("2025-05-27".into()));
+        assert_eq!(inner[0].1.kind, Kind::Scalar("2025-05-27".into()));
     }
 
     #[test]
@@ -453,21 +447,25 @@ mod tests {
     #[test]
     fn numbers_keep_their_spelling() {
         let root = parse("reference: 007\n").unwrap().unwrap();
-        let Kind::Mapping(entries) = &*root.kind else {
+        let Kind::Mapping(entries) = &root.kind else {
             panic!()
         };
-        assert_eq!(*entries[0].1.kind, Kind::Scalar("007".into()));
+        assert_eq!(entries[0].1.kind, Kind::Scalar("007".into()));
     }
 
     #[test]
     fn aliases_share_their_anchor() {
         let root = parse("a: &x [1, 2]\nb: *x\n").unwrap().unwrap();
-        let Kind::Mapping(entries) = &*root.kind else {
+        let Kind::Mapping(entries) = &root.kind else {
             panic!()
         };
-        let (anchor, alias) = (&entries[0].1, &entries[1].1);
-        assert!(Rc::ptr_eq(&anchor.kind, &alias.kind), "not copied");
-        assert_eq!(alias.span.line, 2, "the alias has its own place");
+        let (Kind::Sequence(anchor), Kind::Sequence(alias)) =
+            (&entries[0].1.kind, &entries[1].1.kind)
+        else {
+            panic!()
+        };
+        assert!(Rc::ptr_eq(anchor, alias), "not copied");
+        assert_eq!(entries[1].1.span.line, 2, "the alias has its own place");
     }
 
     #[test]
