@@ -301,9 +301,11 @@ impl Reporter<'_> {
             .filter(|d| !self.options.quiet || d.severity == Severity::Error);
         match self.options.message_format {
             MessageFormat::Human => {
+                // Found once for all of the file's diagnostics.
+                let lines = source.map(diag::SourceLines::new);
                 let mut stderr = std::io::stderr().lock();
                 for diagnostic in shown {
-                    let _ = writeln!(stderr, "{}", diagnostic.render(source));
+                    let _ = writeln!(stderr, "{}", diagnostic.render_quoting(lines.as_ref()));
                 }
             }
             MessageFormat::Json => {

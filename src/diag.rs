@@ -11,7 +11,15 @@
 //!    | ^^^^^^^^^^^^^
 //!    = help: did you mean `talking_points`?
 //! ```
+//!
+//! Whatever a diagnostic quotes (a value, a key, a file name, a line of the
+//! file) prints with its control characters escaped (`\n`, `\u{1b}`): a
+//! message is one line, in the terminal and in JSON even once decoded (`jq
+//! -r`), so no brief can move the cursor, ring the bell, or start a line of
+//! its own in a CI log (GitHub reads `::error …` at the start of a line as
+//! an annotation).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -72,15 +80,22 @@ impl Diagnostic {
     /// Renders the diagnostic for a terminal. `source` is the text of the file,
     /// used to show the offending line; pass `None` when it is not text.
     pub fn render(&self, source: Option<&str>) -> String {
+        self.render_quoting(source.map(SourceLines::new).as_ref())
+    }
+
+    /// [`render`](Self::render), with the file's lines found beforehand:
+    /// for the many diagnostics of one file.
+    pub fn render_quoting(&self, source: Option<&SourceLines>) -> String {
         let mut out = String::new();
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let _ = writeln!(out, "{label}: {}", escaped(&self.message));
         let file = display_path(&self.file);
+        let file = escaped(&file);
         let span = self.location.span;
-        let line_text = span.and_then(|s| source.and_then(|text| text.lines().nth(s.line - 1)));
+        let line_text = span.and_then(|s| source.and_then(|lines| lines.line(s.line)));
         let gutter = span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
         match (span, &self.location.path) {
@@ -89,7 +104,7 @@ impl Diagnostic {
                 let _ = writeln!(out, "{pad}--> {file}:{}:{}", s.line, s.column);
             }
             (None, Some(path)) => {
-                let _ = writeln!(out, "{pad}--> {file} (at `{path}`)");
+                let _ = writeln!(out, "{pad}--> {file} (at `{}`)", escaped(path));
             }
             (None, None) => {
                 let _ = writeln!(out, "{pad}--> {file}");
@@ -107,16 +122,55 @@ impl Diagnostic {
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", escaped(help));
         }
         out
     }
 }
 
+/// The lines of a file, found once, so that each of a file's diagnostics
+/// finds the line it quotes at once rather than by reading the file up to it
+/// (which, for thousands of them, would cost their number times the file).
+pub struct SourceLines<'a> {
+    text: &'a str,
+    /// Where each line starts, in bytes.
+    starts: Vec<usize>,
+}
+
+impl<'a> SourceLines<'a> {
+    pub fn new(text: &'a str) -> SourceLines<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < text.len()),
+        );
+        if text.is_empty() {
+            starts.clear();
+        }
+        SourceLines { text, starts }
+    }
+
+    /// Line `number` (from 1), without its line break, as `str::lines`
+    /// gives it.
+    pub fn line(&self, number: usize) -> Option<&'a str> {
+        let start = *self.starts.get(number.checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(number)
+            .map_or(self.text.len(), |&next| next - 1);
+        let line = &self.text[start..end];
+        // The last line may end in a line break of its own.
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
 /// A source line as it is safe to print, with where the caret goes under it
-/// and how long it is. Control characters (tabs too) become one space each,
-/// so the caret stays aligned; a long line is cut to a window around the
-/// column, so that a 50 MB line prints as a few dozen characters.
+/// and how long it is. A tab becomes one space, so the caret stays aligned;
+/// any other control character shows as its escape (`\u{1b}`), the caret
+/// as wide. A long line is cut to a window around the column, so that a
+/// 50 MB line prints as a few dozen characters.
 fn shown_line(text: &str, column: usize, len: usize) -> (String, usize, usize) {
     const BEFORE: usize = 60;
     const WIDTH: usize = 120;
@@ -130,18 +184,58 @@ fn shown_line(text: &str, column: usize, len: usize) -> (String, usize, usize) {
     let mut caret_len = 0;
     let mut chars = text.chars().skip(skip).enumerate();
     for (i, c) in chars.by_ref().take(WIDTH) {
-        let width = char_width(c);
+        let before = shown.len();
+        match c {
+            '\t' => shown.push(' '),
+            c if c.is_control() => push_escape(&mut shown, c),
+            c => shown.push(c),
+        }
+        let width = if c.is_control() && c != '\t' {
+            shown.len() - before
+        } else {
+            char_width(c)
+        };
         if i + skip < column {
             caret_at += width;
         } else if i + skip < column + len.max(1) {
             caret_len += width;
         }
-        shown.push(if c.is_control() { ' ' } else { c });
     }
     if chars.next().is_some() {
         shown.push('…');
     }
     (shown, caret_at, caret_len.max(1))
+}
+
+/// `text` with each control character (newline and tab too) written as its
+/// escape, as Rust writes them: `\n`, `\r`, `\t`, `\0`, `\u{1b}`.
+/// Everything else, Unicode's format characters (joiners, bidirectional
+/// marks) included, is kept: names in right-to-left scripts need them.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
 }
 
 fn char_width(c: char) -> usize {
@@ -166,12 +260,22 @@ pub fn display_path(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
+/// The longest text that is compared with the right spellings: a key, a
+/// name or a zone longer than this is no misspelling of one, and comparing
+/// costs the product of the two lengths.
+const MAX_MISSPELT_CHARS: usize = 100;
+
 /// The nearest of `candidates` to `wrong`, if it is near enough to be a likely
-/// misspelling.
+/// misspelling. Texts over [`MAX_MISSPELT_CHARS`] are not compared.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let comparable = |text: &str| text.chars().nth(MAX_MISSPELT_CHARS).is_none();
+    if !comparable(wrong) {
+        return None;
+    }
     let wrong_lower = wrong.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| comparable(c))
         .map(|c| (strsim::jaro_winkler(&wrong_lower, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -187,12 +291,12 @@ pub fn json(diagnostic: &Diagnostic) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         },
-        "file": display_path(&diagnostic.file),
+        "file": escaped(&display_path(&diagnostic.file)),
         "line": span.map(|s| s.line),
         "column": span.map(|s| s.column),
-        "path": diagnostic.location.path,
-        "message": diagnostic.message,
-        "help": diagnostic.help,
+        "path": diagnostic.location.path.as_deref().map(escaped),
+        "message": escaped(&diagnostic.message),
+        "help": diagnostic.help.as_deref().map(escaped),
     })
     .to_string()
 }
@@ -251,9 +355,62 @@ mod tests {
     }
 
     #[test]
+    fn source_lines_are_the_lines_of_the_text() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\nc\n", "x\n\n"] {
+            let lines = SourceLines::new(text);
+            let expected: Vec<&str> = text.lines().collect();
+            let found: Vec<&str> = (1..=expected.len() + 1)
+                .map_while(|n| lines.line(n))
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+            assert_eq!(lines.line(0), None);
+        }
+    }
+
+    #[test]
+    fn control_characters_print_escaped() {
+        assert_eq!(
+            escaped("a\n::error::x\u{1b}[31m\t\0\r\u{85}\u{7f}"),
+            "a\\n::error::x\\u{1b}[31m\\t\\0\\r\\u{85}\\u{7f}"
+        );
+        // Format characters are text: joiners and bidirectional marks stay.
+        let arabic = "\u{202B}محمد\u{202C} \u{2067}x\u{2069} 👩\u{200D}💻";
+        assert_eq!(escaped(arabic), arabic);
+        let d = Diagnostic::error("b.yaml", "`title` is `a\n::error::pwned`")
+            .with_help(Some("ring\u{7}".into()));
+        assert_eq!(
+            d.render(None),
+            "error: `title` is `a\\n::error::pwned`\n --> b.yaml\n  = help: ring\\u{7}\n"
+        );
+        // Decoded (as `jq -r` does), the message is still one line.
+        let decoded: serde_json::Value = serde_json::from_str(&json(&d)).unwrap();
+        assert_eq!(decoded["message"], "`title` is `a\\n::error::pwned`");
+    }
+
+    #[test]
+    fn quoted_lines_show_control_characters_escaped_with_the_caret_below() {
+        let d = Diagnostic::error("b.yaml", "bad").at(Location {
+            span: Some(Span {
+                line: 1,
+                column: 4,
+                len: 1,
+            }),
+            path: None,
+        });
+        assert_eq!(
+            d.render(Some("a\u{1b}\tb: c\n")),
+            "error: bad\n --> b.yaml:1:4\n  |\n1 | a\\u{1b} b: c\n  |         ^\n"
+        );
+    }
+
+    #[test]
     fn nearest_finds_misspellings_only() {
         let keys = ["talking_points", "title", "subtitle"];
         assert_eq!(nearest("talkingpoints", keys), Some("talking_points"));
         assert_eq!(nearest("zzz", keys), None);
+        // Past the length of any misspelling, nothing is compared.
+        let long = format!("talking_points{}", "s".repeat(100));
+        assert_eq!(nearest(&long, keys), None);
+        assert_eq!(nearest("titl", [long.as_str(), "title"]), Some("title"));
     }
 }

@@ -1,6 +1,7 @@
 //! The brief: one visit, as its author wrote it in YAML, typed and checked.
 //!
-//! `load` reads a file into a [`Brief`] or into every [`Problem`] it has. The
+//! `load` reads a file into a [`Brief`] (with the warnings about it) or into
+//! every [`Problem`] it has. The
 //! format is specified in `docs/brief-format.md`; the steps are:
 //! [`yaml`] (text to a tree with positions) → [`read`] (tree to typed brief,
 //! collecting problems) → [`rules`] (checks across fields).
@@ -173,46 +174,82 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-/// Why a brief could not be loaded: every problem found, and the file's text
-/// when it could be read (to show the offending lines).
+/// A brief that loaded, with the warnings about it (things put right on the
+/// way, such as control characters removed from values).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub brief: Brief,
+    pub warnings: Vec<Problem>,
+    /// The file's text, kept when there are warnings to quote from.
+    pub source: Option<String>,
+}
+
+/// Why a brief could not be loaded: every problem found, the warnings found
+/// beside them, and the file's text when it could be read (to show the
+/// offending lines).
 #[derive(Debug, Clone)]
 pub struct LoadError {
     pub source: Option<String>,
     pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
 }
 
-/// Reads and checks the brief at `path`.
-pub fn load(path: &Path) -> Result<Brief, LoadError> {
-    let bytes = std::fs::read(path).map_err(|error| LoadError {
-        source: None,
-        problems: vec![file_problem(
-            format!("cannot read the brief: {}", crate::io_reason(&error)),
-            None,
-        )],
+/// Reads and checks the brief at `path`. Only a regular file is read: a
+/// named pipe or a device (`/dev/zero`) named as a brief is refused at once,
+/// rather than waited on or read without end.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    use crate::files::ReadError;
+    let bytes = crate::files::read_input(path, MAX_BRIEF_BYTES as u64).map_err(|error| {
+        let problem = match error {
+            ReadError::TooLarge { bytes, .. } => too_large(bytes as usize),
+            ReadError::NotAFile { kind } => file_problem(
+                format!("the brief is {kind}, not a file"),
+                Some(
+                    "name the brief's YAML file (to check text from a pipe, save it to a file first)"
+                        .into(),
+                ),
+            ),
+            ReadError::Io(error) => file_problem(
+                format!("cannot read the brief: {}", crate::io_reason(&error)),
+                None,
+            ),
+        };
+        LoadError {
+            source: None,
+            problems: vec![problem],
+            warnings: Vec::new(),
+        }
     })?;
     let base_dir = path.parent().unwrap_or(Path::new(""));
     from_bytes(&bytes, base_dir)
 }
 
+fn too_large(bytes: usize) -> Problem {
+    file_problem(
+        format!(
+            "the brief is {:.1} MB, more than the {} MB a brief may be",
+            bytes as f64 / 1e6,
+            MAX_BRIEF_BYTES / (1024 * 1024)
+        ),
+        Some("is this the right file? A brief is a YAML text of a few kilobytes".into()),
+    )
+}
+
+/// The byte-order mark some editors put at the start of a UTF-8 file: not
+/// part of the text (and, left in, YAML would take it for a second document).
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
 /// Checks a brief held in memory; photo paths resolve against `base_dir`.
-pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Brief, LoadError> {
+pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Loaded, LoadError> {
     let fail = |source: Option<String>, problem: Problem| LoadError {
         source,
         problems: vec![problem],
+        warnings: Vec::new(),
     };
     if bytes.len() > MAX_BRIEF_BYTES {
-        return Err(fail(
-            None,
-            file_problem(
-                format!(
-                    "the brief is {:.1} MB, more than the {} MB a brief may be",
-                    bytes.len() as f64 / 1e6,
-                    MAX_BRIEF_BYTES / (1024 * 1024)
-                ),
-                Some("is this the right file? A brief is a YAML text of a few kilobytes".into()),
-            ),
-        ));
+        return Err(fail(None, too_large(bytes.len())));
     }
+    let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
     let source = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -271,19 +308,35 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Brief, LoadError> {
             ))
         }
     };
-    let (brief, spans, mut problems) = read::read(&root, base_dir);
+    let read::Reading {
+        brief,
+        spans,
+        mut problems,
+        mut warnings,
+    } = read::read(&root, base_dir);
     if let Some(brief) = &brief {
         problems.extend(rules::check(brief, &spans));
     }
+    let by_place = |a: &Problem, b: &Problem| {
+        (a.span.is_none(), a.span, &a.path).cmp(&(b.span.is_none(), b.span, &b.path))
+    };
+    warnings.sort_by(by_place);
     match brief {
-        Some(brief) if problems.is_empty() => Ok(brief),
+        Some(brief) if problems.is_empty() => Ok(Loaded {
+            brief,
+            source: if warnings.is_empty() {
+                None
+            } else {
+                source_owned()
+            },
+            warnings,
+        }),
         _ => {
-            problems.sort_by(|a, b| {
-                (a.span.is_none(), a.span, &a.path).cmp(&(b.span.is_none(), b.span, &b.path))
-            });
+            problems.sort_by(by_place);
             Err(LoadError {
                 source: source_owned(),
                 problems,
+                warnings,
             })
         }
     }

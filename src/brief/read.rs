@@ -1,6 +1,7 @@
 //! The YAML tree to a typed [`Brief`], collecting every problem on the way
 //! rather than stopping at the first.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -76,20 +77,37 @@ const BILATERAL_KEYS: &[&str] = &[
 ];
 const CONTACT_KEYS: &[&str] = &["name", "role", "phone", "email"];
 
-/// Reads the whole brief. The brief is `None` when a required value is
-/// missing or unreadable; the problems say why.
-pub fn read(root: &Node, base_dir: &Path) -> (Option<Brief>, Spans, Vec<Problem>) {
+/// What reading the tree found: the brief (`None` when a required value is
+/// missing or unreadable; the problems say why), where each value stands,
+/// the problems, and the warnings (things put right on the way, which do
+/// not stop the brief).
+pub struct Reading {
+    pub brief: Option<Brief>,
+    pub spans: Spans,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads the whole brief.
+pub fn read(root: &Node, base_dir: &Path) -> Reading {
     let mut reader = Reader {
         problems: Vec::new(),
+        warnings: Vec::new(),
         spans: HashMap::new(),
         base_dir,
     };
     let brief = reader.brief(root);
-    (brief, reader.spans, reader.problems)
+    Reading {
+        brief,
+        spans: reader.spans,
+        problems: reader.problems,
+        warnings: reader.warnings,
+    }
 }
 
 struct Reader<'a> {
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
     spans: Spans,
     base_dir: &'a Path,
 }
@@ -159,7 +177,7 @@ impl<'a> Reader<'a> {
             path: path.to_string(),
         };
         let mut seen: Vec<&str> = Vec::new();
-        for (key, _) in entries {
+        for (key, _) in entries.iter() {
             let Kind::Scalar(name) = &key.kind else {
                 self.problem(
                     "keys must be plain words such as `title`".into(),
@@ -223,17 +241,72 @@ impl<'a> Reader<'a> {
         );
     }
 
-    /// A scalar's text, trimmed; `None` (with a problem) for lists and mappings.
+    /// A scalar's text, trimmed and without control characters; `None` (with
+    /// a problem) for lists and mappings.
     fn scalar(&mut self, node: &Node, path: &str, what: &str) -> Option<String> {
         self.spans.insert(path.to_string(), node.span);
         match &node.kind {
-            Kind::Scalar(text) => Some(text.trim().to_string()),
+            Kind::Scalar(text) => Some(self.printable(text, node.span, path).trim().to_string()),
             Kind::Null => Some(String::new()),
             _ => {
                 self.expected(node, path, what);
                 None
             }
         }
+    }
+
+    /// `text` without the control characters that YAML escapes (`"\e"`,
+    /// `"\a"`, `"\0"`, `"\x1b"`) can put in a value, with a warning that
+    /// names them. They would reach the Markdown summary and the terminal,
+    /// where an escape sequence can rewrite what is shown. Tab and newline
+    /// are text; a carriage return is not, since YAML turns the file's own
+    /// line breaks (CRLF too) into newlines, so one in a value was written
+    /// as an escape, and it would let a value overwrite a terminal's line.
+    /// Unicode's format characters (joiners, bidirectional marks) are kept:
+    /// right-to-left names need them.
+    fn printable<'t>(&mut self, text: &'t str, span: Span, path: &str) -> Cow<'t, str> {
+        // Every control character is ASCII below 0x20, DEL, or U+0080 to
+        // U+009F, which UTF-8 starts with 0xC2: a cheap test for the common
+        // case of none, of every byte without stopping early, which the
+        // compiler turns into vector instructions.
+        let suspect = text.bytes().fold(false, |found, b| {
+            found | ((b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2)
+        });
+        if !suspect || !text.chars().any(is_removed_control) {
+            return Cow::Borrowed(text);
+        }
+        let mut found: Vec<char> = Vec::new();
+        let kept: String = text
+            .chars()
+            .filter(|&c| {
+                let removed = is_removed_control(c);
+                if removed && !found.contains(&c) {
+                    found.push(c);
+                }
+                !removed
+            })
+            .collect();
+        let names: Vec<String> = found.iter().map(|&c| control_name(c)).collect();
+        let (what, which) = match names.split_last() {
+            Some((one, [])) => (format!("the control character {one}"), "which is"),
+            Some((last, first)) => (
+                format!("the control characters {} and {last}", first.join(", ")),
+                "which are",
+            ),
+            None => return Cow::Owned(kept),
+        };
+        let shown = if path.is_empty() { "the brief" } else { path };
+        self.warnings.push(Problem {
+            message: format!("`{shown}` holds {what}, {which} removed"),
+            span: Some(span),
+            path: path.to_string(),
+            help: Some(
+                "control characters do not print, and can disturb a terminal or a CI log; \
+                 remove them from the brief (YAML escapes such as `\\e`, `\\a`, `\\0` or `\\x1b` write them)"
+                    .into(),
+            ),
+        });
+        Cow::Owned(kept)
     }
 
     fn text(&mut self, record: &Record, key: &str) -> Option<String> {
@@ -655,6 +728,26 @@ impl<'a> Reader<'a> {
             email: self.text(&record, "email"),
         })
     }
+}
+
+/// A control character that is removed from values: any but tab and newline.
+fn is_removed_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `U+001B (escape)`: the code, and the name of the ones people meet.
+fn control_name(c: char) -> String {
+    let name = match c {
+        '\0' => " (null)",
+        '\u{7}' => " (bell)",
+        '\u{8}' => " (backspace)",
+        '\r' => " (carriage return)",
+        '\u{1b}' => " (escape)",
+        '\u{7f}' => " (delete)",
+        '\u{85}' => " (next line)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
 }
 
 /// `HH:MM` on the 24-hour clock; `9:30` is accepted too.

@@ -7,6 +7,7 @@
 //! with the line and column of every key and value.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
@@ -26,8 +27,14 @@ pub enum Kind {
     /// Any other scalar, as written (numbers and booleans too: a `reference`
     /// of `007` stays `007`).
     Scalar(String),
-    Sequence(Vec<Node>),
-    Mapping(Vec<(Node, Node)>),
+    /// Lists and mappings are shared: an alias (`*name`) is a node of its
+    /// own (its span is the alias's) over the very items its anchor holds,
+    /// so that expanding an alias of a list costs nothing however large the
+    /// list, and anchors inside anchors are not copied once per level. (An
+    /// alias of a text copies the text, which the limit on expanded bytes
+    /// bounds.)
+    Sequence(Rc<Vec<Node>>),
+    Mapping(Rc<Vec<(Node, Node)>>),
 }
 
 impl Node {
@@ -54,6 +61,13 @@ pub struct SyntaxError {
 /// How many values a brief may hold once its aliases (`*name`) are expanded:
 /// far more than any real brief, far less than an "alias bomb" would make.
 pub const MAX_VALUES: usize = 250_000;
+
+/// How much text (the bytes of every key and value) a brief may hold once
+/// its aliases are expanded: as much as the file itself may hold, so that
+/// aliases never make a brief larger than one written out in full could be.
+/// Without aliases a brief cannot reach it, since no value is longer than
+/// its YAML spelling.
+pub const MAX_EXPANDED_BYTES: usize = super::MAX_BRIEF_BYTES;
 
 /// Parses one YAML document into a tree. `Ok(None)` means the text holds no
 /// document at all (empty, or only comments).
@@ -92,6 +106,11 @@ fn gate(source: &str) -> Result<(), SyntaxError> {
     if message.contains("EOF while parsing") {
         return Ok(()); // no document at all: the caller says the brief is empty
     }
+    if message.contains("control characters are not allowed") {
+        if let Some(error) = raw_control_character(source) {
+            return Err(error);
+        }
+    }
     let help = help_for(&message, source);
     let span = error.location().map(|l| Span {
         line: l.line(),
@@ -102,6 +121,35 @@ fn gate(source: &str) -> Result<(), SyntaxError> {
         message: format!("this is not valid YAML: {message}"),
         span: span.map(|s| within_source(s, source)),
         help,
+        limit: false,
+    })
+}
+
+/// The first control character written as such in the file (YAML allows
+/// them only as escapes): libyaml says where by a character count; this says
+/// the line and column, and which character it is.
+fn raw_control_character(source: &str) -> Option<SyntaxError> {
+    let is_raw_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let (line_index, line) = source
+        .split('\n')
+        .enumerate()
+        .find(|(_, line)| line.chars().any(is_raw_control))?;
+    let (column, character) = line.chars().enumerate().find(|&(_, c)| is_raw_control(c))?;
+    Some(SyntaxError {
+        message: format!(
+            "this is not valid YAML: the file holds the control character U+{:04X}",
+            character as u32
+        ),
+        span: Some(Span {
+            line: line_index + 1,
+            column: column + 1,
+            len: 1,
+        }),
+        help: Some(
+            "YAML allows control characters only as escapes, and a brief has no use for them: \
+             remove it (an editor may show it as `^[`, `^G` or not at all)"
+                .into(),
+        ),
         limit: false,
     })
 }
@@ -160,18 +208,41 @@ fn span_of(span: &YamlSpan) -> Span {
     }
 }
 
+/// A collection being read: its span, its anchor, its items so far, and the
+/// values and bytes it holds so far (its aliases expanded).
 enum Open {
-    Sequence(Span, usize, Vec<Node>),
-    Mapping(Span, usize, Vec<(Node, Node)>, Option<Node>),
+    Sequence(Span, usize, Vec<Node>, Extent),
+    Mapping(Span, usize, Vec<(Node, Node)>, Option<Node>, Extent),
+}
+
+/// How large a node is once its aliases are expanded: how many values it
+/// holds (itself included) and how many bytes of text.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    values: usize,
+    bytes: usize,
+}
+
+impl Extent {
+    const ONE: Extent = Extent {
+        values: 1,
+        bytes: 0,
+    };
+
+    fn add(&mut self, other: Extent) {
+        self.values += other.values;
+        self.bytes += other.bytes;
+    }
 }
 
 fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
-    // Each anchored node, with how many values it holds (itself included).
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
-    // Values so far, counting every expansion of an alias, and values in each
-    // open collection, so that an anchored collection knows its size.
-    let mut total = 0usize;
-    let mut open_sizes: Vec<usize> = Vec::new();
+    // Each anchored node, with its extent.
+    let mut anchors: HashMap<usize, (Node, Extent)> = HashMap::new();
+    // The whole document so far, counting every expansion of an alias.
+    let mut total = Extent {
+        values: 0,
+        bytes: 0,
+    };
     let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     for event in Parser::new_from_str(source) {
@@ -191,22 +262,26 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
             Event::Scalar(text, style, anchor, _tag) => {
                 let is_null = style == ScalarStyle::Plain
                     && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+                let extent = Extent {
+                    values: 1,
+                    bytes: text.len(),
+                };
                 let kind = if is_null {
                     Kind::Null
                 } else {
                     Kind::Scalar(text.into_owned())
                 };
-                total += 1;
-                Some((Node { span, kind }, anchor, 1))
+                total.add(extent);
+                Some((Node { span, kind }, anchor, extent))
             }
             Event::Alias(id) => {
-                let (node, size) = anchors.get(&id).ok_or_else(|| SyntaxError {
+                let (node, extent) = anchors.get(&id).ok_or_else(|| SyntaxError {
                     message: "this is not valid YAML: unknown anchor".into(),
                     span: Some(span),
                     help: None,
                     limit: false,
                 })?;
-                if total + size > MAX_VALUES {
+                if total.values + extent.values > MAX_VALUES {
                     return Err(SyntaxError {
                         message: format!(
                             "the brief's aliases expand to more than {MAX_VALUES} values"
@@ -219,10 +294,27 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                         limit: true,
                     });
                 }
-                total += size;
-                let mut node = node.clone();
-                node.span = span;
-                Some((node, 0, *size))
+                if total.bytes + extent.bytes > MAX_EXPANDED_BYTES {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "the brief's aliases expand it to more than the {} a brief may be",
+                            crate::files::size(MAX_EXPANDED_BYTES as u64)
+                        ),
+                        span: Some(span),
+                        help: Some(format!(
+                            "each use of `{}` repeats its {} of text; a brief needs few aliases, if any",
+                            written_at(source, span),
+                            crate::files::size(extent.bytes as u64)
+                        )),
+                        limit: true,
+                    });
+                }
+                total.add(*extent);
+                let node = Node {
+                    span,
+                    kind: node.kind.clone(),
+                };
+                Some((node, 0, *extent))
             }
             Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
                 return Err(SyntaxError {
@@ -243,34 +335,31 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
                 });
             }
             Event::SequenceStart(anchor, _) => {
-                stack.push(Open::Sequence(span, anchor, Vec::new()));
-                open_sizes.push(1);
+                stack.push(Open::Sequence(span, anchor, Vec::new(), Extent::ONE));
                 None
             }
             Event::MappingStart(anchor, _) => {
-                stack.push(Open::Mapping(span, anchor, Vec::new(), None));
-                open_sizes.push(1);
+                stack.push(Open::Mapping(span, anchor, Vec::new(), None, Extent::ONE));
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                total += 1;
-                let size = open_sizes.pop().unwrap_or(1);
+                total.values += 1;
                 match stack.pop() {
-                    Some(Open::Sequence(span, anchor, items)) => Some((
+                    Some(Open::Sequence(span, anchor, items, extent)) => Some((
                         Node {
                             span,
-                            kind: Kind::Sequence(items),
+                            kind: Kind::Sequence(Rc::new(items)),
                         },
                         anchor,
-                        size,
+                        extent,
                     )),
-                    Some(Open::Mapping(span, anchor, entries, _)) => Some((
+                    Some(Open::Mapping(span, anchor, entries, _, extent)) => Some((
                         Node {
                             span,
-                            kind: Kind::Mapping(entries),
+                            kind: Kind::Mapping(Rc::new(entries)),
                         },
                         anchor,
-                        size,
+                        extent,
                     )),
                     None => None,
                 }
@@ -281,25 +370,37 @@ fn build_tree(source: &str) -> Result<Option<Node>, SyntaxError> {
             | Event::DocumentEnd
             | Event::Nothing => None,
         };
-        let Some((node, anchor, size)) = finished else {
+        let Some((node, anchor, extent)) = finished else {
             continue;
         };
-        if let Some(parent) = open_sizes.last_mut() {
-            *parent += size;
-        }
         if anchor != 0 {
-            anchors.insert(anchor, (node.clone(), size));
+            anchors.insert(anchor, (node.clone(), extent));
         }
         match stack.last_mut() {
-            Some(Open::Sequence(_, _, items)) => items.push(node),
-            Some(Open::Mapping(_, _, entries, pending_key)) => match pending_key.take() {
-                Some(key) => entries.push((key, node)),
-                None => *pending_key = Some(node),
-            },
+            Some(Open::Sequence(_, _, items, parent)) => {
+                parent.add(extent);
+                items.push(node);
+            }
+            Some(Open::Mapping(_, _, entries, pending_key, parent)) => {
+                parent.add(extent);
+                match pending_key.take() {
+                    Some(key) => entries.push((key, node)),
+                    None => *pending_key = Some(node),
+                }
+            }
             None => root = Some(node),
         }
     }
     Ok(root)
+}
+
+/// The text at `span` as written (an alias's `*name`), for a message.
+fn written_at(source: &str, span: Span) -> String {
+    source
+        .lines()
+        .nth(span.line - 1)
+        .map(|line| line.chars().skip(span.column - 1).take(span.len).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -311,7 +412,7 @@ mod tests {
         let root = parse("title: Visit\nvisit:\n  start: 2025-05-27\n")
             .unwrap()
             .unwrap();
-        let Kind::Mapping(entries) = root.kind else {
+        let Kind::Mapping(entries) = &root.kind else {
             panic!("not a mapping")
         };
         let (key, value) = &entries[1];
@@ -346,10 +447,51 @@ mod tests {
     #[test]
     fn numbers_keep_their_spelling() {
         let root = parse("reference: 007\n").unwrap().unwrap();
-        let Kind::Mapping(entries) = root.kind else {
+        let Kind::Mapping(entries) = &root.kind else {
             panic!()
         };
         assert_eq!(entries[0].1.kind, Kind::Scalar("007".into()));
+    }
+
+    #[test]
+    fn aliases_share_their_anchor() {
+        let root = parse("a: &x [1, 2]\nb: *x\n").unwrap().unwrap();
+        let Kind::Mapping(entries) = &root.kind else {
+            panic!()
+        };
+        let (Kind::Sequence(anchor), Kind::Sequence(alias)) =
+            (&entries[0].1.kind, &entries[1].1.kind)
+        else {
+            panic!()
+        };
+        assert!(Rc::ptr_eq(anchor, alias), "not copied");
+        assert_eq!(entries[1].1.span.line, 2, "the alias has its own place");
+    }
+
+    #[test]
+    fn expanded_text_is_counted_in_bytes() {
+        let big = "x".repeat(1024 * 1024);
+        let uses = ["*x"; 8].join(", ");
+        let error = parse(&format!("a: &x {big}\nb: [{uses}]\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            "the brief's aliases expand it to more than the 8 MB a brief may be"
+        );
+        // The anchor and six uses make 7 MiB and two bytes of keys: the
+        // seventh use passes 8 MiB.
+        assert_eq!(
+            error.span,
+            Some(Span {
+                line: 2,
+                column: 29,
+                len: 2
+            })
+        );
+        assert_eq!(
+            error.help.as_deref(),
+            Some("each use of `*x` repeats its 1 MB of text; a brief needs few aliases, if any")
+        );
+        assert!(parse(&format!("a: &x {big}\nb: [{}]\n", ["*x"; 6].join(", "))).is_ok());
     }
 
     #[test]

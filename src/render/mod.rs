@@ -62,18 +62,35 @@ impl Report {
     }
 }
 
-/// Loads and checks one brief, writing nothing.
+/// Loads and checks one brief, writing nothing. Its warnings (control
+/// characters removed, say) are in the report beside its errors, in the
+/// order of their places in the file.
 pub fn check(input: &Path) -> (Report, Option<brief::Brief>) {
     let mut report = Report::new(input);
+    let warning = |problem| {
+        let mut diagnostic = diagnostic_of(input, problem);
+        diagnostic.severity = Severity::Warning;
+        diagnostic
+    };
     match brief::load(input) {
-        Ok(brief) => (report, Some(brief)),
+        Ok(loaded) => {
+            report.source = loaded.source;
+            report.diagnostics = loaded.warnings.into_iter().map(warning).collect();
+            (report, Some(loaded.brief))
+        }
         Err(error) => {
             report.source = error.source;
             report.diagnostics = error
                 .problems
                 .into_iter()
                 .map(|problem| diagnostic_of(input, problem))
+                .chain(error.warnings.into_iter().map(warning))
                 .collect();
+            // Stable: at the same place, the error comes before the warning.
+            report.diagnostics.sort_by_key(|d| {
+                let span = d.location.span;
+                (span.is_none(), span)
+            });
             (report, None)
         }
     }

@@ -473,6 +473,7 @@ fn default_sources(overrides: &[Source]) -> Vec<Source> {
 pub fn specimen_brief() -> Brief {
     crate::brief::from_bytes(STARTER_BRIEF.as_bytes(), Path::new("."))
         .expect("the starter brief is valid (tested)")
+        .brief
 }
 
 /// Writes the default templates into `dir` for editing. Refuses to replace an

@@ -5,6 +5,7 @@ mod check;
 mod docs;
 mod generate;
 mod hostile;
+mod hostile_inputs;
 mod hostile_theme;
 mod new;
 mod outputs;
