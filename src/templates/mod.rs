@@ -8,6 +8,7 @@
 //! file and line, even in a branch the brief at hand does not reach, because
 //! every override is first tried on a specimen brief that fills every field.
 
+mod compile;
 pub mod escape;
 mod helpers;
 mod view;
@@ -426,19 +427,13 @@ impl Source {
     }
 
     fn compile(&self) -> Result<handlebars::Template, TemplateError> {
-        handlebars::Template::compile_with_name(without_comments(&self.text), self.name().into())
-            .map_err(|error| {
-                let (line, column) = error
-                    .pos()
-                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                TemplateError {
-                    file: self.file.clone(),
-                    line,
-                    column,
-                    message: format!("the template does not parse: {}", error.reason()),
-                    help: None,
-                }
-            })
+        compile::compile(&without_comments(&self.text), self.name()).map_err(|error| TemplateError {
+            file: self.file.clone(),
+            line: error.line,
+            column: error.column,
+            message: error.message,
+            help: error.help,
+        })
     }
 }
 
