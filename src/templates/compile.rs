@@ -126,7 +126,12 @@ fn is_syntax_error(error: &handlebars::TemplateError) -> bool {
 fn later_syntax_error(text: &str, name: &str, cuts: &[usize], from: usize) -> Option<CompileError> {
     let mut lines_before = text[..from].bytes().filter(|&b| b == b'\n').count();
     let mut start = from;
-    for end in cuts.iter().copied().filter(|&c| c > from).chain([text.len()]) {
+    for end in cuts
+        .iter()
+        .copied()
+        .filter(|&c| c > from)
+        .chain([text.len()])
+    {
         let piece = if end == text.len() {
             text[start..].to_string()
         } else {
@@ -151,7 +156,9 @@ fn whole(text: &str, name: &str) -> Result<Template, CompileError> {
 }
 
 fn compile_error(error: &handlebars::TemplateError) -> CompileError {
-    let (line, column) = error.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    let (line, column) = error
+        .pos()
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
     CompileError {
         line,
         column,
@@ -405,7 +412,10 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 fn skip_blanks(b: &[u8], mut i: usize) -> usize {
-    while b.get(i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
+    while b
+        .get(i)
+        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         i += 1;
     }
     i
@@ -718,11 +728,38 @@ mod tests {
     /// A random template from fragments that meet at every kind of seam.
     fn random_template(seed: &mut u64) -> String {
         const FRAGMENTS: &[&str] = &[
-            "{{title}}", "{{title~}}", "{{~title}}", "text", "  ", "\n", "\n", "\n", "\t",
-            "{{#if a}}", "{{/if}}", "{{else}}", "{{#each l}}", "{{/each}}", "{{> p}}",
-            "{{> p x=1}}", "{{#> p}}", "{{/p}}", "{{! c }}", "{{!-- c\n--}}", "\\{{x}}",
-            "\\\\", "{{{{raw}}}}{{x}}\n{{{{/raw}}}}", "{{{h}}}", "- ", "| a |", "\r\n", "é",
-            "{{#*inline \"p\"}}", "{{/inline}}", "{{md x indent=2}}", "{{join l \"}}\"}}",
+            "{{title}}",
+            "{{title~}}",
+            "{{~title}}",
+            "text",
+            "  ",
+            "\n",
+            "\n",
+            "\n",
+            "\t",
+            "{{#if a}}",
+            "{{/if}}",
+            "{{else}}",
+            "{{#each l}}",
+            "{{/each}}",
+            "{{> p}}",
+            "{{> p x=1}}",
+            "{{#> p}}",
+            "{{/p}}",
+            "{{! c }}",
+            "{{!-- c\n--}}",
+            "\\{{x}}",
+            "\\\\",
+            "{{{{raw}}}}{{x}}\n{{{{/raw}}}}",
+            "{{{h}}}",
+            "- ",
+            "| a |",
+            "\r\n",
+            "é",
+            "{{#*inline \"p\"}}",
+            "{{/inline}}",
+            "{{md x indent=2}}",
+            "{{join l \"}}\"}}",
         ];
         let mut text = String::new();
         let length = 5 + (next(seed) % 40) as usize;
@@ -783,11 +820,17 @@ mod tests {
             + &"{{#if a}}".repeat(NESTING_LIMIT + 1)
             + &"{{/if}}".repeat(NESTING_LIMIT + 1);
         let error = compile(&deep, "t").unwrap_err();
-        assert_eq!((error.line, error.column), (Some(2), Some(1 + 9 * NESTING_LIMIT)));
+        assert_eq!(
+            (error.line, error.column),
+            (Some(2), Some(1 + 9 * NESTING_LIMIT))
+        );
         assert_eq!(error.message, "blocks are nested more than 32 deep here");
         let chain = "{{#if a}}".to_string() + &"{{else if b}}".repeat(NESTING_LIMIT) + "{{/if}}";
         assert!(compile(&chain, "t").is_err());
-        let parens = "{{x ".to_string() + &"(y ".repeat(NESTING_LIMIT + 1) + &")".repeat(NESTING_LIMIT + 1) + "}}";
+        let parens = "{{x ".to_string()
+            + &"(y ".repeat(NESTING_LIMIT + 1)
+            + &")".repeat(NESTING_LIMIT + 1)
+            + "}}";
         assert!(compile(&parens, "t").is_err());
     }
 
