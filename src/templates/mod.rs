@@ -8,11 +8,13 @@
 //! file and line, even in a branch the brief at hand does not reach, because
 //! every override is first tried on a specimen brief that fills every field.
 
+mod compile;
 pub mod escape;
 mod helpers;
+mod includes;
 mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -20,6 +22,8 @@ use handlebars::Handlebars;
 
 use crate::brief::Brief;
 use crate::typeset::Theme;
+pub use compile::NESTING_LIMIT;
+pub use includes::INCLUDE_DEPTH_LIMIT;
 pub use view::{PackEntry, PackView, View};
 
 /// Embeds files of the repository's `templates/` folder, with their names.
@@ -143,12 +147,7 @@ impl Templates {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            let text = std::fs::read_to_string(path).map_err(|error| {
-                TemplateError::file(
-                    path,
-                    format!("cannot read the template: {}", crate::io_reason(&error)),
-                )
-            })?;
+            let text = read_template_file(path, "template")?;
             overrides.push(Source::new(name, text.into(), path.clone()));
         }
         let mut sources = default_sources(&overrides);
@@ -158,17 +157,13 @@ impl Templates {
         // that does not parse is worth saying so.
         let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
         templates.compile_in_parallel(names.clone());
-        for name in names {
+        for &name in &names {
             templates.template(name)?;
         }
+        templates.check_circles(&names)?;
         let theme_file = dir.join(THEME_FILE);
         if theme_file.exists() {
-            let text = std::fs::read_to_string(&theme_file).map_err(|error| {
-                TemplateError::file(
-                    &theme_file,
-                    format!("cannot read the theme: {}", crate::io_reason(&error)),
-                )
-            })?;
+            let text = read_template_file(&theme_file, "theme")?;
             templates.theme = Theme::from_yaml(&text).map_err(|error| TemplateError {
                 file: theme_file.clone(),
                 line: error.line,
@@ -231,11 +226,12 @@ impl Templates {
         });
     }
 
-    /// The templates `root` may include, itself first: those whose names its
-    /// text holds, and theirs in turn. Every template, when one includes a
-    /// partial whose name is computed (`{{> (lookup …)}}`).
+    /// The templates `root` may include, itself first: those its text
+    /// includes by name, and theirs in turn. Every template, when one
+    /// includes a partial whose name is computed (`{{> (lookup …)}}`).
     fn reached_from(&self, root: &str) -> Vec<&str> {
         let mut reached: Vec<&str> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut todo: Vec<&str> = self
             .sources
             .get_key_value(root)
@@ -243,22 +239,49 @@ impl Templates {
             .into_iter()
             .collect();
         while let Some(name) = todo.pop() {
-            if reached.contains(&name) {
+            if !seen.insert(name) {
                 continue;
             }
             reached.push(name);
-            let text = &self.sources[name].text;
-            if includes_computed_partial(text) {
+            let named = includes::named_in_text(&self.sources[name].text);
+            if named.computed {
                 return self.sources.keys().map(String::as_str).collect();
             }
             todo.extend(
-                self.sources
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|other| !reached.contains(other) && text.contains(other)),
+                named
+                    .names
+                    .into_iter()
+                    .filter_map(|n| self.sources.get_key_value(n).map(|(k, _)| k.as_str())),
             );
         }
         reached
+    }
+
+    /// A circle of includes among the templates `names` (compiled), as an
+    /// error at the include that closes it.
+    fn check_circles(&self, names: &[&str]) -> Result<(), TemplateError> {
+        let mut found = BTreeMap::new();
+        for &name in names {
+            found.insert(name, includes::includes(self.template(name)?));
+        }
+        let Some(circle) = includes::find_circle(&found) else {
+            return Ok(());
+        };
+        let message = if circle.names.len() == 2 {
+            format!("the template `{}` includes itself", circle.names[0])
+        } else {
+            format!(
+                "the templates include one another in a circle: {}",
+                circle.path()
+            )
+        };
+        Err(TemplateError {
+            file: self.sources[circle.includer()].file.clone(),
+            line: circle.closing.line,
+            column: circle.closing.column,
+            message,
+            help: Some("rendering would never end: remove one of these includes".into()),
+        })
     }
 
     /// One template, compiled (the first time it is asked for).
@@ -283,9 +306,12 @@ impl Templates {
                 registry.set_strict_mode(true);
                 registry.register_escape_fn(escape::markdown);
                 helpers::register(&mut registry);
-                for name in self.reached_from(output) {
+                includes::register(&mut registry);
+                let reached = self.reached_from(output);
+                for &name in &reached {
                     registry.register_template(name, self.template(name)?.clone());
                 }
+                self.check_circles(&reached)?;
                 Ok(registry)
             })
             .as_ref()
@@ -321,11 +347,42 @@ impl Templates {
         name: &str,
         view: &impl serde::Serialize,
     ) -> Result<String, TemplateError> {
-        let text = self
-            .registry(name)?
-            .render(name, &view)
-            .map_err(|error| self.render_error(name, error))?;
+        let registry = self.registry(name)?;
+        let mut markdown = CappedText::default();
+        includes::reset();
+        let rendered = registry.render_to_write(name, &view, &mut markdown);
+        includes::reset();
+        if markdown.full {
+            let error = rendered.err();
+            let in_template = error
+                .as_ref()
+                .and_then(|e| e.template_name.clone())
+                .unwrap_or_else(|| name.to_string());
+            return Err(TemplateError {
+                file: self.file_of(&in_template),
+                line: error.as_ref().and_then(|e| e.line_no),
+                column: error.as_ref().and_then(|e| e.column_no),
+                message: format!(
+                    "the template `{name}` makes more than the {} of Markdown an output may have",
+                    crate::files::size(MARKDOWN_LIMIT as u64)
+                ),
+                help: Some(
+                    "a list repeated inside a list, or a partial included many times over, multiplies the text: check the blocks and includes here"
+                        .into(),
+                ),
+            });
+        }
+        rendered.map_err(|error| self.render_error(name, error))?;
+        let text = String::from_utf8(markdown.bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         Ok(tidy(&text))
+    }
+
+    /// The file a template came from, by its name.
+    fn file_of(&self, name: &str) -> PathBuf {
+        self.sources
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |s| s.file.clone())
     }
 
     fn render_error(&self, name: &str, error: handlebars::RenderError) -> TemplateError {
@@ -333,11 +390,17 @@ impl Templates {
             .template_name
             .clone()
             .unwrap_or_else(|| name.to_string());
-        let file = self
-            .sources
-            .get(&in_template)
-            .map_or_else(|| PathBuf::from(&in_template), |s| s.file.clone());
+        let file = self.file_of(&in_template);
         let (message, help) = match error.reason() {
+            handlebars::RenderErrorReason::Other(reason) if reason == includes::TOO_DEEP => (
+                format!(
+                    "templates include one another more than {INCLUDE_DEPTH_LIMIT} deep here"
+                ),
+                Some(
+                    "a template that includes itself, directly or through others, never ends: check the partials chosen by name here (`lookup`, inline partials)"
+                        .into(),
+                ),
+            ),
             handlebars::RenderErrorReason::MissingVariable(Some(path)) => (
                 format!("the template refers to `{path}`, which does not exist"),
                 Some("check the spelling against docs/templates.md".to_string()),
@@ -356,6 +419,74 @@ impl Templates {
             help,
         }
     }
+}
+
+/// How much Markdown one output (a summary, a briefing's text, a pack's
+/// front or index) may have: a brief is at most 8 MB and the defaults make
+/// about twice its size; this bounds what a template that repeats itself
+/// can make before it is stopped.
+pub const MARKDOWN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The Markdown a template writes, refused past [`MARKDOWN_LIMIT`].
+#[derive(Default)]
+struct CappedText {
+    bytes: Vec<u8>,
+    /// A write was refused: the text would have grown past the limit.
+    full: bool,
+}
+
+impl std::io::Write for CappedText {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MARKDOWN_LIMIT {
+            self.full = true;
+            return Err(std::io::Error::other("the Markdown is over its limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How large a file of a template folder (a template or the theme) may be.
+/// Real templates are a few KB; this is room for a hundred times that, and
+/// compiling that much takes about a second.
+pub const TEMPLATE_FILE_LIMIT: u64 = 1024 * 1024;
+
+/// The text of a file of a template folder (`what` it is: `template` or
+/// `theme`), refused if it is not a regular file of at most
+/// [`TEMPLATE_FILE_LIMIT`] (a named pipe would never end) or not UTF-8.
+fn read_template_file(path: &Path, what: &str) -> Result<String, TemplateError> {
+    let bytes = crate::files::read_input(path, TEMPLATE_FILE_LIMIT).map_err(|error| {
+        let help = match error {
+            crate::files::ReadError::NotAFile { .. } => Some(format!(
+                "a template folder holds template files (`*.hbs`) and `{THEME_FILE}`; move this one out of it"
+            )),
+            crate::files::ReadError::TooLarge { .. } => Some(
+                "a template is a few KB of text: is this the file you meant?".to_string(),
+            ),
+            crate::files::ReadError::Io(_) => None,
+        };
+        let mut e = TemplateError::file(path, format!("cannot read the {what}: {error}"));
+        e.help = help;
+        e
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let (line, column) = compile::line_col(valid, valid.len());
+        TemplateError {
+            file: path.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            message: format!("the {what} is not UTF-8 text"),
+            help: Some(format!(
+                "save the {what} as UTF-8 (any editor can: \"Save with encoding\")"
+            )),
+        }
+    })
 }
 
 /// The template with its `{{!-- … --}}` comments taken out, their line
@@ -426,32 +557,19 @@ impl Source {
     }
 
     fn compile(&self) -> Result<handlebars::Template, TemplateError> {
-        handlebars::Template::compile_with_name(without_comments(&self.text), self.name().into())
-            .map_err(|error| {
-                let (line, column) = error
-                    .pos()
-                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let mut template =
+            compile::compile(&without_comments(&self.text), self.name()).map_err(|error| {
                 TemplateError {
                     file: self.file.clone(),
-                    line,
-                    column,
-                    message: format!("the template does not parse: {}", error.reason()),
-                    help: None,
+                    line: error.line,
+                    column: error.column,
+                    message: error.message,
+                    help: error.help,
                 }
-            })
+            })?;
+        includes::guard(&mut template);
+        Ok(template)
     }
-}
-
-/// Whether `text` includes a partial by a computed name, `{{> (…)}}` or
-/// `{{#> (…)}}`, which no reading of the text can tell.
-fn includes_computed_partial(text: &str) -> bool {
-    text.match_indices("{{").any(|(at, _)| {
-        let rest = text[at + 2..].trim_start();
-        let rest = rest.strip_prefix('~').unwrap_or(rest).trim_start();
-        let rest = rest.strip_prefix('#').unwrap_or(rest).trim_start();
-        rest.strip_prefix('>')
-            .is_some_and(|rest| rest.trim_start().starts_with('('))
-    })
 }
 
 /// The default templates, less those the user's files replace.
@@ -582,7 +700,7 @@ mod tests {
             "{{> (lookup . \"x\")}}",
             "{{~#> ( concat a b )}}x{{/concat}}",
         ] {
-            assert!(includes_computed_partial(text), "{text}");
+            assert!(includes::named_in_text(text).computed, "{text}");
         }
         for text in [
             "{{> people}}",
@@ -590,7 +708,7 @@ mod tests {
             "a > (b)",
             "{{#if (eq a b)}}",
         ] {
-            assert!(!includes_computed_partial(text), "{text}");
+            assert!(!includes::named_in_text(text).computed, "{text}");
         }
         let mut sources = default_sources(&[]);
         sources.push(Source::new(
