@@ -54,6 +54,10 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        /// Folder of templates to check too, with its theme and fonts, and
+        /// each brief against them (as `render --templates` would use them).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Render briefs to a PDF briefing and a Markdown summary each
     /// (`OUT/<name>.pdf`, `OUT/<name>.md`).
@@ -191,7 +195,11 @@ pub fn run() -> ExitCode {
             .build_global();
     }
     let ok = match cli.command {
-        Command::Check { inputs, batch } => check(&inputs, &batch),
+        Command::Check {
+            inputs,
+            batch,
+            templates,
+        } => check(&inputs, &batch, templates.as_deref()),
         Command::Render {
             inputs,
             batch,
@@ -382,14 +390,26 @@ impl Reporter<'_> {
     }
 }
 
-fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
+fn check(paths: &[PathBuf], options: &BatchOptions, template_dir: Option<&Path>) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
+    // Templates given are checked whole first: a folder that cannot be used
+    // is one error, not one per brief.
+    let renderer = match template_dir {
+        Some(dir) => match renderer(Some(dir), &reporter) {
+            Some(renderer) => Some(renderer),
+            None => return false,
+        },
+        None => None,
+    };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let bar = reporter.progress(inputs.len());
     let reports = render::batch(
         &inputs,
-        |input| render::check(input).0,
+        |input| match &renderer {
+            Some(renderer) => renderer.check(input),
+            None => render::check(input).0,
+        },
         |_| {
             if let Some(bar) = &bar {
                 bar.inc(1);
@@ -437,7 +457,12 @@ fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer
         Some(dir) => match Templates::with_overrides(dir) {
             Ok(templates) => templates,
             Err(error) => {
-                let source = std::fs::read_to_string(&error.file).ok();
+                // Quoted from only if it is a template file that could be
+                // read: never a pipe, never a large file.
+                let source =
+                    briefing::files::read_input(&error.file, templates::TEMPLATE_FILE_LIMIT)
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok());
                 reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
                 return None;
             }

@@ -183,6 +183,27 @@ impl Renderer {
             .as_ref()
     }
 
+    /// Checks one brief and, against it, the templates: both of its outputs'
+    /// Markdown is made (and dropped), so a template that refers to a key
+    /// the brief does not have, or includes itself through a computed name,
+    /// is found by `check --templates` as `render` would find it.
+    pub fn check(&self, input: &Path) -> Report {
+        let (mut report, brief) = check(input);
+        let Some(brief) = brief else {
+            return report;
+        };
+        for made in [
+            self.templates.summary(&brief),
+            self.templates.briefing(&brief),
+        ] {
+            if let Err(error) = made {
+                report.diagnostics.push(template_diagnostic(error));
+                break;
+            }
+        }
+        report
+    }
+
     /// The PDF briefing of a brief.
     pub fn pdf(&self, brief: &Brief) -> Result<Pdf, Box<Diagnostic>> {
         let mut document = self.document(brief)?;

@@ -6,6 +6,7 @@ mod docs;
 mod generate;
 mod hostile;
 mod hostile_inputs;
+mod hostile_templates;
 mod hostile_theme;
 mod new;
 mod outputs;
