@@ -5,6 +5,7 @@ mod check;
 mod docs;
 mod generate;
 mod hostile;
+mod large;
 mod new;
 mod pack;
 mod pdf;
