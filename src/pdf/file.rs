@@ -1,29 +1,62 @@
 //! The objects of a document to the bytes of a PDF file (PDF 1.5): streams
-//! as they are, every other object packed into one compressed object
-//! stream, and a cross-reference stream whose `/ID` is a hash of all the
-//! objects, so that the same document has the same id on every machine and
-//! another document another. lopdf's own writer serialises each packed
-//! object twice and clones it once; this one writes each once, and was a
-//! sixth of the time of writing a brief.
+//! as they are, every other object packed into compressed object streams of
+//! bounded size, and a cross-reference stream whose fields are as wide as
+//! this file needs and whose `/ID` is a hash of all the objects, so that the
+//! same document has the same id on every machine and another document
+//! another. lopdf's own writer serialises each packed object twice and
+//! clones it once; this one writes each once, and was a sixth of the time
+//! of writing a brief.
 
 use lopdf::{Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
 
+/// At most this many objects go into one object stream. A reader that
+/// wants one object inflates and parses its whole stream, so a viewer
+/// jumping to page 1,500 of a pack should not have to read every object
+/// before it; and with one stream for everything, the index of an object in
+/// its stream outgrew the cross-reference field it was written to (65,535)
+/// and poppler could not open packs of some 2,000 briefs. A briefing has a
+/// few dozen packed objects: it stays one stream.
+const MAX_OBJECTS_PER_STREAM: usize = 1000;
+/// ...and an object stream is closed once its objects take this many bytes
+/// (before compression), for the same reason: one large object (an outline
+/// of thousands of entries, a font's widths) does not make the next
+/// thousand costly to reach.
+const MAX_BYTES_PER_STREAM: usize = 256 * 1024;
+
+/// Where an object is: in the file at an offset, or in an object stream at
+/// an index.
+enum Place {
+    File(usize),
+    Packed { stream: u32, index: usize },
+}
+
+/// The objects packed so far into the object stream being filled.
+#[derive(Default)]
+struct Chunk {
+    /// Each object's number and offset in `objects`.
+    offsets: Vec<(u32, usize)>,
+    objects: Vec<u8>,
+}
+
+/// The widths of the cross-reference stream's fields that every file gets
+/// at least: a type, an offset of 4 bytes (files up to 4 GiB), an index of
+/// 2. These are what this writer always wrote, so that a file that needs no
+/// more is the same, byte for byte, as before; a field only grows, and only
+/// when a value of this file does not fit it.
+const MIN_XREF_WIDTHS: [usize; 3] = [1, 4, 2];
+
 /// Writes the objects of `pdf` with the trailer entries `Root` and `Info` of
 /// its trailer, and an `/ID` of its own.
 pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
-    use super::deflate;
     let mut out = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
-    // Where each object is: in the file at an offset, or in the object
-    // stream at an index.
-    enum Place {
-        File(usize),
-        Packed(usize),
-    }
     let mut places: Vec<(u32, Place)> = Vec::with_capacity(pdf.objects.len() + 2);
-    let mut packed_offsets = Vec::new();
-    let mut packed = Vec::new();
+    // Streams are written as they come; the other objects are gathered into
+    // chunks, written as object streams after the last stream, numbered
+    // after the document's own objects.
+    let first_object_stream = pdf.max_id + 1;
+    let mut chunks = vec![Chunk::default()];
     for (&(number, _), object) in &pdf.objects {
         if let Object::Stream(stream) = object {
             places.push((number, Place::File(out.len())));
@@ -34,12 +67,28 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
                 out.extend_from_slice(b"\nendstream");
             });
         } else {
-            places.push((number, Place::Packed(packed_offsets.len())));
-            packed_offsets.push((number, packed.len()));
-            write_object(&mut packed, object);
-            packed.push(b'\n');
+            let full = chunks.last().is_some_and(|chunk| {
+                chunk.offsets.len() >= MAX_OBJECTS_PER_STREAM
+                    || chunk.objects.len() >= MAX_BYTES_PER_STREAM
+            });
+            if full {
+                chunks.push(Chunk::default());
+            }
+            let stream = first_object_stream + (chunks.len() - 1) as u32;
+            let chunk = chunks.last_mut().expect("there is always a chunk");
+            places.push((
+                number,
+                Place::Packed {
+                    stream,
+                    index: chunk.offsets.len(),
+                },
+            ));
+            chunk.offsets.push((number, chunk.objects.len()));
+            write_object(&mut chunk.objects, object);
+            chunk.objects.push(b'\n');
         }
     }
+    chunks.retain(|chunk| !chunk.offsets.is_empty());
     // The trailer's entries, written once: hashed, then in the xref stream.
     let trailer: Vec<(&[u8], Vec<u8>)> = [&b"Root"[..], b"Info"]
         .into_iter()
@@ -50,65 +99,63 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
             Some((key, bytes))
         })
         .collect();
-    // Every object is in the streams written so far or in `packed`.
+    // Every object is in the streams written so far or in a chunk, in the
+    // order of their numbers: the same bytes for the same objects, however
+    // they are split into object streams.
     let mut hash = Sha256::new();
     hash.update(&out);
-    hash.update(&packed);
+    for chunk in &chunks {
+        hash.update(&chunk.objects);
+    }
     for (_, value) in &trailer {
         hash.update(value);
     }
     let id = Object::String(hash.finalize()[..16].to_vec(), StringFormat::Hexadecimal);
-    let next = pdf.max_id + 1;
-    let object_stream = next;
-    let xref = next + 1;
-    if !packed_offsets.is_empty() {
-        let mut header = Vec::new();
-        for (number, offset) in &packed_offsets {
-            integer(&mut header, *number as i64);
-            header.push(b' ');
-            integer(&mut header, *offset as i64);
-            header.push(b' ');
-        }
-        let mut content = header.clone();
-        content.extend_from_slice(&packed);
-        let content = deflate(&content);
-        places.push((object_stream, Place::File(out.len())));
-        indirect(&mut out, object_stream, |out| {
-            out.extend_from_slice(b"<</Type/ObjStm/N ");
-            integer(out, packed_offsets.len() as i64);
-            out.extend_from_slice(b"/First ");
-            integer(out, header.len() as i64);
-            out.extend_from_slice(b"/Filter/FlateDecode/Length ");
-            integer(out, content.len() as i64);
-            out.extend_from_slice(b">>\nstream\n");
-            out.extend_from_slice(&content);
-            out.extend_from_slice(b"\nendstream");
-        });
+    for (number, chunk) in (first_object_stream..).zip(&chunks) {
+        places.push((number, Place::File(out.len())));
+        write_object_stream(&mut out, number, chunk);
     }
-    // The cross-reference stream: for each object number, its type (0 free,
-    // 1 in the file, 2 packed), then 4 bytes of offset or object stream
-    // number, then 2 of generation or index.
+    let xref = first_object_stream + chunks.len() as u32;
+    drop(chunks);
     let xref_offset = out.len();
     places.push((xref, Place::File(xref_offset)));
     places.sort_by_key(|(number, _)| *number);
+    // The cross-reference stream: for each object number, its type (0 free,
+    // 1 in the file, 2 packed), then its offset or object stream number,
+    // then its generation or index, each field as wide as its widest value
+    // needs (and at least `MIN_XREF_WIDTHS`). Fixed widths of 4 and 2
+    // bytes, the index written `as u16`, wrapped past 65,535 objects.
     let size = xref + 1;
-    let mut table = Vec::with_capacity(size as usize * 7);
+    let mut entries: Vec<[u64; 3]> = Vec::with_capacity(size as usize);
     let mut places = places.into_iter().peekable();
     for number in 0..size {
-        let entry: (u8, u32, u16) = match places.next_if(|(n, _)| *n == number) {
-            Some((_, Place::File(offset))) => (1, offset as u32, 0),
-            Some((_, Place::Packed(index))) => (2, object_stream, index as u16),
-            None => (0, 0, if number == 0 { 65535 } else { 0 }),
-        };
-        table.push(entry.0);
-        table.extend_from_slice(&entry.1.to_be_bytes());
-        table.extend_from_slice(&entry.2.to_be_bytes());
+        entries.push(match places.next_if(|(n, _)| *n == number) {
+            Some((_, Place::File(offset))) => [1, offset as u64, 0],
+            Some((_, Place::Packed { stream, index })) => [2, stream.into(), index as u64],
+            // The head of the list of free objects, as in every PDF.
+            None => [0, 0, if number == 0 { 65535 } else { 0 }],
+        });
     }
-    let table = deflate(&table);
+    let widths = field_widths(&entries);
+    let mut table = Vec::with_capacity(entries.len() * widths.iter().sum::<usize>());
+    for entry in &entries {
+        for (value, width) in entry.iter().zip(widths) {
+            table.extend_from_slice(&value.to_be_bytes()[8 - width..]);
+        }
+    }
+    drop(entries);
+    let table = super::deflate(&table);
     indirect(&mut out, xref, |out| {
         out.extend_from_slice(b"<</Type/XRef/Size ");
         integer(out, size as i64);
-        out.extend_from_slice(b"/W[1 4 2]");
+        out.extend_from_slice(b"/W[");
+        for (i, width) in widths.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            integer(out, *width as i64);
+        }
+        out.push(b']');
         for (key, value) in &trailer {
             name(out, key);
             out.push(b' ');
@@ -126,6 +173,45 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
     integer(&mut out, xref_offset as i64);
     out.extend_from_slice(b"\n%%EOF\n");
     out
+}
+
+/// The object stream `number` of the objects in `chunk`: a header of each
+/// one's number and offset, then the objects, deflated.
+fn write_object_stream(out: &mut Vec<u8>, number: u32, chunk: &Chunk) {
+    let mut content = Vec::with_capacity(chunk.offsets.len() * 12 + chunk.objects.len());
+    for (number, offset) in &chunk.offsets {
+        integer(&mut content, *number as i64);
+        content.push(b' ');
+        integer(&mut content, *offset as i64);
+        content.push(b' ');
+    }
+    let first = content.len();
+    content.extend_from_slice(&chunk.objects);
+    let content = super::deflate(&content);
+    indirect(out, number, |out| {
+        out.extend_from_slice(b"<</Type/ObjStm/N ");
+        integer(out, chunk.offsets.len() as i64);
+        out.extend_from_slice(b"/First ");
+        integer(out, first as i64);
+        out.extend_from_slice(b"/Filter/FlateDecode/Length ");
+        integer(out, content.len() as i64);
+        out.extend_from_slice(b">>\nstream\n");
+        out.extend_from_slice(&content);
+        out.extend_from_slice(b"\nendstream");
+    });
+}
+
+/// How many bytes each field of the cross-reference `entries` takes.
+fn field_widths(entries: &[[u64; 3]]) -> [usize; 3] {
+    std::array::from_fn(|field| {
+        let widest = entries.iter().map(|e| e[field]).max().unwrap_or(0);
+        bytes_for(widest).max(MIN_XREF_WIDTHS[field])
+    })
+}
+
+/// How many bytes a cross-reference field needs to hold `max` (at least one).
+fn bytes_for(max: u64) -> usize {
+    (8 - max.leading_zeros() as usize / 8).max(1)
 }
 
 fn indirect(out: &mut Vec<u8>, number: u32, body: impl FnOnce(&mut Vec<u8>)) {
@@ -317,10 +403,172 @@ mod tests {
         };
         assert_eq!(id(&bytes), id(&save(&pdf)));
         assert_eq!(id(&bytes).len(), 16);
+        // The widths this writer always wrote.
+        assert_eq!(xref_widths(&bytes), [1, 4, 2]);
         pdf.objects.insert(
             content,
             Object::Stream(Stream::new(Dictionary::new(), b"BT ET ".to_vec())),
         );
         assert_ne!(id(&bytes), id(&save(&pdf)));
+    }
+
+    #[test]
+    fn cross_reference_fields_are_as_wide_as_the_file_needs() {
+        assert_eq!(bytes_for(0), 1);
+        assert_eq!(bytes_for(255), 1);
+        assert_eq!(bytes_for(256), 2);
+        assert_eq!(bytes_for(65_535), 2);
+        assert_eq!(bytes_for(65_536), 3);
+        assert_eq!(bytes_for(u32::MAX as u64 + 1), 5);
+        // Never narrower than before; wider when a value needs it: an
+        // offset past 4 GiB, an index past 65,535.
+        assert_eq!(field_widths(&[[0, 0, 65535], [1, 17, 0]]), [1, 4, 2]);
+        assert_eq!(field_widths(&[[1, 5 << 30, 0]]), [1, 5, 2]);
+        assert_eq!(field_widths(&[[2, 7, 70_000]]), [1, 4, 3]);
+    }
+
+    /// The `/W` of the cross-reference stream of a file we wrote.
+    fn xref_widths(bytes: &[u8]) -> Vec<usize> {
+        let text = String::from_utf8_lossy(bytes);
+        let xref = text.rfind("/Type/XRef").unwrap();
+        let widths = &text[xref..];
+        let widths = &widths[widths.find("/W[").unwrap() + 3..];
+        widths[..widths.find(']').unwrap()]
+            .split(' ')
+            .map(|w| w.parse().unwrap())
+            .collect()
+    }
+
+    /// An external reader, or `None` when it is not installed here (CI
+    /// installs it, and there its absence fails the test, as in
+    /// `tests/cli/tools.rs`).
+    fn tool(name: &str) -> Option<std::process::Command> {
+        let found = std::process::Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok();
+        if !found {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install {name} (.ci/run)"
+            );
+            eprintln!("{name} is not installed: skipping it (CI installs it)");
+        }
+        found.then(|| std::process::Command::new(name))
+    }
+
+    /// A document of more than 65,535 packed objects (a pack of some 2,000
+    /// briefs has as many) whose catalog, page tree, page and font come
+    /// after the 65,536th: with one object stream for all, their index in
+    /// it wrapped in the cross-reference stream, and poppler could not open
+    /// the file (qpdf and lopdf could). Read back by lopdf, `qpdf --check`,
+    /// `pdfinfo` and `pdftotext`.
+    #[test]
+    fn a_file_of_more_than_65535_objects_reads_back_everywhere() {
+        let mut pdf = lopdf::Document::new();
+        // Outline-like entries that nothing refers to, before what matters.
+        for i in 0..70_000 {
+            pdf.add_object(Dictionary::from_iter([
+                ("Title", Object::string_literal(format!("Entry {i}"))),
+                ("Count", Object::Integer(0)),
+            ]));
+        }
+        let font = pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(b"Type1".to_vec())),
+            ("BaseFont", Object::Name(b"Helvetica".to_vec())),
+            ("Encoding", Object::Name(b"WinAnsiEncoding".to_vec())),
+        ]));
+        let content = pdf.add_object(Stream::new(
+            Dictionary::new(),
+            b"BT /F1 12 Tf 72 720 Td (Found beyond the wrap) Tj ET".to_vec(),
+        ));
+        let pages_id = pdf.new_object_id();
+        let page = pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            (
+                "MediaBox",
+                Object::Array(vec![0.into(), 0.into(), 595.into(), 842.into()]),
+            ),
+            ("Contents", Object::Reference(content)),
+            (
+                "Resources",
+                Object::Dictionary(Dictionary::from_iter([(
+                    "Font",
+                    Object::Dictionary(Dictionary::from_iter([("F1", Object::Reference(font))])),
+                )])),
+            ),
+        ]));
+        pdf.objects.insert(
+            pages_id,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"Pages".to_vec())),
+                ("Kids", Object::Array(vec![Object::Reference(page)])),
+                ("Count", Object::Integer(1)),
+            ])),
+        );
+        let catalog = pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Catalog".to_vec())),
+            ("Pages", Object::Reference(pages_id)),
+        ]));
+        pdf.trailer.set("Root", Object::Reference(catalog));
+        let bytes = save(&pdf);
+
+        // Bounded object streams, and fields wide enough for this file.
+        let object_streams = bytes.windows(12).filter(|w| w == b"/Type/ObjStm").count();
+        assert_eq!(
+            object_streams,
+            70_000_usize.div_ceil(MAX_OBJECTS_PER_STREAM) + 1
+        );
+        assert_eq!(xref_widths(&bytes), [1, 4, 2]);
+        let back = lopdf::Document::load_mem(&bytes).unwrap();
+        let root = back.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        assert_eq!(root, catalog);
+        let pages = back.get_pages();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(
+            back.extract_text(&[1]).unwrap().trim(),
+            "Found beyond the wrap"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.pdf");
+        std::fs::write(&path, &bytes).unwrap();
+        if let Some(mut qpdf) = tool("qpdf") {
+            let check = qpdf.arg("--check").arg(&path).output().unwrap();
+            let said = String::from_utf8_lossy(&check.stdout);
+            assert!(check.status.success(), "{said}");
+            assert!(
+                said.contains("No syntax or stream encoding errors"),
+                "{said}"
+            );
+        }
+        if let Some(mut pdfinfo) = tool("pdfinfo") {
+            let info = pdfinfo.arg(&path).output().unwrap();
+            assert!(
+                info.status.success(),
+                "{}",
+                String::from_utf8_lossy(&info.stderr)
+            );
+            let said = String::from_utf8_lossy(&info.stdout);
+            assert!(
+                said.lines()
+                    .any(|l| l.split_whitespace().eq(["Pages:", "1"])),
+                "{said}"
+            );
+        }
+        if let Some(mut pdftotext) = tool("pdftotext") {
+            let text = pdftotext.arg(&path).arg("-").output().unwrap();
+            assert!(
+                text.status.success(),
+                "{}",
+                String::from_utf8_lossy(&text.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&text.stdout).trim(),
+                "Found beyond the wrap"
+            );
+        }
     }
 }

@@ -258,15 +258,23 @@ impl Fonts {
         let shaped = rustybuzz::shape_with_plan(&font.face, &plan, buffer);
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
+        // Where the text of each glyph's cluster ends: at the start of the
+        // next glyph's cluster, found from the end in one pass (searching
+        // forward from each glyph took time n² for one character with n
+        // combining marks, a cluster of n glyphs).
+        let mut ends = vec![text.len(); infos.len()];
+        for i in (0..infos.len().saturating_sub(1)).rev() {
+            ends[i] = if infos[i + 1].cluster != infos[i].cluster {
+                infos[i + 1].cluster as usize
+            } else {
+                ends[i + 1]
+            };
+        }
         let mut glyphs = Vec::with_capacity(infos.len());
         for (i, (info, position)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
-            let end = infos[i..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c != start)
-                .unwrap_or(text.len());
+            let end = ends[i];
             glyphs.push(Glyph {
                 id: info.glyph_id as u16,
                 advance: position.x_advance as f32 / font.units_per_em,

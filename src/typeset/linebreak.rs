@@ -96,7 +96,6 @@ impl Totals {
 struct Node {
     /// Index of the item where the line before this node ends.
     position: usize,
-    line: usize,
     fitness: u8,
     width: f32,
     stretch: f32,
@@ -138,7 +137,6 @@ fn is_breakpoint(items: &[Item], i: usize, last_resort: bool) -> bool {
 fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Option<Vec<Break>> {
     let mut nodes: Vec<Node> = vec![Node {
         position: 0,
-        line: 0,
         fitness: 1,
         width: 0.0,
         stretch: 0.0,
@@ -153,9 +151,16 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
     let mut still_active: Vec<usize> = Vec::new();
     // Sums over the items before the current one.
     let mut sums = Totals::default();
+    // When to drop the nodes no active node leads back to (see
+    // `collect_garbage`).
+    let mut collect_at = MIN_NODES_COLLECTED;
 
+    // The last pass, TeX's emergency pass: breaks of last resort allowed,
+    // lines as loose as need be, and an overfull line when nothing else is
+    // possible.
+    let last_resort = tolerance.is_infinite();
     for (i, item) in items.iter().enumerate() {
-        if is_breakpoint(items, i, tolerance.is_infinite()) {
+        if is_breakpoint(items, i, last_resort) {
             let (penalty_width, cost, flagged) = match *item {
                 Item::Penalty {
                     width,
@@ -166,6 +171,9 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
             };
             // The best new node for each fitness class.
             let mut candidates: [Option<Node>; 4] = [None; 4];
+            // The best of the lines that would overflow here, kept in the
+            // last pass in case no line fits (see below).
+            let mut best_overfull: Option<Node> = None;
             still_active.clear();
             for &a in &active {
                 let node = nodes[a];
@@ -189,7 +197,6 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                     Mode::Justified => sums.shrink - node.shrink,
                     Mode::Ragged { .. } => 0.0,
                 };
-                let last_resort = tolerance.is_infinite();
                 let ratio = if natural < line_width {
                     if line_stretch > 0.0 {
                         (line_width - natural) / line_stretch
@@ -203,67 +210,88 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                 } else if natural > line_width {
                     if line_shrink > 0.0 && natural - line_width <= line_shrink {
                         (line_width - natural) / line_shrink
-                    } else if last_resort {
-                        // Overfull: possible only when nothing else is, and
-                        // the worse the more it overflows.
-                        -1.0 - 100.0 * (natural - line_width) / line_width
                     } else {
-                        f32::NEG_INFINITY
+                        // Overfull, and the worse the more it overflows
+                        // (used only if nothing else is possible).
+                        -1.0 - 100.0 * (natural - line_width) / line_width
                     }
                 } else {
                     0.0
                 };
                 let forced = cost <= -INFINITY;
-                let too_tight = ratio < -1.0 && !last_resort;
-                if !(too_tight || forced) {
+                // A line that overflows here only gets wider further on: the
+                // node is done with, in every pass. Without this, the last
+                // pass kept every node it ever made, and one word of n
+                // characters cost time n².
+                let overfull = ratio < -1.0;
+                if !(overfull || forced) {
                     still_active.push(a);
                 }
-                if (ratio >= -1.0 || last_resort) && ratio <= tolerance {
-                    let badness = 100.0 * ratio.abs().powi(3);
-                    let mut demerits = if cost >= 0.0 {
-                        (LINE_PENALTY + badness).powi(2) + cost * cost
-                    } else if forced {
-                        (LINE_PENALTY + badness).powi(2)
-                    } else {
-                        (LINE_PENALTY + badness).powi(2) - cost * cost
-                    };
-                    if flagged && node.flagged {
-                        demerits += DOUBLE_HYPHEN_DEMERITS;
-                    }
-                    if forced && node.flagged {
-                        demerits += FINAL_HYPHEN_DEMERITS;
-                    }
-                    if forced
-                        && matches!(mode, Mode::Ragged { .. })
-                        && node.position > 0
-                        && natural < SHORT_LAST_LINE * line_width
-                    {
-                        demerits += SHORT_LAST_LINE_DEMERITS;
-                    }
-                    let fitness = match ratio {
-                        r if r < -0.5 => 0,
-                        r if r <= 0.5 => 1,
-                        r if r <= 1.0 => 2,
-                        _ => 3,
-                    };
-                    if (fitness as i32 - node.fitness as i32).abs() > 1 {
-                        demerits += FITNESS_DEMERITS;
-                    }
-                    let total = node.demerits + demerits;
+                let fits = !overfull && ratio <= tolerance;
+                let emergency = overfull && last_resort;
+                if !(fits || emergency) {
+                    continue;
+                }
+                let badness = 100.0 * ratio.abs().powi(3);
+                let mut demerits = if cost >= 0.0 {
+                    (LINE_PENALTY + badness).powi(2) + cost * cost
+                } else if forced {
+                    (LINE_PENALTY + badness).powi(2)
+                } else {
+                    (LINE_PENALTY + badness).powi(2) - cost * cost
+                };
+                if flagged && node.flagged {
+                    demerits += DOUBLE_HYPHEN_DEMERITS;
+                }
+                if forced && node.flagged {
+                    demerits += FINAL_HYPHEN_DEMERITS;
+                }
+                if forced
+                    && matches!(mode, Mode::Ragged { .. })
+                    && node.position > 0
+                    && natural < SHORT_LAST_LINE * line_width
+                {
+                    demerits += SHORT_LAST_LINE_DEMERITS;
+                }
+                let fitness = match ratio {
+                    r if r < -0.5 => 0,
+                    r if r <= 0.5 => 1,
+                    r if r <= 1.0 => 2,
+                    _ => 3,
+                };
+                if (fitness as i32 - node.fitness as i32).abs() > 1 {
+                    demerits += FITNESS_DEMERITS;
+                }
+                let total = node.demerits + demerits;
+                let new = Node {
+                    position: i,
+                    fitness,
+                    width: 0.0,
+                    stretch: 0.0,
+                    shrink: 0.0,
+                    demerits: total,
+                    flagged,
+                    previous: Some(a),
+                };
+                if fits {
                     let slot = &mut candidates[fitness as usize];
                     if slot.is_none_or(|c| total < c.demerits) {
-                        *slot = Some(Node {
-                            position: i,
-                            line: node.line + 1,
-                            fitness,
-                            width: 0.0,
-                            stretch: 0.0,
-                            shrink: 0.0,
-                            demerits: total,
-                            flagged,
-                            previous: Some(a),
-                        });
+                        *slot = Some(new);
                     }
+                } else if best_overfull.is_none_or(|b| total <= b.demerits) {
+                    // On a tie (demerits too large to tell apart) the later
+                    // node wins: its line overflows least.
+                    best_overfull = Some(new);
+                }
+            }
+            // TeX's emergency pass: when every line that could end here
+            // overflows and no node would stay active, the best of those
+            // lines is taken (it holds a piece nothing can split, such as
+            // one character wider than the line), so that the paragraph
+            // goes on and nothing is lost.
+            if still_active.is_empty() && candidates.iter().all(Option::is_none) {
+                if let Some(node) = best_overfull {
+                    candidates[node.fitness as usize] = Some(node);
                 }
             }
             std::mem::swap(&mut active, &mut still_active);
@@ -277,6 +305,25 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
                     _ => after.add(next),
                 }
             }
+            if last_resort {
+                // All candidates here end the same line at the same place
+                // and differ only in fitness class, which can cost at most
+                // `FITNESS_DEMERITS` later: one that is worse than the best by
+                // more can never be part of the best paragraph. In a long
+                // word, where each of its characters is a breakpoint of last
+                // resort, this keeps one node per breakpoint active instead
+                // of up to four.
+                let best = candidates
+                    .iter()
+                    .flatten()
+                    .map(|c| c.demerits)
+                    .fold(f32::INFINITY, f32::min);
+                for slot in &mut candidates {
+                    if slot.is_some_and(|c| c.demerits > best + FITNESS_DEMERITS) {
+                        *slot = None;
+                    }
+                }
+            }
             for mut candidate in candidates.into_iter().flatten() {
                 candidate.width = after.width;
                 candidate.stretch = after.stretch;
@@ -286,6 +333,14 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
             }
             if active.is_empty() {
                 return None;
+            }
+            if active.len() > MAX_ACTIVE_NODES {
+                // The oldest nodes start the longest lines: the first to go.
+                active.drain(..active.len() - MAX_ACTIVE_NODES);
+            }
+            if nodes.len() >= collect_at {
+                collect_garbage(&mut nodes, &mut active);
+                collect_at = (2 * nodes.len()).max(MIN_NODES_COLLECTED);
             }
         }
         sums.add(item);
@@ -318,6 +373,57 @@ fn try_break(items: &[Item], line_width: f32, mode: Mode, tolerance: f32) -> Opt
     }
     breaks.reverse();
     Some(breaks)
+}
+
+/// At most this many lines may be open at once. Printed text never comes
+/// near it: a line holds at most a couple of hundred characters, each a
+/// breakpoint when a word is broken by force, each with at most a node or
+/// two. Only breakpoints of no width (a run of zero-width spaces) keep
+/// every node ever made active, which cost time n² (40,000 of them: 16 s);
+/// past the limit the oldest go, so that a paragraph of any text costs time
+/// linear in its length.
+const MAX_ACTIVE_NODES: usize = 1000;
+
+/// Nodes are collected only when there are at least this many: a
+/// paragraph of ordinary text makes a few hundred, and never pays for it.
+const MIN_NODES_COLLECTED: usize = 4096;
+
+/// Drops the nodes that no active node leads back to: they can no longer be
+/// part of the result. A paragraph keeps every node it makes otherwise,
+/// which in the last pass over a word of a million characters was up to
+/// four million; what is left is about one node per line set so far. Called
+/// when the nodes have doubled since the last time, so that its cost is
+/// linear in the number of nodes ever made.
+fn collect_garbage(nodes: &mut Vec<Node>, active: &mut [usize]) {
+    // Where each node that is kept goes, or `usize::MAX`.
+    let mut moved_to = vec![usize::MAX; nodes.len()];
+    for &a in active.iter() {
+        let mut at = Some(a);
+        while let Some(n) = at {
+            if moved_to[n] != usize::MAX {
+                break;
+            }
+            moved_to[n] = 0;
+            at = nodes[n].previous;
+        }
+    }
+    // A node's `previous` comes before it, so it has moved by the time the
+    // node itself does; the first node (the paragraph's start) stays first.
+    let mut kept = 0;
+    for n in 0..nodes.len() {
+        if moved_to[n] == usize::MAX {
+            continue;
+        }
+        let mut node = nodes[n];
+        node.previous = node.previous.map(|p| moved_to[p]);
+        nodes[kept] = node;
+        moved_to[n] = kept;
+        kept += 1;
+    }
+    nodes.truncate(kept);
+    for a in active {
+        *a = moved_to[*a];
+    }
 }
 
 /// The stretch ratio of the line from the break at `from` to the one at `to`.

@@ -101,6 +101,12 @@ pub struct Setter<'a> {
 
 /// Words shorter than this are never hyphenated.
 const MIN_HYPHENATED_CHARS: usize = 5;
+/// Words longer than this are not hyphenated either: no word of any
+/// language is this long (a German compound of a law's name is about 60
+/// letters), so the longer ones are codes, blobs or keyboard accidents,
+/// broken by force if they must be. It also bounds the hyphenation
+/// library's work per word, which is not linear in the word's length.
+const MAX_HYPHENATED_CHARS: usize = 100;
 /// The cost of breaking at a hyphen (TeX's `\hyphenpenalty`) in justified
 /// text, where a hyphen saves a loose line.
 const HYPHEN_PENALTY: f32 = 50.0;
@@ -328,16 +334,11 @@ impl Setter<'_> {
         // word wider than the line, between any two characters too (at a
         // high cost, so that a hyphen is used wherever one helps).
         let hyphenation = self.hyphenation_points(word, style, &glyphs);
-        let mut splits: Vec<(usize, bool)> = hyphenation.iter().map(|&i| (i, true)).collect();
-        if total > width {
-            splits.extend(
-                cluster_starts(&glyphs)
-                    .into_iter()
-                    .filter(|i| !hyphenation.contains(i))
-                    .map(|i| (i, false)),
-            );
-            splits.sort_unstable();
-        }
+        let splits: Vec<(usize, bool)> = if total > width {
+            with_forced_splits(&hyphenation, &cluster_starts(&glyphs))
+        } else {
+            hyphenation.iter().map(|&i| (i, true)).collect()
+        };
         if splits.is_empty() {
             items.push(Item::Box { width: total });
             pieces.push(Piece::Glyphs(span, glyphs));
@@ -385,8 +386,9 @@ impl Setter<'_> {
         let not_letter = |c: char| !c.is_alphabetic();
         let start = word.len() - word.trim_start_matches(not_letter).len();
         let letters = word[start..].trim_end_matches(not_letter);
+        let length = letters.chars().count();
         if style.face == Face::Mono
-            || letters.chars().count() < MIN_HYPHENATED_CHARS
+            || !(MIN_HYPHENATED_CHARS..=MAX_HYPHENATED_CHARS).contains(&length)
             || !letters.chars().all(char::is_alphabetic)
         {
             return Vec::new();
@@ -401,13 +403,16 @@ impl Setter<'_> {
                 offset += text.len();
             }
         }
+        // The offsets grow with the glyphs: found by bisection, so that a
+        // long word's many breaks do not each search all its glyphs.
         breaks
             .iter()
             .map(|b| b + start)
             .filter_map(|b| {
+                let at = glyph_at_offset.partition_point(|(o, _)| *o < b);
                 glyph_at_offset
-                    .iter()
-                    .find(|(o, _)| *o == b)
+                    .get(at)
+                    .filter(|(o, _)| *o == b)
                     .map(|(_, i)| *i)
             })
             .collect()
@@ -428,6 +433,35 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
         flagged: false,
     });
     pieces.push(Piece::Nothing);
+}
+
+/// Where a word too wide for the line may be split: at each of its
+/// `hyphenation` points (flagged: a hyphen is shown) and between any two
+/// characters (`cluster_starts`), in order. Both lists are in order, so one
+/// merge does it, in time linear in the word's length.
+fn with_forced_splits(hyphenation: &[usize], cluster_starts: &[usize]) -> Vec<(usize, bool)> {
+    let mut splits = Vec::with_capacity(hyphenation.len() + cluster_starts.len());
+    let (mut h, mut c) = (0, 0);
+    loop {
+        match (hyphenation.get(h), cluster_starts.get(c)) {
+            (Some(&hyphen), Some(&cluster)) if hyphen <= cluster => {
+                splits.push((hyphen, true));
+                h += 1;
+                if hyphen == cluster {
+                    c += 1;
+                }
+            }
+            (_, Some(&cluster)) => {
+                splits.push((cluster, false));
+                c += 1;
+            }
+            (Some(&hyphen), None) => {
+                splits.push((hyphen, true));
+                h += 1;
+            }
+            (None, None) => return splits,
+        }
+    }
 }
 
 /// Indices of the glyphs that start a character, after the first.

@@ -204,9 +204,33 @@ pub fn column_widths(min: &[Pt], max: &[Pt], available: Pt) -> Vec<Pt> {
         return max.iter().map(|m| m * scale).collect();
     }
     if min_total >= available {
-        // Not even the longest words fit: shrink in proportion (they will be
-        // broken by force).
-        return min.iter().map(|m| m * available / min_total).collect();
+        // Not even the longest words fit. Columns whose longest word takes
+        // no more than an equal share keep it (a time, a name stays whole);
+        // the others share what is left in proportion to their longest
+        // words, which are broken by force. Shrinking all in proportion let
+        // one pasted blob of a thousand characters squeeze every other
+        // column to a fraction of a letter.
+        let mut widths = vec![0.0; min.len()];
+        let mut long: Vec<usize> = (0..min.len()).collect();
+        let mut left = available;
+        loop {
+            let fair = left / long.len().max(1) as Pt;
+            let (short, rest): (Vec<usize>, Vec<usize>) =
+                long.iter().partition(|&&i| min[i] <= fair);
+            if short.is_empty() {
+                break;
+            }
+            for i in short {
+                widths[i] = min[i];
+                left -= min[i];
+            }
+            long = rest;
+        }
+        let min_long: Pt = long.iter().map(|&i| min[i]).sum();
+        for &i in &long {
+            widths[i] = min[i] * left / min_long;
+        }
+        return widths;
     }
     // Columns that want no more than an equal share get all they want (a
     // name, a date, a time stays on one line); the long columns then share
@@ -271,8 +295,24 @@ mod tests {
     #[test]
     fn columns_narrower_than_their_words_shrink_in_proportion() {
         assert_eq!(
-            column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0),
+            column_widths(&[150.0, 450.0], &[200.0, 600.0], 200.0),
             vec![50.0, 150.0]
+        );
+    }
+
+    #[test]
+    fn a_column_with_an_overlong_word_leaves_the_others_their_words() {
+        // A time (40) and a title (60) beside a pasted blob (100,000): the
+        // short columns keep their longest words, the blob's column gets
+        // the rest and is broken by force.
+        assert_eq!(
+            column_widths(&[40.0, 60.0, 100_000.0], &[40.0, 80.0, 100_000.0], 500.0),
+            vec![40.0, 60.0, 400.0]
+        );
+        // Two columns of 100 and 300 at 200: the first keeps its 100.
+        assert_eq!(
+            column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0),
+            vec![100.0, 100.0]
         );
     }
 }
