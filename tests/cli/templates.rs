@@ -145,7 +145,7 @@ fn a_template_that_cannot_be_read_is_named() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: cannot read the template: Is a directory\n --> t/summary.md.hbs\n\n"
+        "error: cannot read the template: it is a folder, not a file\n --> t/summary.md.hbs\n  = help: a template folder holds template files (`*.hbs`) and `theme.yaml`; move this one out of it\n\n"
     );
     assert!(!dir.path().join("out").exists());
 }

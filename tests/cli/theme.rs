@@ -87,7 +87,7 @@ fn a_theme_that_cannot_be_read_is_named() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: cannot read the theme: Is a directory\n --> t/theme.yaml\n\n"
+        "error: cannot read the theme: it is a folder, not a file\n --> t/theme.yaml\n  = help: a template folder holds template files (`*.hbs`) and `theme.yaml`; move this one out of it\n\n"
     );
     assert!(!dir.path().join("out").exists());
 }
