@@ -29,7 +29,7 @@ impl Layout<'_> {
                 }
                 Flow::Skip(h) => y += h,
                 Flow::Element(element) => {
-                    let chain = chain_height(&flow[i..]);
+                    let chain = chain_height(&flow[i..], content_height);
                     let must_break = y + element.height > self.bottom
                         || (y + chain > self.bottom && chain <= content_height);
                     if must_break && !empty {
@@ -243,10 +243,16 @@ pub fn bind(
     }
 }
 
-/// The height of an element and of those it must stay with.
-fn chain_height(flow: &[Flow]) -> Pt {
+/// The height of an element and of those it must stay with, counted only
+/// until it passes `page_height`: a chain taller than a page cannot be kept
+/// together anyway, and counting on would make a run of thousands of
+/// headings (each kept with the next) cost the square of their number.
+fn chain_height(flow: &[Flow], page_height: Pt) -> Pt {
     let mut height = 0.0;
     for f in flow {
+        if height > page_height {
+            break;
+        }
         match f {
             Flow::Element(e) => {
                 height += e.height;
