@@ -50,6 +50,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
     },
     /// Render briefs to a PDF briefing and a Markdown summary each
     /// (`OUT/<name>.pdf`, `OUT/<name>.md`).
@@ -59,6 +61,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
@@ -75,6 +79,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
         /// The PDF to write; the index goes beside it as `.md`.
         #[arg(
             short,
@@ -129,6 +135,29 @@ struct BatchOptions {
     message_format: MessageFormat,
 }
 
+/// Where a brief's images may come from.
+#[derive(clap::Args)]
+struct ImageOptions {
+    /// Let photos and images come from this folder too, besides the
+    /// brief's own folder (or, for a template's images, the templates
+    /// folder). Repeatable.
+    #[arg(long = "allow-path", value_name = "DIR", value_parser = allowed_folder)]
+    allow_path: Vec<PathBuf>,
+}
+
+/// A folder given to `--allow-path`, resolved: images are compared with it
+/// once their own paths are resolved.
+fn allowed_folder(text: &str) -> Result<PathBuf, String> {
+    let folder = Path::new(text)
+        .canonicalize()
+        .map_err(|error| briefing::io_reason(&error))?;
+    if folder.is_dir() {
+        Ok(folder)
+    } else {
+        Err("it is not a folder".into())
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum MessageFormat {
     Human,
@@ -161,16 +190,28 @@ pub fn run() -> ExitCode {
             .build_global();
     }
     let ok = match cli.command {
-        Command::Check { inputs, batch } => check(&inputs, &batch),
+        Command::Check {
+            inputs,
+            batch,
+            images,
+        } => check(&inputs, &batch, &images.allow_path),
         Command::Render {
             inputs,
             batch,
+            images,
             out_dir,
             templates,
-        } => render(&inputs, &batch, &out_dir, templates.as_deref()),
+        } => render(
+            &inputs,
+            &batch,
+            &out_dir,
+            templates.as_deref(),
+            &images.allow_path,
+        ),
         Command::Pack {
             inputs,
             batch,
+            images,
             output,
             title,
             marking_order,
@@ -190,6 +231,7 @@ pub fn run() -> ExitCode {
                 language: language.as_deref().and_then(Language::from_code),
             },
             templates.as_deref(),
+            &images.allow_path,
         ),
         Command::New { file, force } => new_brief(&file, force),
         Command::Templates {
@@ -324,14 +366,16 @@ impl Reporter<'_> {
     }
 }
 
-fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
+fn check(paths: &[PathBuf], options: &BatchOptions, allowed: &[PathBuf]) -> bool {
     let started = Instant::now();
+    // Images are checked as the built-in theme prints them.
+    let images = render::image_rules(&Templates::defaults().theme, allowed);
     let reporter = Reporter { options };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let bar = reporter.progress(inputs.len());
     let reports = render::batch(
         &inputs,
-        |input| render::check(input).0,
+        |input| render::check(input, &images).0,
         |_| {
             if let Some(bar) = &bar {
                 bar.inc(1);
@@ -372,8 +416,13 @@ fn check(paths: &[PathBuf], options: &BatchOptions) -> bool {
     ok
 }
 
-/// The renderer for a run: templates (with the user's overrides) and fonts.
-fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer> {
+/// The renderer for a run: templates (with the user's overrides), fonts,
+/// and where images may come from.
+fn renderer(
+    template_dir: Option<&Path>,
+    allowed: &[PathBuf],
+    reporter: &Reporter,
+) -> Option<Renderer> {
     let templates = match template_dir {
         None => Templates::defaults(),
         Some(dir) => match Templates::with_overrides(dir) {
@@ -386,7 +435,7 @@ fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer
         },
     };
     match Renderer::new(templates, source_date_epoch()) {
-        Ok(renderer) => Some(renderer),
+        Ok(renderer) => Some(renderer.with_image_folders(template_dir, allowed)),
         Err(diagnostic) => {
             reporter.diagnostics(&[*diagnostic], None);
             None
@@ -399,10 +448,11 @@ fn render(
     options: &BatchOptions,
     out_dir: &Path,
     template_dir: Option<&Path>,
+    allowed: &[PathBuf],
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, &reporter) else {
+    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
         return false;
     };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
@@ -468,10 +518,11 @@ fn pack(
     options: &BatchOptions,
     request: &PackRequest,
     template_dir: Option<&Path>,
+    allowed: &[PathBuf],
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, &reporter) else {
+    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
         return false;
     };
     let (inputs, ok) = inputs_or_report(paths, &reporter);

@@ -17,6 +17,7 @@ use serde::{Serialize, Serializer};
 
 use crate::diag::Span;
 pub use crate::i18n::Language;
+use crate::images::{BriefImages, ImageRules};
 
 /// A brief larger than this is refused before parsing: real briefs are tens
 /// of kilobytes, and the limit keeps a runaway file from costing seconds.
@@ -48,6 +49,10 @@ pub struct Brief {
     /// the labels with these applied, never the overrides alone.
     #[serde(skip)]
     pub labels: BTreeMap<String, String>,
+    /// Every image its photos and Markdown fields name, read and decoded
+    /// when the brief was loaded.
+    #[serde(skip)]
+    pub images: BriefImages,
 }
 
 /// Text that may hold inline Markdown (and, in long fields, paragraphs and
@@ -107,7 +112,8 @@ pub struct Person {
     pub country: Option<String>,
     pub role: Option<String>,
     pub bio: Option<Markdown>,
-    /// The photo's path, resolved against the brief's folder.
+    /// The photo's path as the brief writes it, relative to the brief's
+    /// folder; its image is in [`Brief::images`] under that path.
     pub photo: Option<PathBuf>,
 }
 
@@ -181,8 +187,9 @@ pub struct LoadError {
     pub problems: Vec<Problem>,
 }
 
-/// Reads and checks the brief at `path`.
-pub fn load(path: &Path) -> Result<Brief, LoadError> {
+/// Reads and checks the brief at `path`, and every image it names (within
+/// its folder, or a folder `images` allows).
+pub fn load(path: &Path, images: &ImageRules) -> Result<Brief, LoadError> {
     let bytes = std::fs::read(path).map_err(|error| LoadError {
         source: None,
         problems: vec![file_problem(
@@ -191,11 +198,11 @@ pub fn load(path: &Path) -> Result<Brief, LoadError> {
         )],
     })?;
     let base_dir = path.parent().unwrap_or(Path::new(""));
-    from_bytes(&bytes, base_dir)
+    from_bytes(&bytes, base_dir, images)
 }
 
-/// Checks a brief held in memory; photo paths resolve against `base_dir`.
-pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Brief, LoadError> {
+/// Checks a brief held in memory; image paths resolve against `base_dir`.
+pub fn from_bytes(bytes: &[u8], base_dir: &Path, images: &ImageRules) -> Result<Brief, LoadError> {
     let fail = |source: Option<String>, problem: Problem| LoadError {
         source,
         problems: vec![problem],
@@ -271,7 +278,7 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Brief, LoadError> {
             ))
         }
     };
-    let (brief, spans, mut problems) = read::read(&root, base_dir);
+    let (brief, spans, mut problems) = read::read(&root, base_dir, images);
     if let Some(brief) = &brief {
         problems.extend(rules::check(brief, &spans));
     }

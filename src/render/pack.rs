@@ -31,7 +31,7 @@ impl Renderer {
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
         self.templates.prepare(&[PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
-            let (mut report, brief) = check(input);
+            let (mut report, brief) = self.check(input);
             let Some(brief) = brief else {
                 return (report, None);
             };
@@ -139,7 +139,11 @@ impl Renderer {
                 footer_left: String::new(),
                 footer_right: String::new(),
             },
-            base_dir: Path::new(""),
+            // The pack's own pages show no brief's images.
+            images: ImageSources {
+                brief: ImageSources::none().brief,
+                templates: &self.images,
+            },
         };
         let mut attempts = 0;
         loop {
@@ -178,9 +182,8 @@ impl Renderer {
                 .templates
                 .pack(&view)
                 .map_err(|e| Box::new(template_diagnostic(e)))?;
-            front = typeset(&markdown, &setup(&marking)).map_err(|error| match error {
-                TypesetError::Image { path, reason } => Box::new(Diagnostic::error(&path, reason)),
-            })?;
+            front = typeset(&markdown, &setup(&marking))
+                .map_err(|error| Box::new(image_diagnostic(error)))?;
             attempts += 1;
             if front.pages.len() == front_pages || attempts > 3 {
                 break;
