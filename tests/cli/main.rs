@@ -5,6 +5,7 @@ mod check;
 mod docs;
 mod generate;
 mod hostile;
+mod images;
 mod new;
 mod pack;
 mod pdf;
