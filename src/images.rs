@@ -553,7 +553,6 @@ fn decode(bytes: Vec<u8>, format: ImageFormat, rules: &ImageRules) -> Result<Ima
     let shrink = upright_width > needed;
     let mut pixels = {
         let _permit = DECODING.take(decoded_bytes);
-        let full = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
         if shrink {
             let new_height =
                 ((upright_height as f64 * needed as f64 / upright_width as f64).round() as u32)
@@ -563,10 +562,10 @@ fn decode(bytes: Vec<u8>, format: ImageFormat, rules: &ImageRules) -> Result<Ima
             } else {
                 (needed, new_height)
             };
-            shrunk(&full, w, h)
+            decoded_and_shrunk(decoder, w, h)?
             // The full-size pixels go before the permit does.
         } else {
-            full
+            DynamicImage::from_decoder(decoder).map_err(decode_error)?
         }
     };
     let own_jpeg = format == ImageFormat::Jpeg
@@ -633,6 +632,83 @@ fn orientation_swaps_sides(orientation: image::metadata::Orientation) -> bool {
         orientation,
         Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
     )
+}
+
+/// The image `decoder` holds, decoded and shrunk to `width` × `height`.
+///
+/// The full-size pixels of an 8-bit image (every photo from a camera) are
+/// decoded into one buffer kept for the whole run, [`SPARE_PIXELS`], not
+/// into new memory each time: the allocator keeps freed memory for a while,
+/// so a second thread's decode, let in by the budget once the first was
+/// done, was sometimes stacked on the first one's freed pixels (630 MB for
+/// two 10,000-pixel photos instead of 330). Reused, the same memory holds
+/// one after the other.
+fn decoded_and_shrunk(
+    decoder: impl ImageDecoder,
+    width: u32,
+    height: u32,
+) -> Result<DynamicImage, ImageError> {
+    use image::{ColorType, ImageBuffer};
+    let (full_width, full_height) = decoder.dimensions();
+    let colour = decoder.color_type();
+    if !matches!(
+        colour,
+        ColorType::L8 | ColorType::La8 | ColorType::Rgb8 | ColorType::Rgba8
+    ) {
+        let full = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+        return Ok(shrunk(&full, width, height));
+    }
+    let needed = decoder.total_bytes() as usize;
+    let mut pixels = std::mem::take(&mut *spare_pixels());
+    if pixels.len() < needed {
+        // Zeroed by the system, not written over.
+        pixels = vec![0; needed];
+    } else {
+        // Its old pixels are all written over.
+        pixels.truncate(needed);
+    }
+    if let Err(error) = decoder.read_image(&mut pixels) {
+        keep_spare(pixels);
+        return Err(decode_error(error));
+    }
+    let full = match colour {
+        ColorType::L8 => {
+            ImageBuffer::from_raw(full_width, full_height, pixels).map(DynamicImage::ImageLuma8)
+        }
+        ColorType::La8 => {
+            ImageBuffer::from_raw(full_width, full_height, pixels).map(DynamicImage::ImageLumaA8)
+        }
+        ColorType::Rgb8 => {
+            ImageBuffer::from_raw(full_width, full_height, pixels).map(DynamicImage::ImageRgb8)
+        }
+        _ => ImageBuffer::from_raw(full_width, full_height, pixels).map(DynamicImage::ImageRgba8),
+    }
+    .expect("the buffer holds the decoder's bytes");
+    let image = shrunk(&full, width, height);
+    keep_spare(match full {
+        DynamicImage::ImageLuma8(full) => full.into_raw(),
+        DynamicImage::ImageLumaA8(full) => full.into_raw(),
+        DynamicImage::ImageRgb8(full) => full.into_raw(),
+        DynamicImage::ImageRgba8(full) => full.into_raw(),
+        _ => Vec::new(),
+    });
+    Ok(image)
+}
+
+/// The buffer of the last full-size 8-bit decode, for the next one.
+static SPARE_PIXELS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+fn spare_pixels() -> std::sync::MutexGuard<'static, Vec<u8>> {
+    SPARE_PIXELS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Keeps `pixels` for the next decode if it is the larger buffer (two
+/// decodes may run at once; the other one's is freed).
+fn keep_spare(pixels: Vec<u8>) {
+    let mut spare = spare_pixels();
+    if pixels.capacity() > spare.capacity() {
+        *spare = pixels;
+    }
 }
 
 /// `image` shrunk to `width` × `height`: by averaging the pixels each new

@@ -599,6 +599,8 @@ fn a_large_photo_is_embedded_at_300_dpi_of_its_printed_width_and_the_same_each_r
 #[cfg(target_os = "linux")]
 fn briefing_measured(dir: &Path, args: &[&str]) -> (i32, String, i64) {
     let said = dir.join("stderr.txt");
+    // Waited for below with `wait4`, which `Child::wait` does not offer.
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
         .current_dir(dir)
         .args(args)
