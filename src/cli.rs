@@ -54,6 +54,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
         /// Folder of templates to check too, with its theme and fonts, and
         /// each brief against them (as `render --templates` would use them).
         #[arg(long, value_name = "DIR")]
@@ -67,6 +69,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
@@ -83,6 +87,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchOptions,
+        #[command(flatten)]
+        images: ImageOptions,
         /// The PDF to write; the index goes beside it as `.md`.
         #[arg(
             short,
@@ -161,6 +167,29 @@ fn jobs(text: &str) -> Result<usize, String> {
     }
 }
 
+/// Where a brief's images may come from.
+#[derive(clap::Args)]
+struct ImageOptions {
+    /// Let photos and images come from this folder too, besides the
+    /// brief's own folder (or, for a template's images, the templates
+    /// folder). Repeatable.
+    #[arg(long = "allow-path", value_name = "DIR", value_parser = allowed_folder)]
+    allow_path: Vec<PathBuf>,
+}
+
+/// A folder given to `--allow-path`, resolved: images are compared with it
+/// once their own paths are resolved.
+fn allowed_folder(text: &str) -> Result<PathBuf, String> {
+    let folder = Path::new(text)
+        .canonicalize()
+        .map_err(|error| briefing::io_reason(&error))?;
+    if folder.is_dir() {
+        Ok(folder)
+    } else {
+        Err("it is not a folder".into())
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum MessageFormat {
     Human,
@@ -198,17 +227,26 @@ pub fn run() -> ExitCode {
         Command::Check {
             inputs,
             batch,
+            images,
             templates,
-        } => check(&inputs, &batch, templates.as_deref()),
+        } => check(&inputs, &batch, templates.as_deref(), &images.allow_path),
         Command::Render {
             inputs,
             batch,
+            images,
             out_dir,
             templates,
-        } => render(&inputs, &batch, &out_dir, templates.as_deref()),
+        } => render(
+            &inputs,
+            &batch,
+            &out_dir,
+            templates.as_deref(),
+            &images.allow_path,
+        ),
         Command::Pack {
             inputs,
             batch,
+            images,
             output,
             title,
             marking_order,
@@ -228,6 +266,7 @@ pub fn run() -> ExitCode {
                 language: language.as_deref().and_then(Language::from_code),
             },
             templates.as_deref(),
+            &images.allow_path,
         ),
         Command::New { file, force } => new_brief(&file, force),
         Command::Templates {
@@ -390,13 +429,21 @@ impl Reporter<'_> {
     }
 }
 
-fn check(paths: &[PathBuf], options: &BatchOptions, template_dir: Option<&Path>) -> bool {
+fn check(
+    paths: &[PathBuf],
+    options: &BatchOptions,
+    template_dir: Option<&Path>,
+    allowed: &[PathBuf],
+) -> bool {
     let started = Instant::now();
+    // Without templates, images are checked as the built-in theme prints
+    // them; with them, as their theme does.
+    let images = render::image_rules(&Templates::defaults().theme, allowed);
     let reporter = Reporter { options };
     // Templates given are checked whole first: a folder that cannot be used
     // is one error, not one per brief.
     let renderer = match template_dir {
-        Some(dir) => match renderer(Some(dir), &reporter) {
+        Some(dir) => match renderer(Some(dir), allowed, &reporter) {
             Some(renderer) => Some(renderer),
             None => return false,
         },
@@ -408,7 +455,7 @@ fn check(paths: &[PathBuf], options: &BatchOptions, template_dir: Option<&Path>)
         &inputs,
         |input| match &renderer {
             Some(renderer) => renderer.check(input),
-            None => render::check(input).0,
+            None => render::check(input, &images).0,
         },
         |_| {
             if let Some(bar) = &bar {
@@ -450,8 +497,13 @@ fn check(paths: &[PathBuf], options: &BatchOptions, template_dir: Option<&Path>)
     ok
 }
 
-/// The renderer for a run: templates (with the user's overrides) and fonts.
-fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer> {
+/// The renderer for a run: templates (with the user's overrides), fonts,
+/// and where images may come from.
+fn renderer(
+    template_dir: Option<&Path>,
+    allowed: &[PathBuf],
+    reporter: &Reporter,
+) -> Option<Renderer> {
     let templates = match template_dir {
         None => Templates::defaults(),
         Some(dir) => match Templates::with_overrides(dir) {
@@ -469,7 +521,7 @@ fn renderer(template_dir: Option<&Path>, reporter: &Reporter) -> Option<Renderer
         },
     };
     match Renderer::new(templates, source_date_epoch()) {
-        Ok(renderer) => Some(renderer),
+        Ok(renderer) => Some(renderer.with_image_folders(template_dir, allowed)),
         Err(diagnostic) => {
             reporter.diagnostics(&[*diagnostic], None);
             None
@@ -482,10 +534,11 @@ fn render(
     options: &BatchOptions,
     out_dir: &Path,
     template_dir: Option<&Path>,
+    allowed: &[PathBuf],
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, &reporter) else {
+    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
         return false;
     };
     // `-o` names a folder: one that is something else is said once, not once
@@ -607,10 +660,11 @@ fn pack(
     options: &BatchOptions,
     request: &PackRequest,
     template_dir: Option<&Path>,
+    allowed: &[PathBuf],
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, &reporter) else {
+    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
         return false;
     };
     let (inputs, ok) = inputs_or_report(paths, &reporter);

@@ -12,6 +12,7 @@
 //! 5. [`render`]: the pipeline for one brief, for many, and for a pack, and
 //!    the files it writes (atomically).
 //!
+//! [`images`] reads, checks and shrinks the images a briefing shows.
 //! [`files`] reads what a run is given and writes what it makes, whole or
 //! not at all. [`diag`] is the one format in which each stage's errors reach the user,
 //! and [`i18n`] holds labels and date formatting per language.
@@ -20,6 +21,7 @@ pub mod brief;
 pub mod diag;
 pub mod files;
 pub mod i18n;
+pub mod images;
 pub mod pdf;
 pub mod render;
 pub mod templates;

@@ -18,6 +18,7 @@ use serde::{Serialize, Serializer};
 
 use crate::diag::Span;
 pub use crate::i18n::Language;
+use crate::images::{BriefImages, ImageRules};
 
 /// A brief larger than this is refused before parsing: real briefs are tens
 /// of kilobytes, and the limit keeps a runaway file from costing seconds.
@@ -49,6 +50,10 @@ pub struct Brief {
     /// the labels with these applied, never the overrides alone.
     #[serde(skip)]
     pub labels: BTreeMap<String, String>,
+    /// Every image its photos and Markdown fields name, read and decoded
+    /// when the brief was loaded.
+    #[serde(skip)]
+    pub images: BriefImages,
 }
 
 /// Text that may hold inline Markdown (and, in long fields, paragraphs and
@@ -108,7 +113,8 @@ pub struct Person {
     pub country: Option<String>,
     pub role: Option<String>,
     pub bio: Option<Markdown>,
-    /// The photo's path, resolved against the brief's folder.
+    /// The photo's path as the brief writes it, relative to the brief's
+    /// folder; its image is in [`Brief::images`] under that path.
     pub photo: Option<PathBuf>,
 }
 
@@ -196,8 +202,9 @@ pub struct LoadError {
 
 /// Reads and checks the brief at `path`. Only a regular file is read: a
 /// named pipe or a device (`/dev/zero`) named as a brief is refused at once,
-/// rather than waited on or read without end.
-pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+/// rather than waited on or read without end. Every image it names is read
+/// too (within its folder, or a folder `images` allows).
+pub fn load(path: &Path, images: &ImageRules) -> Result<Loaded, LoadError> {
     use crate::files::ReadError;
     let bytes = crate::files::read_input(path, MAX_BRIEF_BYTES as u64).map_err(|error| {
         let problem = match error {
@@ -221,7 +228,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         }
     })?;
     let base_dir = path.parent().unwrap_or(Path::new(""));
-    from_bytes(&bytes, base_dir)
+    from_bytes(&bytes, base_dir, images)
 }
 
 fn too_large(bytes: usize) -> Problem {
@@ -239,8 +246,8 @@ fn too_large(bytes: usize) -> Problem {
 /// part of the text (and, left in, YAML would take it for a second document).
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
-/// Checks a brief held in memory; photo paths resolve against `base_dir`.
-pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Loaded, LoadError> {
+/// Checks a brief held in memory; image paths resolve against `base_dir`.
+pub fn from_bytes(bytes: &[u8], base_dir: &Path, images: &ImageRules) -> Result<Loaded, LoadError> {
     let fail = |source: Option<String>, problem: Problem| LoadError {
         source,
         problems: vec![problem],
@@ -313,7 +320,7 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path) -> Result<Loaded, LoadError> {
         spans,
         mut problems,
         mut warnings,
-    } = read::read(&root, base_dir);
+    } = read::read(&root, base_dir, images);
     if let Some(brief) = &brief {
         problems.extend(rules::check(brief, &spans));
     }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::yaml::{Kind, Node};
 use super::*;
 use crate::diag::nearest;
+use crate::images::{images_in_markdown, BriefImageReader, BriefImages, ImageError, ImageRules};
 
 /// Where each value read stands in the file, by its path in the brief, so
 /// that the checks after reading can point at it.
@@ -88,15 +89,19 @@ pub struct Reading {
     pub warnings: Vec<Problem>,
 }
 
-/// Reads the whole brief.
-pub fn read(root: &Node, base_dir: &Path) -> Reading {
+/// Reads the whole brief, and the images it names (relative to
+/// `base_dir`).
+pub fn read(root: &Node, base_dir: &Path, images: &ImageRules) -> Reading {
     let mut reader = Reader {
         problems: Vec::new(),
         warnings: Vec::new(),
         spans: HashMap::new(),
-        base_dir,
+        images: BriefImageReader::new(base_dir, images),
     };
-    let brief = reader.brief(root);
+    let mut brief = reader.brief(root);
+    if let Some(brief) = &mut brief {
+        brief.images = reader.images.finish();
+    }
     Reading {
         brief,
         spans: reader.spans,
@@ -109,7 +114,9 @@ struct Reader<'a> {
     problems: Vec<Problem>,
     warnings: Vec<Problem>,
     spans: Spans,
-    base_dir: &'a Path,
+    /// Every image the brief names is read (once) and decoded as it is met,
+    /// so that `check` finds what `render` would refuse.
+    images: BriefImageReader<'a>,
 }
 
 /// A mapping being read as a record: its entries and its path.
@@ -330,7 +337,27 @@ impl<'a> Reader<'a> {
     }
 
     fn markdown(&mut self, record: &Record, key: &str) -> Option<Markdown> {
-        self.text(record, key).map(Markdown)
+        let text = self.text(record, key)?;
+        Some(self.markdown_value(text, &record.key_path(key)))
+    }
+
+    /// A Markdown value at `path`, its images read and checked.
+    fn markdown_value(&mut self, text: String, path: &str) -> Markdown {
+        for written in images_in_markdown(&text) {
+            if let Err(error) = self.images.load(&written) {
+                self.image_problem(&error, "the image", &written, path);
+            }
+        }
+        Markdown(text)
+    }
+
+    /// An image of the brief that cannot be used, at the value naming it.
+    /// `what` is "photo" or "the image".
+    fn image_problem(&mut self, error: &ImageError, what: &str, written: &str, path: &str) {
+        let message = error.message(what, &self.images.shown(written));
+        let help = error.help(what, self.images.rules(), "the folder of the brief");
+        let span = self.spans.get(path).copied();
+        self.problem(message, span, path, Some(help));
     }
 
     fn parse_date(&mut self, node: &Node, path: &str) -> Option<NaiveDate> {
@@ -404,7 +431,7 @@ impl<'a> Reader<'a> {
     fn markdown_list(&mut self, record: &Record, key: &str) -> Vec<Markdown> {
         self.list(record, key, |r, node, path| {
             let text = r.scalar(node, path, "text")?;
-            Some(Markdown(text)).filter(|m| !m.0.is_empty())
+            Some(r.markdown_value(text, path)).filter(|m| !m.0.is_empty())
         })
     }
 
@@ -454,6 +481,8 @@ impl<'a> Reader<'a> {
             visit: visit?,
             venue,
             labels,
+            // Filled in once the whole brief is read.
+            images: BriefImages::default(),
         };
         Some(brief)
     }
@@ -590,35 +619,10 @@ impl<'a> Reader<'a> {
     fn photo(&mut self, record: &Record) -> Option<PathBuf> {
         let written = self.text(record, "photo")?;
         let path = record.key_path("photo");
-        let span = self.spans.get(&path).copied();
-        let file = self.base_dir.join(&written);
-        let shown = crate::diag::display_path(&file);
-        match std::fs::File::open(&file) {
-            Ok(mut f) => {
-                use std::io::Read;
-                let mut head = [0u8; 8];
-                let n = f.read(&mut head).unwrap_or(0);
-                let is_png = n >= 8 && head == *b"\x89PNG\r\n\x1a\n";
-                let is_jpeg = n >= 3 && head[..3] == [0xFF, 0xD8, 0xFF];
-                if is_png || is_jpeg {
-                    Some(file)
-                } else {
-                    self.problem(
-                        format!("photo `{shown}` is neither a PNG nor a JPEG image"),
-                        span,
-                        &path,
-                        Some("convert the photo to PNG or JPEG".into()),
-                    );
-                    None
-                }
-            }
+        match self.images.load(&written) {
+            Ok(()) => Some(PathBuf::from(written)),
             Err(error) => {
-                self.problem(
-                    format!("cannot read photo `{shown}`: {}", crate::io_reason(&error)),
-                    span,
-                    &path,
-                    Some("photo paths are relative to the folder of the brief".into()),
-                );
+                self.image_problem(&error, "photo", &written, &path);
                 None
             }
         }
@@ -643,7 +647,7 @@ impl<'a> Reader<'a> {
             let text = self.scalar(node, path, "text")?;
             return Some(TalkingPoint {
                 topic: None,
-                text: Some(Markdown(text)),
+                text: Some(self.markdown_value(text, path)),
                 points: Vec::new(),
             });
         }

@@ -19,7 +19,7 @@ pub(super) fn draw_pages(
     pages: Vec<Page>,
     height: f32,
     glyphs: &BTreeMap<Face, FaceGlyphs>,
-    images: &BTreeMap<PathBuf, Image>,
+    images: &BTreeMap<[u8; 32], Image>,
 ) -> Vec<DrawnPage> {
     use rayon::prelude::*;
     // Pages are independent: drawn and deflated on every core, in order, in
@@ -66,7 +66,7 @@ impl Content {
         item: Item,
         height: f32,
         glyphs: &BTreeMap<Face, FaceGlyphs>,
-        images: &BTreeMap<PathBuf, Image>,
+        images: &BTreeMap<[u8; 32], Image>,
         links: &mut Vec<Link>,
     ) {
         match item {
@@ -107,13 +107,13 @@ impl Content {
                 self.bytes.extend_from_slice(b"l S\n");
             }
             Item::Image {
-                path,
+                image,
                 x,
                 y,
                 width,
                 height: h,
             } => {
-                let Some(image) = images.get(&path) else {
+                let Some(image) = images.get(&image.digest) else {
                     return;
                 };
                 self.bytes.extend_from_slice(b"q ");

@@ -1,52 +1,68 @@
 //! The images of a document, embedded once however often they are drawn.
+//! The typesetter hands them over decoded and compressed as a PDF holds
+//! them (see [`crate::images`]), so that writing them is only wrapping each
+//! in its dictionary.
 
 use super::*;
 
-/// An image of the document, embedded once however often it is drawn.
+use crate::images::{Colour, Encoding};
+
+/// An image of the document as the pages name it.
 pub(super) struct Image {
     pub(super) name: String,
     pub(super) id: ObjectId,
 }
 
-/// Starts the PDF with the document's images, which printpdf decodes and
-/// embeds.
-pub(super) fn load_images(
+/// The document's images by their digest, each written once as an image
+/// XObject (with its soft mask, when it has transparency), named `Im0`,
+/// `Im1`, … in the order they are first drawn: the same document gives the
+/// same objects whatever the images' files were called or where they were.
+pub(super) fn embed_images(
     document: &Document,
-) -> Result<(lopdf::Document, BTreeMap<PathBuf, Image>), PdfError> {
-    let mut pdf = printpdf::PdfDocument::new("");
-    let mut names = BTreeMap::new();
+    pdf: &mut lopdf::Document,
+) -> BTreeMap<[u8; 32], Image> {
+    let mut images = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
-        let Item::Image { path, .. } = item else {
+        let Item::Image { image, .. } = item else {
             continue;
         };
-        if names.contains_key(path) {
+        if images.contains_key(&image.digest) {
             continue;
         }
-        let fail = |reason: String| PdfError::Image {
-            path: path.clone(),
-            reason,
-        };
-        let bytes = std::fs::read(path).map_err(|e| fail(crate::io_reason(&e)))?;
-        let image = printpdf::RawImage::decode_from_bytes(&bytes, &mut Vec::new()).map_err(fail)?;
-        let name = format!("Im{}", names.len());
-        pdf.resources.xobjects.map.insert(
-            printpdf::XObjectId(name.clone()),
-            printpdf::XObject::Image(image),
+        let mut dict = image_dictionary(image.width, image.height, image.colour);
+        dict.set(
+            "Filter",
+            Object::Name(match image.encoding {
+                Encoding::Jpeg => b"DCTDecode".to_vec(),
+                Encoding::Deflate => b"FlateDecode".to_vec(),
+            }),
         );
-        names.insert(path.clone(), name);
+        if let Some(alpha) = &image.alpha {
+            let mut mask = image_dictionary(image.width, image.height, Colour::Grey);
+            mask.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            let mask = pdf.add_object(Stream::new(mask, alpha.clone()));
+            dict.set("SMask", Object::Reference(mask));
+        }
+        let id = pdf.add_object(Stream::new(dict, image.data.clone()));
+        let name = format!("Im{}", images.len());
+        images.insert(image.digest, Image { name, id });
     }
-    let options = printpdf::PdfSaveOptions {
-        subset_fonts: false,
-        optimize: false,
-        ..printpdf::PdfSaveOptions::default()
-    };
-    let (document, xobjects) = printpdf::init_doc_and_resources(&pdf, &options);
-    let images = names
-        .into_iter()
-        .filter_map(|(path, name)| {
-            let id = xobjects.get(name.as_bytes()).ok()?.as_reference().ok()?;
-            Some((path, Image { name, id }))
-        })
-        .collect();
-    Ok((document, images))
+    images
+}
+
+fn image_dictionary(width: u32, height: u32, colour: Colour) -> Dictionary {
+    Dictionary::from_iter([
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Image".to_vec())),
+        ("Width", Object::Integer(width.into())),
+        ("Height", Object::Integer(height.into())),
+        (
+            "ColorSpace",
+            Object::Name(match colour {
+                Colour::Grey => b"DeviceGray".to_vec(),
+                Colour::Rgb => b"DeviceRGB".to_vec(),
+            }),
+        ),
+        ("BitsPerComponent", Object::Integer(8)),
+    ])
 }

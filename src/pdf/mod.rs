@@ -5,8 +5,9 @@
 //! document id from the content, so that the same input gives the same
 //! bytes on every run and every machine.
 //!
-//! printpdf decodes and embeds the images and supplies the ToUnicode maps;
-//! the content streams and font dictionaries are written here directly,
+//! The images come decoded and compressed from [`crate::images`] and are
+//! wrapped here; printpdf supplies the ToUnicode maps. The content streams
+//! and font dictionaries are written here directly,
 //! because printpdf's operator model holds a copy of every glyph with its
 //! text as a `String` and formats each one separately: three quarters of
 //! the writer's time and most of a pack's memory went there.
@@ -22,12 +23,11 @@ use content::Link;
 use content::{digits, draw_pages, number};
 use fonts::FaceGlyphs;
 use fonts::{add_font, resource_name, subset_fonts, used_glyphs};
-use images::load_images;
+use images::embed_images;
 use images::Image;
 use navigation::{add_outline, annotation};
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
@@ -52,20 +52,12 @@ pub struct Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PdfError {
     Font { name: String, reason: String },
-    Image { path: PathBuf, reason: String },
 }
 
 impl std::fmt::Display for PdfError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PdfError::Font { name, reason } => write!(f, "cannot embed the font {name}: {reason}"),
-            PdfError::Image { path, reason } => {
-                write!(
-                    f,
-                    "cannot read the image `{}`: {reason}",
-                    crate::diag::display_path(path)
-                )
-            }
         }
     }
 }
@@ -79,7 +71,8 @@ pub fn write(
     metadata: &Metadata,
 ) -> Result<Vec<u8>, PdfError> {
     let glyphs = used_glyphs(&document, fonts);
-    let (mut pdf, images) = load_images(&document)?;
+    let mut pdf = lopdf::Document::with_version("1.5");
+    let images = embed_images(&document, &mut pdf);
     let pages = std::mem::take(&mut document.pages);
     let height = document.height;
     let (subsets, drawn) = rayon::join(
@@ -162,7 +155,8 @@ pub fn write(
     let info = pdf.add_object(info(metadata));
     pdf.trailer.set("Root", Object::Reference(catalog));
     pdf.trailer.set("Info", Object::Reference(info));
-    compress_the_rest(&mut pdf);
+    // Every stream is compressed already: pages and fonts here, images
+    // when they were read.
     Ok(file::save(&pdf))
 }
 
@@ -193,24 +187,6 @@ fn info(metadata: &Metadata) -> Dictionary {
         ("CreationDate", Object::string_literal(date.clone())),
         ("ModDate", Object::string_literal(date)),
     ])
-}
-
-/// Deflates the streams not compressed yet (the images).
-fn compress_the_rest(pdf: &mut lopdf::Document) {
-    for object in pdf.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        if stream.dict.get(b"Filter").is_err() {
-            let compressed = deflate(&stream.content);
-            if compressed.len() < stream.content.len() {
-                stream
-                    .dict
-                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                stream.set_content(compressed);
-            }
-        }
-    }
 }
 
 /// A deflate state used for many streams: making one costs more than

@@ -21,10 +21,13 @@ use std::sync::OnceLock;
 use crate::brief::{self, Brief};
 use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
 use crate::i18n::Language;
+use crate::images::{ImageRules, ImageSources, TemplateImages};
 use crate::pdf::Metadata;
 use crate::templates::{PackEntry, PackView, TemplateError, Templates, BRIEFING, PACK, PACK_INDEX};
 use crate::typeset::fonts::Fonts;
-use crate::typeset::{typeset, Document, Furniture, Hyphenator, Setup, TypesetError, Warning};
+use crate::typeset::{
+    typeset, Document, Furniture, Hyphenator, Setup, Theme, TypesetError, Warning,
+};
 
 /// What happened to one input.
 #[derive(Debug)]
@@ -62,17 +65,18 @@ impl Report {
     }
 }
 
-/// Loads and checks one brief, writing nothing. Its warnings (control
+/// Loads and checks one brief and every image it names, writing nothing.
+/// Its warnings (control
 /// characters removed, say) are in the report beside its errors, in the
 /// order of their places in the file.
-pub fn check(input: &Path) -> (Report, Option<brief::Brief>) {
+pub fn check(input: &Path, images: &ImageRules) -> (Report, Option<brief::Brief>) {
     let mut report = Report::new(input);
     let warning = |problem| {
         let mut diagnostic = diagnostic_of(input, problem);
         diagnostic.severity = Severity::Warning;
         diagnostic
     };
-    match brief::load(input) {
+    match brief::load(input, images) {
         Ok(loaded) => {
             report.source = loaded.source;
             report.diagnostics = loaded.warnings.into_iter().map(warning).collect();
@@ -121,6 +125,9 @@ pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
 /// the hyphenation dictionaries (each loaded when a brief first needs it).
 pub struct Renderer {
     templates: Templates,
+    /// The images written in the templates themselves, and the rules every
+    /// image of the run is read by.
+    images: TemplateImages,
     fonts: Fonts,
     hyphenators: [OnceLock<Option<Hyphenator>>; 4],
     /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
@@ -164,11 +171,30 @@ impl Renderer {
             )
         })?;
         Ok(Renderer {
+            images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
             templates,
             fonts,
             hyphenators: Default::default(),
             source_date_epoch,
         })
+    }
+
+    /// Where images may come from: a template's own from `templates_dir`
+    /// (none with the built-in templates), and any image from the `allowed`
+    /// folders (`--allow-path`, resolved) besides its own folder.
+    pub fn with_image_folders(
+        mut self,
+        templates_dir: Option<&Path>,
+        allowed: &[PathBuf],
+    ) -> Renderer {
+        let rules = image_rules(&self.templates.theme, allowed);
+        self.images = TemplateImages::new(templates_dir, rules);
+        self
+    }
+
+    /// Loads and checks one brief and its images, for this run's theme.
+    fn load_brief(&self, input: &Path) -> (Report, Option<brief::Brief>) {
+        check(input, self.images.rules())
     }
 
     /// The language's hyphenation patterns, `None` for one not hyphenated.
@@ -188,7 +214,7 @@ impl Renderer {
     /// the brief does not have, or includes itself through a computed name,
     /// is found by `check --templates` as `render` would find it.
     pub fn check(&self, input: &Path) -> Report {
-        let (mut report, brief) = check(input);
+        let (mut report, brief) = self.load_brief(input);
         let Some(brief) = brief else {
             return report;
         };
@@ -269,21 +295,19 @@ impl Renderer {
                 footer_left: fill(&theme.footer_left),
                 footer_right: fill(&theme.footer_right),
             },
-            base_dir: Path::new(""),
+            images: ImageSources {
+                brief: &brief.images,
+                templates: &self.images,
+            },
         };
-        typeset(&markdown, &setup).map_err(|error| match error {
-            TypesetError::Image { path, reason } => Box::new(Diagnostic::error(
-                &path,
-                format!("cannot read the image `{}`: {reason}", display_path(&path)),
-            )),
-        })
+        typeset(&markdown, &setup).map_err(|error| Box::new(image_diagnostic(error)))
     }
 
     /// Renders one brief into `out_dir`: `<stem>.md` and `<stem>.pdf`. Both
     /// are made before either is written, so a brief that fails leaves no
     /// file behind.
     pub fn render(&self, input: &Path, out_dir: &Path) -> Report {
-        let (mut report, brief) = check(input);
+        let (mut report, brief) = self.load_brief(input);
         let Some(brief) = brief else {
             return report;
         };
@@ -330,6 +354,25 @@ impl Renderer {
         report.outputs.extend(outputs.map(|(path, _)| path));
         report
     }
+}
+
+/// The rules images are read by with this theme: kept at 300 dpi of the
+/// width the theme prints them at, from their own folder or `allowed`.
+pub fn image_rules(theme: &Theme, allowed: &[PathBuf]) -> ImageRules {
+    ImageRules {
+        allowed: allowed.to_vec(),
+        print_width: crate::typeset::theme::mm(theme.photo_width),
+    }
+}
+
+/// An image of a template that cannot be used, as a diagnostic about it.
+fn image_diagnostic(error: TypesetError) -> Diagnostic {
+    let TypesetError::Image {
+        path,
+        message,
+        help,
+    } = error;
+    Diagnostic::error(path, message).with_help(Some(help))
 }
 
 /// The PDF's keywords: the event, the places and the organisations.

@@ -70,7 +70,7 @@ impl Renderer {
         };
         self.templates.prepare(&[PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
-            let (mut report, brief) = check(input);
+            let (mut report, brief) = self.load_brief(input);
             let Some(brief) = brief else {
                 return (report, None);
             };
@@ -165,7 +165,11 @@ impl Renderer {
                 footer_left: String::new(),
                 footer_right: String::new(),
             },
-            base_dir: Path::new(""),
+            // The pack's own pages show no brief's images.
+            images: ImageSources {
+                brief: ImageSources::none().brief,
+                templates: &self.images,
+            },
         };
         let mut attempts = 0;
         loop {
@@ -205,9 +209,8 @@ impl Renderer {
                 .templates
                 .pack(&view)
                 .map_err(|e| Box::new(template_diagnostic(e)))?;
-            front = typeset(&markdown, &setup(&marking)).map_err(|error| match error {
-                TypesetError::Image { path, reason } => Box::new(Diagnostic::error(&path, reason)),
-            })?;
+            front = typeset(&markdown, &setup(&marking))
+                .map_err(|error| Box::new(image_diagnostic(error)))?;
             attempts += 1;
             if front.pages.len() == front_pages || attempts > 3 {
                 break;

@@ -589,9 +589,13 @@ fn default_sources(overrides: &[Source]) -> Vec<Source> {
 
 /// The starter brief, loaded: every field filled, every list with an item.
 pub fn specimen_brief() -> Brief {
-    crate::brief::from_bytes(STARTER_BRIEF.as_bytes(), Path::new("."))
-        .expect("the starter brief is valid (tested)")
-        .brief
+    crate::brief::from_bytes(
+        STARTER_BRIEF.as_bytes(),
+        Path::new("."),
+        &crate::images::ImageRules::default(),
+    )
+    .expect("the starter brief is valid (tested)")
+    .brief
 }
 
 /// Writes the default templates into `dir` for editing. Refuses to replace an

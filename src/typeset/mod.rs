@@ -99,8 +99,10 @@ pub enum Item {
         width: Pt,
         color: Color,
     },
+    /// An image, decoded and ready to embed: the document holds it, so that
+    /// drawing reads no file.
     Image {
-        path: PathBuf,
+        image: Arc<crate::images::Image>,
         x: Pt,
         y: Pt,
         width: Pt,
@@ -143,7 +145,13 @@ pub enum Warning {
 /// Why a document could not be laid out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypesetError {
-    Image { path: PathBuf, reason: String },
+    /// An image written in a template that cannot be used: the file, what
+    /// is wrong and how to put it right.
+    Image {
+        path: PathBuf,
+        message: String,
+        help: String,
+    },
 }
 
 /// A language's hyphenation patterns (Knuth–Liang, from TeX), with the

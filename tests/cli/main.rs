@@ -8,6 +8,7 @@ mod hostile;
 mod hostile_inputs;
 mod hostile_templates;
 mod hostile_theme;
+mod images;
 mod large;
 mod new;
 mod outputs;

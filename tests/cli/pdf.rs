@@ -452,7 +452,7 @@ fn an_image_that_cannot_be_read_is_an_error_naming_it() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .starts_with("error: cannot read the image `broken.png`: "),
+            .starts_with("error: cannot decode photo `broken.png`: "),
         "{}",
         run.stderr
     );

@@ -116,9 +116,12 @@ fn example_pdfs_are_valid_and_read_in_order() {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let brief = brief::load(&repo.join(format!("briefs/{name}.yaml")))
-            .unwrap()
-            .brief;
+        let brief = brief::load(
+            &repo.join(format!("briefs/{name}.yaml")),
+            &briefing::images::ImageRules::default(),
+        )
+        .unwrap()
+        .brief;
         // After the contents page: the body, where the order is the brief's.
         let mut at = joined.find(&brief.title).unwrap();
         for fact in facts_in_order(&brief) {

@@ -13,7 +13,6 @@ mod table;
 pub use pages::bind;
 pub use table::column_widths;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::fonts::{self, Face, Fonts};
@@ -28,8 +27,10 @@ pub struct Setup<'a> {
     pub fonts: &'a Fonts,
     pub hyphenator: Option<&'a super::Hyphenator>,
     pub furniture: Furniture,
-    /// Image paths that are not absolute are read from this folder.
-    pub base_dir: &'a Path,
+    /// Where the images the Markdown names come from: the brief's own,
+    /// read when it was loaded, and the templates' (from the templates
+    /// folder, the typesetter's base folder).
+    pub images: crate::images::ImageSources<'a>,
 }
 
 /// What every page carries besides its content. `{page}` and `{pages}` in
@@ -589,27 +590,22 @@ impl<'a> Layout<'a> {
     }
 
     fn image(&self, path: &str, x: Pt, width: Pt) -> Result<Element, TypesetError> {
-        let file = if Path::new(path).is_absolute() {
-            PathBuf::from(path)
-        } else {
-            self.setup.base_dir.join(path)
-        };
-        let fail = |reason: String| TypesetError::Image {
-            path: file.clone(),
-            reason,
-        };
-        let (w, h) = image::ImageReader::open(&file)
-            .map_err(|e| fail(crate::io_reason(&e)))?
-            .with_guessed_format()
-            .map_err(|e| fail(crate::io_reason(&e)))?
-            .into_dimensions()
-            .map_err(|e| fail(e.to_string()))?;
+        let image = self
+            .setup
+            .images
+            .find(path)
+            .map_err(|error| TypesetError::Image {
+                path: error.path,
+                message: error.message,
+                help: error.help,
+            })?;
         let shown_width = mm(self.theme.photo_width).min(width);
-        let shown_height = shown_width * h as Pt / w.max(1) as Pt;
+        let shown_height =
+            shown_width * image.source_height as Pt / image.source_width.max(1) as Pt;
         Ok(Element {
             height: shown_height,
             items: vec![Item::Image {
-                path: file.clone(),
+                image,
                 x,
                 y: 0.0,
                 width: shown_width,

@@ -308,7 +308,7 @@ mod pagination_tests {
             fonts: &fonts,
             hyphenator: None,
             furniture: Furniture::default(),
-            base_dir: Path::new(""),
+            images: crate::images::ImageSources::none(),
         };
         typeset(markdown, &setup).unwrap()
     }
