@@ -2,7 +2,11 @@
 //! each font can and cannot show.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use unicode_script::{Script, UnicodeScript};
 
 use crate::files::ReadError;
 
@@ -64,6 +68,61 @@ pub const BUNDLED: [(&str, &[u8]); 5] = [
     ),
 ];
 
+/// The fonts a character the theme's fonts lack is taken from, bundled:
+/// regular and bold of Noto Sans Arabic (Arabic, Persian, Urdu) and Noto
+/// Sans Hebrew.
+pub const BUNDLED_FALLBACKS: [(&str, &[u8], Weight); 4] = [
+    (
+        "NotoSansArabic-Regular",
+        include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+        Weight::Regular,
+    ),
+    (
+        "NotoSansArabic-Bold",
+        include_bytes!("../../fonts/NotoSansArabic-Bold.ttf"),
+        Weight::Bold,
+    ),
+    (
+        "NotoSansHebrew-Regular",
+        include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
+        Weight::Regular,
+    ),
+    (
+        "NotoSansHebrew-Bold",
+        include_bytes!("../../fonts/NotoSansHebrew-Bold.ttf"),
+        Weight::Bold,
+    ),
+];
+
+/// Whether a fallback font is for regular or bold text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Face {
+    fn weight(self) -> Weight {
+        match self {
+            Face::Bold | Face::BoldItalic => Weight::Bold,
+            _ => Weight::Regular,
+        }
+    }
+}
+
+/// A font of the document by its place in the font book: the theme's five
+/// faces are `0`–`4` (in the order of [`Face::ALL`]), the fallbacks follow in
+/// the order they are tried. The PDF names each font by it, so a document
+/// whose text needs no fallback is written as it always was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontId(pub u16);
+
+impl FontId {
+    pub fn of_face(face: Face) -> FontId {
+        FontId(face.index() as u16)
+    }
+}
+
 /// A theme's font that cannot be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FontError {
@@ -85,6 +144,8 @@ const WHERE_FONTS_ARE: &str =
 /// size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
+    /// The font the glyph is drawn from.
+    pub font: FontId,
     pub id: u16,
     pub advance: f32,
     /// The characters this glyph stands for (several for a ligature; `None`
@@ -96,6 +157,8 @@ pub struct Glyph {
 pub struct Font {
     pub name: String,
     pub bytes: &'static [u8],
+    /// The face's number in its file (a collection, `.ttc`, holds several).
+    pub index: u32,
     face: rustybuzz::Face<'static>,
     units_per_em: f32,
     /// Height above and depth below the baseline, in em.
@@ -107,11 +170,17 @@ impl Font {
     /// Loads a font from bytes that live as long as the program (the bundled
     /// fonts, or a theme's font read once and kept).
     pub fn load(name: &str, bytes: &'static [u8]) -> Option<Font> {
-        let face = rustybuzz::Face::from_slice(bytes, 0)?;
+        Font::load_face(name, bytes, 0)
+    }
+
+    /// Loads face `index` of a font file (or collection).
+    pub fn load_face(name: &str, bytes: &'static [u8], index: u32) -> Option<Font> {
+        let face = rustybuzz::Face::from_slice(bytes, index)?;
         let units_per_em = face.units_per_em() as f32;
         Some(Font {
             name: name.to_string(),
             bytes,
+            index,
             ascender: face.ascender() as f32 / units_per_em,
             descender: -(face.descender() as f32) / units_per_em,
             face,
@@ -131,21 +200,148 @@ impl Font {
 
 /// The document's fonts, with a cache of shaped words: a briefing repeats
 /// its words, and shaping is the dearest step of setting a line.
+///
+/// Besides the theme's five faces, the book holds the fallback chain a
+/// character the face lacks is looked for in, in this order: the bundled
+/// Noto Sans Arabic and Hebrew, then the fonts installed on the system
+/// (found with `fontdb` the first time a character is in none of the
+/// others, so a brief in Latin script never scans the system).
 pub struct Fonts {
     fonts: [Font; 5],
+    bundled_fallbacks: [OnceLock<Font>; 4],
+    system: OnceLock<SystemFonts>,
     /// Shaped words, by face.
     cache: [Mutex<HashMap<String, Arc<[Glyph]>>>; 5],
-    /// Shaping plans, by face, script and direction: making one costs more
+    /// Shaping plans, by font, script and direction: making one costs more
     /// than shaping a word with it.
     plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
 
-type PlanKey = (Face, rustybuzz::Script, bool);
+type PlanKey = (FontId, rustybuzz::Script, bool);
+
+/// The fonts installed on the system, in a fixed order (by file and face
+/// number, not the order the folders were read in), each loaded when first
+/// chosen.
+struct SystemFonts {
+    database: fontdb::Database,
+    faces: Vec<SystemFace>,
+    /// For each character looked for, the fonts (by place in `faces`) that
+    /// have it, regular and bold: the answer of a scan of every face.
+    found: Mutex<HashMap<char, [Option<usize>; 2]>>,
+}
+
+struct SystemFace {
+    id: fontdb::ID,
+    path: PathBuf,
+    index: u32,
+    family: String,
+    bold: bool,
+    font: OnceLock<Option<Font>>,
+}
+
+/// The largest system font file loaded as a fallback (the CJK collections
+/// are about 20 MB).
+const MAX_SYSTEM_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+impl SystemFonts {
+    fn scan() -> SystemFonts {
+        let mut database = fontdb::Database::new();
+        database.load_system_fonts();
+        let mut faces: Vec<SystemFace> = database
+            .faces()
+            .filter_map(|face| {
+                let fontdb::Source::File(path) = &face.source else {
+                    return None;
+                };
+                Some(SystemFace {
+                    id: face.id,
+                    path: path.clone(),
+                    index: face.index,
+                    family: face
+                        .families
+                        .first()
+                        .map(|(name, _)| name.clone())
+                        .unwrap_or_default(),
+                    bold: face.weight.0 >= 600,
+                    font: OnceLock::new(),
+                })
+            })
+            .collect();
+        faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+        SystemFonts {
+            database,
+            faces,
+            found: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The first face (by place) that has `c`, of the weight asked for if
+    /// one has it.
+    fn with_char(&self, c: char, weight: Weight) -> Option<usize> {
+        let found = *self
+            .found
+            .lock()
+            .expect("system font lock")
+            .entry(c)
+            .or_insert_with(|| {
+                let mut first = [None, None];
+                for (place, face) in self.faces.iter().enumerate() {
+                    let slot = usize::from(face.bold);
+                    if first[slot].is_some() {
+                        continue;
+                    }
+                    let has = self
+                        .database
+                        .with_face_data(face.id, |data, index| {
+                            ttf_parser::Face::parse(data, index)
+                                .ok()
+                                .and_then(|f| f.glyph_index(c))
+                                .is_some()
+                        })
+                        .unwrap_or(false);
+                    if has {
+                        first[slot] = Some(place);
+                        if first.iter().all(Option::is_some) {
+                            break;
+                        }
+                    }
+                }
+                first
+            });
+        let [regular, bold] = found;
+        match weight {
+            Weight::Bold => bold.or(regular),
+            Weight::Regular => regular.or(bold),
+        }
+    }
+
+    fn font(&self, place: usize) -> Option<&Font> {
+        let face = &self.faces[place];
+        face.font
+            .get_or_init(|| {
+                let bytes = crate::files::read_input(&face.path, MAX_SYSTEM_FONT_BYTES).ok()?;
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                let name = face.family.replace(' ', "");
+                Font::load_face(&name, bytes, face.index)
+            })
+            .as_ref()
+    }
+}
+
+/// Where the font a family comes from, for `briefing fonts`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FontSource {
+    pub family: String,
+    /// `theme`, `bundled` or the system file's path.
+    pub origin: String,
+}
 
 impl Fonts {
     pub fn new(fonts: [Font; 5]) -> Fonts {
         Fonts {
             fonts,
+            bundled_fallbacks: Default::default(),
+            system: OnceLock::new(),
             cache: Default::default(),
             plans: Mutex::new(HashMap::new()),
         }
@@ -215,7 +411,70 @@ impl Fonts {
         &self.fonts[face.index()]
     }
 
-    /// Shapes `text` in `face`: glyphs with kerning and ligatures applied.
+    /// A font of the book by its handle.
+    pub fn by_id(&self, id: FontId) -> &Font {
+        let i = id.0 as usize;
+        if i < 5 {
+            return &self.fonts[i];
+        }
+        if let Some(slot) = self.bundled_fallbacks.get(i - 5) {
+            return self.bundled_fallback(slot, i - 5);
+        }
+        self.system
+            .get()
+            .and_then(|system| system.font(i - 5 - BUNDLED_FALLBACKS.len()))
+            .expect("a font id is only made for a font that loaded")
+    }
+
+    fn bundled_fallback<'a>(&self, slot: &'a OnceLock<Font>, place: usize) -> &'a Font {
+        slot.get_or_init(|| {
+            let (name, bytes, _) = BUNDLED_FALLBACKS[place];
+            Font::load(name, bytes).expect("bundled fonts parse (tested)")
+        })
+    }
+
+    /// The font for `c` in text of `face`: the face itself if it has it,
+    /// else the first of the fallback chain that does (of the face's weight
+    /// where there is one), else the face (which draws its box for it).
+    fn font_for(&self, face: Face, c: char) -> FontId {
+        let primary = FontId::of_face(face);
+        if self.fonts[face.index()].has_char(c) {
+            return primary;
+        }
+        let weight = face.weight();
+        let mut any_weight = None;
+        for (place, slot) in self.bundled_fallbacks.iter().enumerate() {
+            let font = self.bundled_fallback(slot, place);
+            if font.has_char(c) {
+                let id = FontId((5 + place) as u16);
+                if BUNDLED_FALLBACKS[place].2 == weight {
+                    return id;
+                }
+                any_weight.get_or_insert(id);
+            }
+        }
+        if let Some(id) = any_weight {
+            return id;
+        }
+        let system = self.system.get_or_init(SystemFonts::scan);
+        system
+            .with_char(c, weight)
+            .filter(|&place| system.font(place).is_some())
+            .map_or(primary, |place| {
+                FontId((5 + BUNDLED_FALLBACKS.len() + place) as u16)
+            })
+    }
+
+    /// Whether any font of the book can show `c`.
+    pub fn can_show(&self, face: Face, c: char) -> bool {
+        let id = self.font_for(face, c);
+        self.by_id(id).has_char(c)
+    }
+
+    /// Shapes `text` in `face`: glyphs with kerning and ligatures applied,
+    /// each from the face or, for characters it lacks, from the fallback
+    /// chain. Right-to-left text (Arabic, Hebrew) comes out in the order it
+    /// is drawn, left to right.
     pub fn shape(&self, face: Face, text: &str) -> Arc<[Glyph]> {
         let cache = &self.cache[face.index()];
         if let Some(glyphs) = cache.lock().expect("cache lock").get(text) {
@@ -230,13 +489,47 @@ impl Fonts {
     }
 
     fn shape_uncached(&self, face: Face, text: &str) -> Vec<Glyph> {
-        let font = self.font(face);
+        let primary = FontId::of_face(face);
+        let glyphs = self.shape_with(primary, text);
+        if glyphs.iter().all(|g| g.id != 0) {
+            return glyphs;
+        }
+        // Some character is not in the face: the text is cut into runs of
+        // one script (spaces, digits and punctuation go with their
+        // neighbours, marks with their letter), and each run is set in the
+        // first font of the chain that has all of it, so that an Arabic word
+        // is never half in one font and half in another. A run no one font
+        // covers is set character by character.
+        let mut glyphs = Vec::with_capacity(glyphs.len());
+        for run in script_runs(text) {
+            let piece = &text[run.clone()];
+            let whole = piece
+                .chars()
+                .find(|c| !is_common(*c))
+                .map_or(primary, |c| self.font_for(face, c));
+            if piece
+                .chars()
+                .all(|c| is_invisible(c) || self.by_id(whole).has_char(c))
+            {
+                glyphs.extend(self.shape_with(whole, piece));
+                continue;
+            }
+            for (font, range) in font_runs(piece, |c| self.font_for(face, c)) {
+                glyphs.extend(self.shape_with(font, &piece[range]));
+            }
+        }
+        glyphs
+    }
+
+    /// Shapes `text` in one font.
+    fn shape_with(&self, id: FontId, text: &str) -> Vec<Glyph> {
+        let font = self.by_id(id);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let direction = buffer.direction();
         let key = (
-            face,
+            id,
             buffer.script(),
             direction == rustybuzz::Direction::RightToLeft,
         );
@@ -259,41 +552,93 @@ impl Fonts {
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         // Where the text of each glyph's cluster ends: at the start of the
-        // next glyph's cluster, found from the end in one pass (searching
-        // forward from each glyph took time n² for one character with n
-        // combining marks, a cluster of n glyphs).
-        let mut ends = vec![text.len(); infos.len()];
-        for i in (0..infos.len().saturating_sub(1)).rev() {
-            ends[i] = if infos[i + 1].cluster != infos[i].cluster {
-                infos[i + 1].cluster as usize
-            } else {
-                ends[i + 1]
-            };
-        }
+        // next cluster in the text. Glyphs of left-to-right text come in the
+        // order of their clusters, those of right-to-left text in the
+        // reverse order; the starts are sorted once, so either is one pass
+        // (searching forward from each glyph took time n² for one character
+        // with n combining marks, a cluster of n glyphs).
+        let mut starts: Vec<u32> = infos.iter().map(|i| i.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let end_of = |cluster: u32| {
+            let next = starts.partition_point(|&s| s <= cluster);
+            starts.get(next).map_or(text.len(), |&s| s as usize)
+        };
         let mut glyphs = Vec::with_capacity(infos.len());
         for (i, (info, position)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
-            let end = ends[i];
             glyphs.push(Glyph {
+                font: id,
                 id: info.glyph_id as u16,
                 advance: position.x_advance as f32 / font.units_per_em,
-                text: first_of_cluster.then(|| text[start..end].into()),
+                text: first_of_cluster.then(|| text[start..end_of(info.cluster)].into()),
             });
         }
         glyphs
     }
 
-    /// The characters of `text` that no glyph of `face` can show.
+    /// The characters of `text` that no font of the book can show.
     pub fn missing(&self, face: Face, text: &str) -> Vec<char> {
-        let font = self.font(face);
         let mut missing: Vec<char> = text
             .chars()
-            .filter(|&c| !c.is_control() && !font.has_char(c))
+            .filter(|&c| !c.is_control() && !is_invisible(c) && !self.can_show(face, c))
             .collect();
         missing.dedup();
         missing
     }
+}
+
+/// Characters of no script of their own: spaces, digits, punctuation
+/// (`Common`), and marks and joiners that take their letter's (`Inherited`).
+fn is_common(c: char) -> bool {
+    matches!(c.script(), Script::Common | Script::Inherited)
+}
+
+/// Format characters no font needs to draw (joiners, direction marks).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// `text` cut where its script changes, with characters of no script in the
+/// run they stand in.
+fn script_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<(Script, Range<usize>)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        let script = c.script();
+        match runs.last_mut() {
+            Some((current, range))
+                if is_common(c) || *current == script || *current == Script::Common =>
+            {
+                if *current == Script::Common && !is_common(c) {
+                    *current = script;
+                }
+                range.end = end;
+            }
+            _ => runs.push((if is_common(c) { Script::Common } else { script }, at..end)),
+        }
+    }
+    runs.into_iter().map(|(_, range)| range).collect()
+}
+
+/// `text` cut where the font `font_of` gives changes; marks and joiners stay
+/// with the character before them.
+fn font_runs(text: &str, font_of: impl Fn(char) -> FontId) -> Vec<(FontId, Range<usize>)> {
+    let mut runs: Vec<(FontId, Range<usize>)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        let keeps_with_previous = c.script() == Script::Inherited || is_invisible(c);
+        match runs.last_mut() {
+            Some((_, range)) if keeps_with_previous => range.end = end,
+            Some((font, range)) if *font == font_of(c) => range.end = end,
+            _ => runs.push((font_of(c), at..end)),
+        }
+    }
+    runs
 }
 
 /// The width of shaped glyphs, in em.
@@ -328,7 +673,27 @@ mod tests {
 
     #[test]
     fn missing_characters_are_named() {
+        // Private-use characters: in no font of the chain, on any system.
         let fonts = Fonts::bundled();
-        assert_eq!(fonts.missing(Face::Regular, "Tokyo 東京"), vec!['東', '京']);
+        assert_eq!(
+            fonts.missing(Face::Regular, "Tokyo \u{F0000}\u{F0001}"),
+            vec!['\u{F0000}', '\u{F0001}']
+        );
+    }
+
+    #[test]
+    fn arabic_and_hebrew_come_from_the_bundled_fallbacks_whole() {
+        let fonts = Fonts::bundled();
+        let glyphs = fonts.shape(Face::Regular, "عبد");
+        assert!(glyphs.iter().all(|g| g.font == FontId(5) && g.id != 0));
+        // Drawn right to left: the last letter first.
+        let drawn: Vec<&str> = glyphs.iter().filter_map(|g| g.text.as_deref()).collect();
+        assert_eq!(drawn, ["د", "ب", "ع"]);
+        let bold = fonts.shape(Face::Bold, "עברית");
+        assert!(bold.iter().all(|g| g.font == FontId(8) && g.id != 0));
+        // A Latin word with an Arabic one: each from its own font.
+        let mixed = fonts.shape(Face::Regular, "Gast:عبد");
+        let used: Vec<u16> = mixed.iter().map(|g| g.font.0).collect();
+        assert_eq!(used, [0, 0, 0, 0, 0, 5, 5, 5]);
     }
 }
