@@ -209,7 +209,10 @@ impl Font {
 pub struct Fonts {
     fonts: [Font; 5],
     bundled_fallbacks: [OnceLock<Font>; 4],
-    system: OnceLock<SystemFonts>,
+    /// The fallbacks the user names, tried before the bundled ones: the
+    /// theme's `fonts.fallbacks`, then the fonts of each `--font-path` folder.
+    chosen: FontList,
+    system: OnceLock<FontList>,
     /// Shaped words, by face.
     cache: [Mutex<HashMap<String, Arc<[Glyph]>>>; 5],
     /// Shaping plans, by font, script and direction: making one costs more
@@ -219,10 +222,10 @@ pub struct Fonts {
 
 type PlanKey = (FontId, rustybuzz::Script, bool);
 
-/// The fonts installed on the system, in a fixed order (by file and face
-/// number, not the order the folders were read in), each loaded when first
-/// chosen.
-struct SystemFonts {
+/// Fonts found in files: those installed on the system, or those the user
+/// names, in a fixed order (for the system's, by file and face number, not
+/// the order the folders were read in), each loaded when first chosen.
+struct FontList {
     database: fontdb::Database,
     faces: Vec<SystemFace>,
     /// For each character looked for, the fonts (by place in `faces`) that
@@ -243,10 +246,20 @@ struct SystemFace {
 /// are about 20 MB).
 const MAX_SYSTEM_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
-impl SystemFonts {
-    fn scan() -> SystemFonts {
+impl FontList {
+    fn empty() -> FontList {
+        FontList::of(fontdb::Database::new(), false)
+    }
+
+    fn scan() -> FontList {
         let mut database = fontdb::Database::new();
         database.load_system_fonts();
+        FontList::of(database, true)
+    }
+
+    /// The faces of `database`, sorted by file if `by_file` (else in the
+    /// order they were loaded, which is the order the user gave).
+    fn of(database: fontdb::Database, by_file: bool) -> FontList {
         let mut faces: Vec<SystemFace> = database
             .faces()
             .filter_map(|face| {
@@ -267,8 +280,10 @@ impl SystemFonts {
                 })
             })
             .collect();
-        faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
-        SystemFonts {
+        if by_file {
+            faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+        }
+        FontList {
             database,
             faces,
             found: Mutex::new(HashMap::new()),
@@ -341,6 +356,7 @@ impl Fonts {
         Fonts {
             fonts,
             bundled_fallbacks: Default::default(),
+            chosen: FontList::empty(),
             system: OnceLock::new(),
             cache: Default::default(),
             plans: Mutex::new(HashMap::new()),
@@ -411,6 +427,98 @@ impl Fonts {
         &self.fonts[face.index()]
     }
 
+    /// Adds fallback fonts the user names, tried before the bundled ones:
+    /// `files` first (the theme's `fonts.fallbacks`), in their order, then
+    /// every font file (`.ttf`, `.otf`, `.ttc`, `.otc`) in each of
+    /// `folders`, by file name.
+    pub fn with_fallbacks(
+        mut self,
+        files: &[PathBuf],
+        folders: &[PathBuf],
+    ) -> Result<Fonts, FontError> {
+        let mut database = fontdb::Database::new();
+        for file in files {
+            // Bounded like a theme's font: never a pipe or a device.
+            crate::files::read_input(file, MAX_FONT_BYTES).map_err(|error| FontError {
+                path: file.clone(),
+                reason: error.to_string(),
+                help: WHERE_FONTS_ARE.into(),
+            })?;
+            let before = database.len();
+            let _ = database.load_font_file(file);
+            if database.len() == before {
+                return Err(FontError {
+                    path: file.clone(),
+                    reason: "not a TrueType or OpenType font".into(),
+                    help: WHERE_FONTS_ARE.into(),
+                });
+            }
+        }
+        for folder in folders {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+                .map_err(|error| FontError {
+                    path: folder.clone(),
+                    reason: crate::io_reason(&error),
+                    help: "`--font-path` names a folder of font files".into(),
+                })?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| {
+                    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
+                    })
+                })
+                .filter(|path| path.is_file())
+                .collect();
+            found.sort();
+            for file in found {
+                let _ = database.load_font_file(&file);
+            }
+        }
+        self.chosen = FontList::of(database, false);
+        Ok(self)
+    }
+
+    /// Every family the book can use and where it comes from, in the order
+    /// they are tried: the theme's faces, the user's fallbacks, the bundled
+    /// fallbacks, the system's fonts.
+    pub fn sources(&self) -> Vec<FontSource> {
+        let mut sources: Vec<FontSource> = Vec::new();
+        let mut add = |family: String, origin: String| {
+            if !sources
+                .iter()
+                .any(|s| s.family == family && s.origin == origin)
+            {
+                sources.push(FontSource { family, origin });
+            }
+        };
+        for font in &self.fonts {
+            let family = family_name(font);
+            let origin = if BUNDLED
+                .iter()
+                .any(|(_, bytes)| bytes.as_ptr() == font.bytes.as_ptr())
+            {
+                "bundled".to_string()
+            } else {
+                "theme".to_string()
+            };
+            add(family, origin);
+        }
+        for face in &self.chosen.faces {
+            add(face.family.clone(), face.path.display().to_string());
+        }
+        for (place, slot) in self.bundled_fallbacks.iter().enumerate() {
+            add(
+                family_name(self.bundled_fallback(slot, place)),
+                "bundled (fallback)".into(),
+            );
+        }
+        let system = self.system.get_or_init(FontList::scan);
+        for face in &system.faces {
+            add(face.family.clone(), face.path.display().to_string());
+        }
+        sources
+    }
+
     /// A font of the book by its handle.
     pub fn by_id(&self, id: FontId) -> &Font {
         let i = id.0 as usize;
@@ -420,9 +528,16 @@ impl Fonts {
         if let Some(slot) = self.bundled_fallbacks.get(i - 5) {
             return self.bundled_fallback(slot, i - 5);
         }
+        let i = i - 5 - BUNDLED_FALLBACKS.len();
+        if i < self.chosen.faces.len() {
+            return self
+                .chosen
+                .font(i)
+                .expect("a font id is only made for a font that loaded");
+        }
         self.system
             .get()
-            .and_then(|system| system.font(i - 5 - BUNDLED_FALLBACKS.len()))
+            .and_then(|system| system.font(i - self.chosen.faces.len()))
             .expect("a font id is only made for a font that loaded")
     }
 
@@ -442,6 +557,14 @@ impl Fonts {
             return primary;
         }
         let weight = face.weight();
+        let first_chosen = 5 + BUNDLED_FALLBACKS.len();
+        if let Some(place) = self
+            .chosen
+            .with_char(c, weight)
+            .filter(|&place| self.chosen.font(place).is_some())
+        {
+            return FontId((first_chosen + place) as u16);
+        }
         let mut any_weight = None;
         for (place, slot) in self.bundled_fallbacks.iter().enumerate() {
             let font = self.bundled_fallback(slot, place);
@@ -456,12 +579,12 @@ impl Fonts {
         if let Some(id) = any_weight {
             return id;
         }
-        let system = self.system.get_or_init(SystemFonts::scan);
+        let system = self.system.get_or_init(FontList::scan);
         system
             .with_char(c, weight)
             .filter(|&place| system.font(place).is_some())
             .map_or(primary, |place| {
-                FontId((5 + BUNDLED_FALLBACKS.len() + place) as u16)
+                FontId((first_chosen + self.chosen.faces.len() + place) as u16)
             })
     }
 
@@ -587,6 +710,21 @@ impl Fonts {
         missing.dedup();
         missing
     }
+}
+
+/// A font's family name as its `name` table gives it (typographic family
+/// first), else the name it was loaded by.
+fn family_name(font: &Font) -> String {
+    let names = font.tables().names();
+    let find = |id: u16| {
+        names
+            .into_iter()
+            .filter(|n| n.name_id == id && n.is_unicode())
+            .find_map(|n| n.to_string())
+    };
+    find(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| find(ttf_parser::name_id::FAMILY))
+        .unwrap_or_else(|| font.name.clone())
 }
 
 /// Characters of no script of their own: spaces, digits, punctuation

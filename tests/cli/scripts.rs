@@ -167,3 +167,162 @@ fn the_fallback_fonts_are_embedded_as_subsets() {
         assert!(names.iter().any(|n| n == family), "{names:?}");
     }
 }
+
+const CJK_BRIEF: &str = "\
+title: 上海合作组织
+language: de
+visit:
+  start: 2026-01-05
+  end: 2026-01-06
+delegation:
+  - name: 王毅
+    title: 中华人民共和国外交部
+background: |
+  上海合作组织成员国中华人民共和国习近平王毅外交部北京東京日本語直骨角判決国际關係会議大韓民国上海合作组织成员国中华人民共和国习近平王毅外交部北京東京日本語直骨角判決国际關係会議大韓民国。
+";
+
+fn fixture_fonts() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts")
+}
+
+/// The base names of the fonts a PDF embeds.
+fn embedded_fonts(pdf: &Path) -> Vec<String> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    let mut names: Vec<String> = document
+        .objects
+        .values()
+        .filter_map(|object| {
+            let dict = object.as_dict().ok()?;
+            if dict.get(b"Type").ok()?.as_name().ok()? != b"Font" {
+                return None;
+            }
+            let name = dict.get(b"BaseFont").ok()?.as_name().ok()?;
+            let name = String::from_utf8_lossy(name).into_owned();
+            Some(name.split('+').nth(1).unwrap_or(&name).to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn chinese_is_set_from_a_font_path_folder_and_broken_between_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let fonts = fixture_fonts();
+    let run = briefing_in(
+        dir.path(),
+        &[
+            "render",
+            "visit.yaml",
+            "-o",
+            "out",
+            "--font-path",
+            fonts.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(" 0 warnings"), "{}", run.stderr);
+    let pdf = dir.path().join("out/visit.pdf");
+    // The folder's font comes before any the system has.
+    assert!(embedded_fonts(&pdf).contains(&"BriefingTestCJK".to_string()));
+    let texts = crate::support::page_texts(&pdf);
+    let body = texts.last().unwrap();
+    assert!(body.contains("王毅"), "{body}");
+    // The paragraph has no spaces: it is broken between characters
+    // (UAX #14), into full lines.
+    let lines: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("上海合作") || l.contains("国际關係"))
+        .collect();
+    assert!(lines.len() >= 2, "{body}");
+}
+
+#[test]
+fn the_font_path_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
+        .current_dir(dir.path())
+        .env("BRIEFING_FONT_PATH", fixture_fonts())
+        .args(["render", "visit.yaml", "-o", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        embedded_fonts(&dir.path().join("out/visit.pdf")).contains(&"BriefingTestCJK".to_string())
+    );
+}
+
+#[test]
+fn a_theme_names_its_own_fallback_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let templates = dir.path().join("t");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::copy(
+        fixture_fonts().join("BriefingTestCJK-Regular.otf"),
+        templates.join("cjk.otf"),
+    )
+    .unwrap();
+    let theme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/theme.yaml"))
+            .unwrap()
+            .replace("  mono: bundled", "  fallbacks: [cjk.otf]\n  mono: bundled");
+    std::fs::write(templates.join("theme.yaml"), theme).unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["render", "visit.yaml", "-o", "out", "--templates", "t"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        embedded_fonts(&dir.path().join("out/visit.pdf")).contains(&"BriefingTestCJK".to_string())
+    );
+    // A fallback that is missing is an error naming it.
+    let theme = std::fs::read_to_string(templates.join("theme.yaml"))
+        .unwrap()
+        .replace("[cjk.otf]", "[nowhere.otf]");
+    std::fs::write(templates.join("theme.yaml"), theme).unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["render", "visit.yaml", "-o", "out2", "--templates", "t"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error: cannot use the font `t/nowhere.otf`: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn fonts_lists_each_family_with_where_it_comes_from_in_the_order_tried() {
+    let fonts = fixture_fonts();
+    let run = crate::support::briefing(&["fonts", "--font-path", fonts.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let families: Vec<(&str, &str)> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let (family, origin) = l.split_once("  ").unwrap();
+            (family.trim(), origin.trim())
+        })
+        .collect();
+    assert_eq!(
+        &families[..5],
+        [
+            ("Noto Sans", "bundled"),
+            ("Noto Sans Mono", "bundled"),
+            (
+                "Briefing Test CJK",
+                &*format!("{}/BriefingTestCJK-Regular.otf", fonts.display())
+            ),
+            ("Noto Sans Arabic", "bundled (fallback)"),
+            ("Noto Sans Hebrew", "bundled (fallback)"),
+        ]
+    );
+    let missing = crate::support::briefing(&["fonts", "--font-path", "/no/such/folder"]);
+    assert_eq!(missing.code, 2, "a usage error: {}", missing.stderr);
+}
