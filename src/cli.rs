@@ -55,7 +55,7 @@ enum Command {
         #[command(flatten)]
         batch: BatchOptions,
         #[command(flatten)]
-        images: ImageOptions,
+        images: InputOptions,
         /// Folder of templates to check too, with its theme and fonts, and
         /// each brief against them (as `render --templates` would use them).
         #[arg(long, value_name = "DIR")]
@@ -70,7 +70,7 @@ enum Command {
         #[command(flatten)]
         batch: BatchOptions,
         #[command(flatten)]
-        images: ImageOptions,
+        images: InputOptions,
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
@@ -88,7 +88,7 @@ enum Command {
         #[command(flatten)]
         batch: BatchOptions,
         #[command(flatten)]
-        images: ImageOptions,
+        images: InputOptions,
         /// The PDF to write; the index goes beside it as `.md`.
         #[arg(
             short,
@@ -112,6 +112,15 @@ enum Command {
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+    },
+    /// List the font families text can be set in, and where each comes
+    /// from, in the order a character is looked for in them.
+    Fonts {
+        /// Folder of templates whose theme names the fonts.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        #[command(flatten)]
+        images: InputOptions,
     },
     /// Write a commented starter brief that uses every key of the format.
     New {
@@ -167,14 +176,35 @@ fn jobs(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Where a brief's images may come from.
+/// Where a brief's images and its fonts may come from.
 #[derive(clap::Args)]
-struct ImageOptions {
+struct InputOptions {
     /// Let photos and images come from this folder too, besides the
     /// brief's own folder (or, for a template's images, the templates
     /// folder). Repeatable.
     #[arg(long = "allow-path", value_name = "DIR", value_parser = allowed_folder)]
     allow_path: Vec<PathBuf>,
+    /// Take characters the theme's fonts lack from the fonts in this folder
+    /// (TTF, OTF, TTC), before the bundled and the system's. Repeatable;
+    /// also `BRIEFING_FONT_PATH`, folders separated by `:`.
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        value_parser = font_folder,
+        env = "BRIEFING_FONT_PATH",
+        value_delimiter = ':'
+    )]
+    font_path: Vec<PathBuf>,
+}
+
+/// A folder given to `--font-path`.
+fn font_folder(text: &str) -> Result<PathBuf, String> {
+    let folder = PathBuf::from(text);
+    match std::fs::metadata(&folder) {
+        Ok(meta) if meta.is_dir() => Ok(folder),
+        Ok(_) => Err("it is not a folder".into()),
+        Err(error) => Err(briefing::io_reason(&error)),
+    }
 }
 
 /// A folder given to `--allow-path`, resolved: images are compared with it
@@ -229,20 +259,14 @@ pub fn run() -> ExitCode {
             batch,
             images,
             templates,
-        } => check(&inputs, &batch, templates.as_deref(), &images.allow_path),
+        } => check(&inputs, &batch, templates.as_deref(), &images),
         Command::Render {
             inputs,
             batch,
             images,
             out_dir,
             templates,
-        } => render(
-            &inputs,
-            &batch,
-            &out_dir,
-            templates.as_deref(),
-            &images.allow_path,
-        ),
+        } => render(&inputs, &batch, &out_dir, templates.as_deref(), &images),
         Command::Pack {
             inputs,
             batch,
@@ -266,8 +290,9 @@ pub fn run() -> ExitCode {
                 language: language.as_deref().and_then(Language::from_code),
             },
             templates.as_deref(),
-            &images.allow_path,
+            &images,
         ),
+        Command::Fonts { templates, images } => list_fonts(templates.as_deref(), &images),
         Command::New { file, force } => new_brief(&file, force),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -433,17 +458,17 @@ fn check(
     paths: &[PathBuf],
     options: &BatchOptions,
     template_dir: Option<&Path>,
-    allowed: &[PathBuf],
+    sources: &InputOptions,
 ) -> bool {
     let started = Instant::now();
     // Without templates, images are checked as the built-in theme prints
     // them; with them, as their theme does.
-    let images = render::image_rules(&Templates::defaults().theme, allowed);
+    let images = render::image_rules(&Templates::defaults().theme, &sources.allow_path);
     let reporter = Reporter { options };
     // Templates given are checked whole first: a folder that cannot be used
     // is one error, not one per brief.
     let renderer = match template_dir {
-        Some(dir) => match renderer(Some(dir), allowed, &reporter) {
+        Some(dir) => match renderer(Some(dir), sources, &reporter) {
             Some(renderer) => Some(renderer),
             None => return false,
         },
@@ -499,9 +524,33 @@ fn check(
 
 /// The renderer for a run: templates (with the user's overrides), fonts,
 /// and where images may come from.
+/// `briefing fonts`: every family, with `bundled`, `theme`, `bundled
+/// (fallback)` or the file it comes from.
+fn list_fonts(template_dir: Option<&Path>, sources: &InputOptions) -> bool {
+    let options = BatchOptions {
+        jobs: None,
+        quiet: false,
+        message_format: MessageFormat::Human,
+    };
+    let reporter = Reporter { options: &options };
+    let Some(renderer) = renderer(template_dir, sources, &reporter) else {
+        return false;
+    };
+    let sources = renderer.fonts().sources();
+    let width = sources
+        .iter()
+        .map(|s| s.family.chars().count())
+        .max()
+        .unwrap_or(0);
+    for source in sources {
+        say_out!("{:width$}  {}", source.family, source.origin);
+    }
+    true
+}
+
 fn renderer(
     template_dir: Option<&Path>,
-    allowed: &[PathBuf],
+    sources: &InputOptions,
     reporter: &Reporter,
 ) -> Option<Renderer> {
     let templates = match template_dir {
@@ -521,7 +570,16 @@ fn renderer(
         },
     };
     match Renderer::new(templates, source_date_epoch()) {
-        Ok(renderer) => Some(renderer.with_image_folders(template_dir, allowed)),
+        Ok(renderer) => match renderer
+            .with_image_folders(template_dir, &sources.allow_path)
+            .with_font_folders(&sources.font_path)
+        {
+            Ok(renderer) => Some(renderer),
+            Err(diagnostic) => {
+                reporter.diagnostics(&[*diagnostic], None);
+                None
+            }
+        },
         Err(diagnostic) => {
             reporter.diagnostics(&[*diagnostic], None);
             None
@@ -534,11 +592,11 @@ fn render(
     options: &BatchOptions,
     out_dir: &Path,
     template_dir: Option<&Path>,
-    allowed: &[PathBuf],
+    sources: &InputOptions,
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
+    let Some(renderer) = renderer(template_dir, sources, &reporter) else {
         return false;
     };
     // `-o` names a folder: one that is something else is said once, not once
@@ -660,11 +718,11 @@ fn pack(
     options: &BatchOptions,
     request: &PackRequest,
     template_dir: Option<&Path>,
-    allowed: &[PathBuf],
+    sources: &InputOptions,
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
-    let Some(renderer) = renderer(template_dir, allowed, &reporter) else {
+    let Some(renderer) = renderer(template_dir, sources, &reporter) else {
         return false;
     };
     let (inputs, ok) = inputs_or_report(paths, &reporter);

@@ -18,7 +18,7 @@ pub(super) struct Link {
 pub(super) fn draw_pages(
     pages: Vec<Page>,
     height: f32,
-    glyphs: &BTreeMap<Face, FaceGlyphs>,
+    glyphs: &BTreeMap<FontId, FaceGlyphs>,
     images: &BTreeMap<[u8; 32], Image>,
 ) -> Vec<DrawnPage> {
     use rayon::prelude::*;
@@ -46,7 +46,7 @@ pub(super) fn draw_pages(
 #[derive(Default)]
 pub(super) struct Content {
     pub(super) bytes: Vec<u8>,
-    pub(super) font: Option<(Face, f32)>,
+    pub(super) font: Option<(FontId, f32)>,
     pub(super) fill: Option<Color>,
     pub(super) stroke: Option<(Color, f32)>,
 }
@@ -65,14 +65,34 @@ impl Content {
         &mut self,
         item: Item,
         height: f32,
-        glyphs: &BTreeMap<Face, FaceGlyphs>,
+        glyphs: &BTreeMap<FontId, FaceGlyphs>,
         images: &BTreeMap<[u8; 32], Image>,
         links: &mut Vec<Link>,
     ) {
         match item {
             Item::Text { x, baseline, run } => {
-                if let Some(glyphs) = glyphs.get(&run.style.face) {
-                    self.text(x, height - baseline, &run, glyphs);
+                // A run is drawn font by font: a word the style's face lacks
+                // a letter of has glyphs from a fallback font too.
+                let mut at = x;
+                let mut rest = run.glyphs.as_slice();
+                while let Some(first) = rest.first() {
+                    let same = rest
+                        .iter()
+                        .position(|g| g.font != first.font)
+                        .unwrap_or(rest.len());
+                    let (part, after) = rest.split_at(same);
+                    if let Some(font_glyphs) = glyphs.get(&first.font) {
+                        self.text(
+                            at,
+                            height - baseline,
+                            &run.style,
+                            first.font,
+                            part,
+                            font_glyphs,
+                        );
+                    }
+                    at += part.iter().map(|g| g.advance).sum::<f32>();
+                    rest = after;
                 }
             }
             Item::Rect {
@@ -138,17 +158,23 @@ impl Content {
 
     /// One run of glyphs as a `TJ` array: glyph numbers in hexadecimal,
     /// broken only where the shaped advance differs from the font's.
-    fn text(&mut self, x: f32, y: f32, run: &Run, glyphs: &FaceGlyphs) {
-        if run.glyphs.is_empty() {
+    fn text(
+        &mut self,
+        x: f32,
+        y: f32,
+        style: &Style,
+        font: FontId,
+        placed: &[PlacedGlyph],
+        glyphs: &FaceGlyphs,
+    ) {
+        if placed.is_empty() {
             return;
         }
-        let style = &run.style;
         self.bytes.extend_from_slice(b"BT\n");
-        if self.font != Some((style.face, style.size)) {
-            self.font = Some((style.face, style.size));
+        if self.font != Some((font, style.size)) {
+            self.font = Some((font, style.size));
             self.bytes.push(b'/');
-            self.bytes
-                .extend_from_slice(resource_name(style.face).as_bytes());
+            self.bytes.extend_from_slice(resource_name(font).as_bytes());
             self.bytes.push(b' ');
             self.numbers(&[(style.size, 2)]);
             self.bytes.extend_from_slice(b"Tf\n");
@@ -156,8 +182,8 @@ impl Content {
         self.fill(style.color);
         self.numbers(&[(x, 2), (y, 2)]);
         self.bytes.extend_from_slice(b"Td\n[<");
-        let last = run.glyphs.len() - 1;
-        for (i, glyph) in run.glyphs.iter().enumerate() {
+        let last = placed.len() - 1;
+        for (i, glyph) in placed.iter().enumerate() {
             let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
             hex4(&mut self.bytes, new);
             if i == last {

@@ -16,21 +16,20 @@ pub(super) struct FaceGlyphs {
     pub(super) widths: Vec<f32>,
 }
 
-pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<Face, FaceGlyphs> {
-    // For each face, whether each of its glyphs is used, and the first text
+pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId, FaceGlyphs> {
+    // For each font, whether each of its glyphs is used, and the first text
     // it was drawn for.
     type Marks = (Vec<bool>, Vec<Option<Arc<str>>>);
-    let mut seen: BTreeMap<Face, Marks> = BTreeMap::new();
+    let mut seen: BTreeMap<FontId, Marks> = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
         let Item::Text { run, .. } = item else {
             continue;
         };
-        let face = run.style.face;
-        let (used, text) = seen.entry(face).or_insert_with(|| {
-            let count = fonts.font(face).tables().number_of_glyphs() as usize;
-            (vec![false; count], vec![None; count])
-        });
         for glyph in &run.glyphs {
+            let (used, text) = seen.entry(glyph.font).or_insert_with(|| {
+                let count = fonts.by_id(glyph.font).tables().number_of_glyphs() as usize;
+                (vec![false; count], vec![None; count])
+            });
             let id = glyph.id as usize;
             if id < used.len() {
                 used[id] = true;
@@ -41,8 +40,8 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<Face, 
         }
     }
     seen.into_iter()
-        .map(|(face, (used, text))| {
-            let tables = fonts.font(face).tables();
+        .map(|(font, (used, text))| {
+            let tables = fonts.by_id(font).tables();
             let per_mille = 1000.0 / tables.units_per_em() as f32;
             let mut glyphs = FaceGlyphs {
                 new_id: vec![0; used.len()],
@@ -66,14 +65,14 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<Face, 
                     .widths
                     .push((advance as f32 * per_mille * 100.0).round() / 100.0);
             }
-            (face, glyphs)
+            (font, glyphs)
         })
         .collect()
 }
 
 /// A font cut down to the glyphs the document uses.
 pub(super) struct Subset {
-    pub(super) face: Face,
+    pub(super) font: FontId,
     /// `ABCDEF+Name`: the tag PDF asks of a subset, from the glyphs chosen.
     pub(super) name: String,
     /// The font program, as cut by `subsetter`.
@@ -109,17 +108,17 @@ impl Program {
     }
 }
 
-pub(super) fn resource_name(face: Face) -> String {
-    format!("F{}", face.index())
+pub(super) fn resource_name(font: FontId) -> String {
+    format!("F{}", font.0)
 }
 
 pub(super) fn subset_fonts(
-    glyphs: &BTreeMap<Face, FaceGlyphs>,
+    glyphs: &BTreeMap<FontId, FaceGlyphs>,
     fonts: &Fonts,
 ) -> Result<Vec<Subset>, PdfError> {
     let mut subsets = Vec::new();
-    for (&face, used) in glyphs {
-        let font = fonts.font(face);
+    for (&id, used) in glyphs {
+        let font = fonts.by_id(id);
         let fail = |reason: String| PdfError::Font {
             name: font.name.clone(),
             reason,
@@ -128,8 +127,8 @@ pub(super) fn subset_fonts(
         for &old in &used.old_ids {
             remapper.remap(old);
         }
-        let program =
-            subsetter::subset(font.bytes, 0, &remapper).map_err(|e| fail(format!("{e:?}")))?;
+        let program = subsetter::subset(font.bytes, font.index, &remapper)
+            .map_err(|e| fail(format!("{e:?}")))?;
         let program = hinting::without_hinting(&program).unwrap_or(program);
         // A CID-keyed CFF goes in bare, the form every viewer reads the same
         // way (printpdf's finding, see `extract_cid_keyed_cff`).
@@ -162,18 +161,27 @@ pub(super) fn subset_fonts(
                         return Some((0, vec![0xFFFD]));
                     }
                     let text = text.as_deref()?;
-                    Some((new as u32, text.chars().map(u32::from).collect()))
+                    // A glyph of right-to-left text that stands for several
+                    // characters (a lam-alef ligature, a letter with its
+                    // vowel mark): readers that put a right-to-left line
+                    // back in reading order reverse every character they
+                    // find, the ligature's too, so it maps to them reversed.
+                    let mut units: Vec<u32> = text.chars().map(u32::from).collect();
+                    if units.len() > 1 && crate::typeset::paragraph::has_right_to_left(text) {
+                        units.reverse();
+                    }
+                    Some((new as u32, units))
                 })
                 .collect(),
         }
-        .to_cmap_string(&resource_name(face));
+        .to_cmap_string(&resource_name(id));
         let tables = font.tables();
         let scale = |v: f32| (v * 1000.0 / tables.units_per_em() as f32).round() as i64;
         let bbox = tables.global_bounding_box();
         let italic_angle = tables.italic_angle();
         let weight = tables.weight().to_number() as f32;
         subsets.push(Subset {
-            face,
+            font: id,
             name: format!("{tag}+{}", font.name),
             program,
             kind,

@@ -33,8 +33,8 @@ use std::sync::Arc;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
-use crate::typeset::fonts::{Face, Fonts};
-use crate::typeset::{Color, Document, Item, Page, Run, Target};
+use crate::typeset::fonts::{FontId, Fonts};
+use crate::typeset::{Color, Document, Item, Page, PlacedGlyph, Style, Target};
 
 /// What the PDF says about itself.
 #[derive(Debug, Clone, Default)]
@@ -86,7 +86,7 @@ pub fn write(
 
     let mut font_names = Dictionary::new();
     for subset in &subsets {
-        font_names.set(resource_name(subset.face), add_font(&mut pdf, subset));
+        font_names.set(resource_name(subset.font), add_font(&mut pdf, subset));
     }
     let mut xobjects = Dictionary::new();
     for image in images.values() {

@@ -109,6 +109,21 @@ fn diagnostic_of(input: &Path, problem: brief::Problem) -> Diagnostic {
         .with_help(problem.help)
 }
 
+/// A font that cannot be used, as a diagnostic about the theme.
+fn font_diagnostic(theme_file: &Path, error: crate::typeset::fonts::FontError) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            theme_file,
+            format!(
+                "cannot use the font `{}`: {}",
+                display_path(&error.path),
+                error.reason
+            ),
+        )
+        .with_help(Some(error.help)),
+    )
+}
+
 /// A template problem as a diagnostic about the template file.
 pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
     let span = error.line.map(|line| Span {
@@ -157,19 +172,16 @@ impl Renderer {
             || Fonts::from_theme(&templates.theme.fonts, &theme_dir),
             || templates.prepare(&[BRIEFING]),
         );
-        let fonts = fonts.map_err(|error| {
-            Box::new(
-                Diagnostic::error(
-                    &templates.theme_file,
-                    format!(
-                        "cannot use the font `{}`: {}",
-                        display_path(&error.path),
-                        error.reason
-                    ),
-                )
-                .with_help(Some(error.help)),
-            )
-        })?;
+        let fallbacks: Vec<PathBuf> = templates
+            .theme
+            .fonts
+            .fallbacks
+            .iter()
+            .map(|file| theme_dir.join(file))
+            .collect();
+        let fonts = fonts
+            .and_then(|fonts| fonts.with_fallbacks(&fallbacks, &[]))
+            .map_err(|error| font_diagnostic(&templates.theme_file, error))?;
         Ok(Renderer {
             images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
             templates,
@@ -177,6 +189,33 @@ impl Renderer {
             hyphenators: Default::default(),
             source_date_epoch,
         })
+    }
+
+    /// Adds the fonts of `folders` (`--font-path`) to the fallback chain,
+    /// after the theme's own fallbacks.
+    pub fn with_font_folders(mut self, folders: &[PathBuf]) -> Result<Renderer, Box<Diagnostic>> {
+        if folders.is_empty() {
+            return Ok(self);
+        }
+        let theme_dir = self.templates.theme_file.parent().unwrap_or(Path::new(""));
+        let fallbacks: Vec<PathBuf> = self
+            .templates
+            .theme
+            .fonts
+            .fallbacks
+            .iter()
+            .map(|file| theme_dir.join(file))
+            .collect();
+        let fonts = std::mem::replace(&mut self.fonts, Fonts::bundled());
+        self.fonts = fonts
+            .with_fallbacks(&fallbacks, folders)
+            .map_err(|error| font_diagnostic(&self.templates.theme_file, error))?;
+        Ok(self)
+    }
+
+    /// The document's fonts, for `briefing fonts`.
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
     }
 
     /// Where images may come from: a template's own from `templates_dir`

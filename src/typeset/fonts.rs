@@ -2,7 +2,11 @@
 //! each font can and cannot show.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use unicode_script::{Script, UnicodeScript};
 
 use crate::files::ReadError;
 
@@ -64,6 +68,61 @@ pub const BUNDLED: [(&str, &[u8]); 5] = [
     ),
 ];
 
+/// The fonts a character the theme's fonts lack is taken from, bundled:
+/// regular and bold of Noto Sans Arabic (Arabic, Persian, Urdu) and Noto
+/// Sans Hebrew.
+pub const BUNDLED_FALLBACKS: [(&str, &[u8], Weight); 4] = [
+    (
+        "NotoSansArabic-Regular",
+        include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+        Weight::Regular,
+    ),
+    (
+        "NotoSansArabic-Bold",
+        include_bytes!("../../fonts/NotoSansArabic-Bold.ttf"),
+        Weight::Bold,
+    ),
+    (
+        "NotoSansHebrew-Regular",
+        include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
+        Weight::Regular,
+    ),
+    (
+        "NotoSansHebrew-Bold",
+        include_bytes!("../../fonts/NotoSansHebrew-Bold.ttf"),
+        Weight::Bold,
+    ),
+];
+
+/// Whether a fallback font is for regular or bold text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Face {
+    fn weight(self) -> Weight {
+        match self {
+            Face::Bold | Face::BoldItalic => Weight::Bold,
+            _ => Weight::Regular,
+        }
+    }
+}
+
+/// A font of the document by its place in the font book: the theme's five
+/// faces are `0`–`4` (in the order of [`Face::ALL`]), the fallbacks follow in
+/// the order they are tried. The PDF names each font by it, so a document
+/// whose text needs no fallback is written as it always was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontId(pub u16);
+
+impl FontId {
+    pub fn of_face(face: Face) -> FontId {
+        FontId(face.index() as u16)
+    }
+}
+
 /// A theme's font that cannot be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FontError {
@@ -85,6 +144,8 @@ const WHERE_FONTS_ARE: &str =
 /// size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
+    /// The font the glyph is drawn from.
+    pub font: FontId,
     pub id: u16,
     pub advance: f32,
     /// The characters this glyph stands for (several for a ligature; `None`
@@ -96,6 +157,8 @@ pub struct Glyph {
 pub struct Font {
     pub name: String,
     pub bytes: &'static [u8],
+    /// The face's number in its file (a collection, `.ttc`, holds several).
+    pub index: u32,
     face: rustybuzz::Face<'static>,
     units_per_em: f32,
     /// Height above and depth below the baseline, in em.
@@ -107,11 +170,17 @@ impl Font {
     /// Loads a font from bytes that live as long as the program (the bundled
     /// fonts, or a theme's font read once and kept).
     pub fn load(name: &str, bytes: &'static [u8]) -> Option<Font> {
-        let face = rustybuzz::Face::from_slice(bytes, 0)?;
+        Font::load_face(name, bytes, 0)
+    }
+
+    /// Loads face `index` of a font file (or collection).
+    pub fn load_face(name: &str, bytes: &'static [u8], index: u32) -> Option<Font> {
+        let face = rustybuzz::Face::from_slice(bytes, index)?;
         let units_per_em = face.units_per_em() as f32;
         Some(Font {
             name: name.to_string(),
             bytes,
+            index,
             ascender: face.ascender() as f32 / units_per_em,
             descender: -(face.descender() as f32) / units_per_em,
             face,
@@ -131,21 +200,164 @@ impl Font {
 
 /// The document's fonts, with a cache of shaped words: a briefing repeats
 /// its words, and shaping is the dearest step of setting a line.
+///
+/// Besides the theme's five faces, the book holds the fallback chain a
+/// character the face lacks is looked for in, in this order: the bundled
+/// Noto Sans Arabic and Hebrew, then the fonts installed on the system
+/// (found with `fontdb` the first time a character is in none of the
+/// others, so a brief in Latin script never scans the system).
 pub struct Fonts {
     fonts: [Font; 5],
+    bundled_fallbacks: [OnceLock<Font>; 4],
+    /// The fallbacks the user names, tried before the bundled ones: the
+    /// theme's `fonts.fallbacks`, then the fonts of each `--font-path` folder.
+    chosen: FontList,
+    system: OnceLock<FontList>,
     /// Shaped words, by face.
     cache: [Mutex<HashMap<String, Arc<[Glyph]>>>; 5],
-    /// Shaping plans, by face, script and direction: making one costs more
+    /// Shaping plans, by font, script and direction: making one costs more
     /// than shaping a word with it.
     plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
 
-type PlanKey = (Face, rustybuzz::Script, bool);
+type PlanKey = (FontId, rustybuzz::Script, bool);
+
+/// Fonts found in files: those installed on the system, or those the user
+/// names, in a fixed order (for the system's, by file and face number, not
+/// the order the folders were read in), each loaded when first chosen.
+struct FontList {
+    database: fontdb::Database,
+    faces: Vec<SystemFace>,
+    /// For each character looked for, the fonts (by place in `faces`) that
+    /// have it, regular and bold: the answer of a scan of every face.
+    found: Mutex<HashMap<char, [Option<usize>; 2]>>,
+}
+
+struct SystemFace {
+    id: fontdb::ID,
+    path: PathBuf,
+    index: u32,
+    family: String,
+    bold: bool,
+    font: OnceLock<Option<Font>>,
+}
+
+/// The largest system font file loaded as a fallback (the CJK collections
+/// are about 20 MB).
+const MAX_SYSTEM_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+impl FontList {
+    fn empty() -> FontList {
+        FontList::of(fontdb::Database::new(), false)
+    }
+
+    fn scan() -> FontList {
+        let mut database = fontdb::Database::new();
+        database.load_system_fonts();
+        FontList::of(database, true)
+    }
+
+    /// The faces of `database`, sorted by file if `by_file` (else in the
+    /// order they were loaded, which is the order the user gave).
+    fn of(database: fontdb::Database, by_file: bool) -> FontList {
+        let mut faces: Vec<SystemFace> = database
+            .faces()
+            .filter_map(|face| {
+                let fontdb::Source::File(path) = &face.source else {
+                    return None;
+                };
+                Some(SystemFace {
+                    id: face.id,
+                    path: path.clone(),
+                    index: face.index,
+                    family: face
+                        .families
+                        .first()
+                        .map(|(name, _)| name.clone())
+                        .unwrap_or_default(),
+                    bold: face.weight.0 >= 600,
+                    font: OnceLock::new(),
+                })
+            })
+            .collect();
+        if by_file {
+            faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+        }
+        FontList {
+            database,
+            faces,
+            found: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The first face (by place) that has `c`, of the weight asked for if
+    /// one has it.
+    fn with_char(&self, c: char, weight: Weight) -> Option<usize> {
+        let found = *self
+            .found
+            .lock()
+            .expect("system font lock")
+            .entry(c)
+            .or_insert_with(|| {
+                let mut first = [None, None];
+                for (place, face) in self.faces.iter().enumerate() {
+                    let slot = usize::from(face.bold);
+                    if first[slot].is_some() {
+                        continue;
+                    }
+                    let has = self
+                        .database
+                        .with_face_data(face.id, |data, index| {
+                            ttf_parser::Face::parse(data, index)
+                                .ok()
+                                .and_then(|f| f.glyph_index(c))
+                                .is_some()
+                        })
+                        .unwrap_or(false);
+                    if has {
+                        first[slot] = Some(place);
+                        if first.iter().all(Option::is_some) {
+                            break;
+                        }
+                    }
+                }
+                first
+            });
+        let [regular, bold] = found;
+        match weight {
+            Weight::Bold => bold.or(regular),
+            Weight::Regular => regular.or(bold),
+        }
+    }
+
+    fn font(&self, place: usize) -> Option<&Font> {
+        let face = &self.faces[place];
+        face.font
+            .get_or_init(|| {
+                let bytes = crate::files::read_input(&face.path, MAX_SYSTEM_FONT_BYTES).ok()?;
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                let name = face.family.replace(' ', "");
+                Font::load_face(&name, bytes, face.index)
+            })
+            .as_ref()
+    }
+}
+
+/// Where the font a family comes from, for `briefing fonts`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FontSource {
+    pub family: String,
+    /// `theme`, `bundled` or the system file's path.
+    pub origin: String,
+}
 
 impl Fonts {
     pub fn new(fonts: [Font; 5]) -> Fonts {
         Fonts {
             fonts,
+            bundled_fallbacks: Default::default(),
+            chosen: FontList::empty(),
+            system: OnceLock::new(),
             cache: Default::default(),
             plans: Mutex::new(HashMap::new()),
         }
@@ -215,7 +427,177 @@ impl Fonts {
         &self.fonts[face.index()]
     }
 
-    /// Shapes `text` in `face`: glyphs with kerning and ligatures applied.
+    /// Adds fallback fonts the user names, tried before the bundled ones:
+    /// `files` first (the theme's `fonts.fallbacks`), in their order, then
+    /// every font file (`.ttf`, `.otf`, `.ttc`, `.otc`) in each of
+    /// `folders`, by file name.
+    pub fn with_fallbacks(
+        mut self,
+        files: &[PathBuf],
+        folders: &[PathBuf],
+    ) -> Result<Fonts, FontError> {
+        let mut database = fontdb::Database::new();
+        for file in files {
+            // Bounded like a theme's font: never a pipe or a device.
+            crate::files::read_input(file, MAX_FONT_BYTES).map_err(|error| FontError {
+                path: file.clone(),
+                reason: error.to_string(),
+                help: WHERE_FONTS_ARE.into(),
+            })?;
+            let before = database.len();
+            let _ = database.load_font_file(file);
+            if database.len() == before {
+                return Err(FontError {
+                    path: file.clone(),
+                    reason: "not a TrueType or OpenType font".into(),
+                    help: WHERE_FONTS_ARE.into(),
+                });
+            }
+        }
+        for folder in folders {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+                .map_err(|error| FontError {
+                    path: folder.clone(),
+                    reason: crate::io_reason(&error),
+                    help: "`--font-path` names a folder of font files".into(),
+                })?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| {
+                    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
+                    })
+                })
+                .filter(|path| path.is_file())
+                .collect();
+            found.sort();
+            for file in found {
+                let _ = database.load_font_file(&file);
+            }
+        }
+        self.chosen = FontList::of(database, false);
+        Ok(self)
+    }
+
+    /// Every family the book can use and where it comes from, in the order
+    /// they are tried: the theme's faces, the user's fallbacks, the bundled
+    /// fallbacks, the system's fonts.
+    pub fn sources(&self) -> Vec<FontSource> {
+        let mut sources: Vec<FontSource> = Vec::new();
+        let mut add = |family: String, origin: String| {
+            if !sources
+                .iter()
+                .any(|s| s.family == family && s.origin == origin)
+            {
+                sources.push(FontSource { family, origin });
+            }
+        };
+        for font in &self.fonts {
+            let family = family_name(font);
+            let origin = if BUNDLED
+                .iter()
+                .any(|(_, bytes)| bytes.as_ptr() == font.bytes.as_ptr())
+            {
+                "bundled".to_string()
+            } else {
+                "theme".to_string()
+            };
+            add(family, origin);
+        }
+        for face in &self.chosen.faces {
+            add(face.family.clone(), face.path.display().to_string());
+        }
+        for (place, slot) in self.bundled_fallbacks.iter().enumerate() {
+            add(
+                family_name(self.bundled_fallback(slot, place)),
+                "bundled (fallback)".into(),
+            );
+        }
+        let system = self.system.get_or_init(FontList::scan);
+        for face in &system.faces {
+            add(face.family.clone(), face.path.display().to_string());
+        }
+        sources
+    }
+
+    /// A font of the book by its handle.
+    pub fn by_id(&self, id: FontId) -> &Font {
+        let i = id.0 as usize;
+        if i < 5 {
+            return &self.fonts[i];
+        }
+        if let Some(slot) = self.bundled_fallbacks.get(i - 5) {
+            return self.bundled_fallback(slot, i - 5);
+        }
+        let i = i - 5 - BUNDLED_FALLBACKS.len();
+        if i < self.chosen.faces.len() {
+            return self
+                .chosen
+                .font(i)
+                .expect("a font id is only made for a font that loaded");
+        }
+        self.system
+            .get()
+            .and_then(|system| system.font(i - self.chosen.faces.len()))
+            .expect("a font id is only made for a font that loaded")
+    }
+
+    fn bundled_fallback<'a>(&self, slot: &'a OnceLock<Font>, place: usize) -> &'a Font {
+        slot.get_or_init(|| {
+            let (name, bytes, _) = BUNDLED_FALLBACKS[place];
+            Font::load(name, bytes).expect("bundled fonts parse (tested)")
+        })
+    }
+
+    /// The font for `c` in text of `face`: the face itself if it has it,
+    /// else the first of the fallback chain that does (of the face's weight
+    /// where there is one), else the face (which draws its box for it).
+    fn font_for(&self, face: Face, c: char) -> FontId {
+        let primary = FontId::of_face(face);
+        if self.fonts[face.index()].has_char(c) {
+            return primary;
+        }
+        let weight = face.weight();
+        let first_chosen = 5 + BUNDLED_FALLBACKS.len();
+        if let Some(place) = self
+            .chosen
+            .with_char(c, weight)
+            .filter(|&place| self.chosen.font(place).is_some())
+        {
+            return FontId((first_chosen + place) as u16);
+        }
+        let mut any_weight = None;
+        for (place, slot) in self.bundled_fallbacks.iter().enumerate() {
+            let font = self.bundled_fallback(slot, place);
+            if font.has_char(c) {
+                let id = FontId((5 + place) as u16);
+                if BUNDLED_FALLBACKS[place].2 == weight {
+                    return id;
+                }
+                any_weight.get_or_insert(id);
+            }
+        }
+        if let Some(id) = any_weight {
+            return id;
+        }
+        let system = self.system.get_or_init(FontList::scan);
+        system
+            .with_char(c, weight)
+            .filter(|&place| system.font(place).is_some())
+            .map_or(primary, |place| {
+                FontId((first_chosen + self.chosen.faces.len() + place) as u16)
+            })
+    }
+
+    /// Whether any font of the book can show `c`.
+    pub fn can_show(&self, face: Face, c: char) -> bool {
+        let id = self.font_for(face, c);
+        self.by_id(id).has_char(c)
+    }
+
+    /// Shapes `text` in `face`: glyphs with kerning and ligatures applied,
+    /// each from the face or, for characters it lacks, from the fallback
+    /// chain. Right-to-left text (Arabic, Hebrew) comes out in the order it
+    /// is drawn, left to right.
     pub fn shape(&self, face: Face, text: &str) -> Arc<[Glyph]> {
         let cache = &self.cache[face.index()];
         if let Some(glyphs) = cache.lock().expect("cache lock").get(text) {
@@ -230,13 +612,47 @@ impl Fonts {
     }
 
     fn shape_uncached(&self, face: Face, text: &str) -> Vec<Glyph> {
-        let font = self.font(face);
+        let primary = FontId::of_face(face);
+        let glyphs = self.shape_with(primary, text);
+        if glyphs.iter().all(|g| g.id != 0) {
+            return glyphs;
+        }
+        // Some character is not in the face: the text is cut into runs of
+        // one script (spaces, digits and punctuation go with their
+        // neighbours, marks with their letter), and each run is set in the
+        // first font of the chain that has all of it, so that an Arabic word
+        // is never half in one font and half in another. A run no one font
+        // covers is set character by character.
+        let mut glyphs = Vec::with_capacity(glyphs.len());
+        for run in script_runs(text) {
+            let piece = &text[run.clone()];
+            let whole = piece
+                .chars()
+                .find(|c| !is_common(*c))
+                .map_or(primary, |c| self.font_for(face, c));
+            if piece
+                .chars()
+                .all(|c| is_invisible(c) || self.by_id(whole).has_char(c))
+            {
+                glyphs.extend(self.shape_with(whole, piece));
+                continue;
+            }
+            for (font, range) in font_runs(piece, |c| self.font_for(face, c)) {
+                glyphs.extend(self.shape_with(font, &piece[range]));
+            }
+        }
+        glyphs
+    }
+
+    /// Shapes `text` in one font.
+    fn shape_with(&self, id: FontId, text: &str) -> Vec<Glyph> {
+        let font = self.by_id(id);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let direction = buffer.direction();
         let key = (
-            face,
+            id,
             buffer.script(),
             direction == rustybuzz::Direction::RightToLeft,
         );
@@ -259,41 +675,108 @@ impl Fonts {
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         // Where the text of each glyph's cluster ends: at the start of the
-        // next glyph's cluster, found from the end in one pass (searching
-        // forward from each glyph took time n² for one character with n
-        // combining marks, a cluster of n glyphs).
-        let mut ends = vec![text.len(); infos.len()];
-        for i in (0..infos.len().saturating_sub(1)).rev() {
-            ends[i] = if infos[i + 1].cluster != infos[i].cluster {
-                infos[i + 1].cluster as usize
-            } else {
-                ends[i + 1]
-            };
-        }
+        // next cluster in the text. Glyphs of left-to-right text come in the
+        // order of their clusters, those of right-to-left text in the
+        // reverse order; the starts are sorted once, so either is one pass
+        // (searching forward from each glyph took time n² for one character
+        // with n combining marks, a cluster of n glyphs).
+        let mut starts: Vec<u32> = infos.iter().map(|i| i.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let end_of = |cluster: u32| {
+            let next = starts.partition_point(|&s| s <= cluster);
+            starts.get(next).map_or(text.len(), |&s| s as usize)
+        };
         let mut glyphs = Vec::with_capacity(infos.len());
         for (i, (info, position)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
-            let end = ends[i];
             glyphs.push(Glyph {
+                font: id,
                 id: info.glyph_id as u16,
                 advance: position.x_advance as f32 / font.units_per_em,
-                text: first_of_cluster.then(|| text[start..end].into()),
+                text: first_of_cluster.then(|| text[start..end_of(info.cluster)].into()),
             });
         }
         glyphs
     }
 
-    /// The characters of `text` that no glyph of `face` can show.
+    /// The characters of `text` that no font of the book can show.
     pub fn missing(&self, face: Face, text: &str) -> Vec<char> {
-        let font = self.font(face);
         let mut missing: Vec<char> = text
             .chars()
-            .filter(|&c| !c.is_control() && !font.has_char(c))
+            .filter(|&c| !c.is_control() && !is_invisible(c) && !self.can_show(face, c))
             .collect();
         missing.dedup();
         missing
     }
+}
+
+/// A font's family name as its `name` table gives it (typographic family
+/// first), else the name it was loaded by.
+fn family_name(font: &Font) -> String {
+    let names = font.tables().names();
+    let find = |id: u16| {
+        names
+            .into_iter()
+            .filter(|n| n.name_id == id && n.is_unicode())
+            .find_map(|n| n.to_string())
+    };
+    find(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| find(ttf_parser::name_id::FAMILY))
+        .unwrap_or_else(|| font.name.clone())
+}
+
+/// Characters of no script of their own: spaces, digits, punctuation
+/// (`Common`), and marks and joiners that take their letter's (`Inherited`).
+fn is_common(c: char) -> bool {
+    matches!(c.script(), Script::Common | Script::Inherited)
+}
+
+/// Format characters no font needs to draw (joiners, direction marks).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// `text` cut where its script changes, with characters of no script in the
+/// run they stand in.
+fn script_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<(Script, Range<usize>)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        let script = c.script();
+        match runs.last_mut() {
+            Some((current, range))
+                if is_common(c) || *current == script || *current == Script::Common =>
+            {
+                if *current == Script::Common && !is_common(c) {
+                    *current = script;
+                }
+                range.end = end;
+            }
+            _ => runs.push((if is_common(c) { Script::Common } else { script }, at..end)),
+        }
+    }
+    runs.into_iter().map(|(_, range)| range).collect()
+}
+
+/// `text` cut where the font `font_of` gives changes; marks and joiners stay
+/// with the character before them.
+fn font_runs(text: &str, font_of: impl Fn(char) -> FontId) -> Vec<(FontId, Range<usize>)> {
+    let mut runs: Vec<(FontId, Range<usize>)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        let keeps_with_previous = c.script() == Script::Inherited || is_invisible(c);
+        match runs.last_mut() {
+            Some((_, range)) if keeps_with_previous => range.end = end,
+            Some((font, range)) if *font == font_of(c) => range.end = end,
+            _ => runs.push((font_of(c), at..end)),
+        }
+    }
+    runs
 }
 
 /// The width of shaped glyphs, in em.
@@ -328,7 +811,27 @@ mod tests {
 
     #[test]
     fn missing_characters_are_named() {
+        // Private-use characters: in no font of the chain, on any system.
         let fonts = Fonts::bundled();
-        assert_eq!(fonts.missing(Face::Regular, "Tokyo 東京"), vec!['東', '京']);
+        assert_eq!(
+            fonts.missing(Face::Regular, "Tokyo \u{F0000}\u{F0001}"),
+            vec!['\u{F0000}', '\u{F0001}']
+        );
+    }
+
+    #[test]
+    fn arabic_and_hebrew_come_from_the_bundled_fallbacks_whole() {
+        let fonts = Fonts::bundled();
+        let glyphs = fonts.shape(Face::Regular, "عبد");
+        assert!(glyphs.iter().all(|g| g.font == FontId(5) && g.id != 0));
+        // Drawn right to left: the last letter first.
+        let drawn: Vec<&str> = glyphs.iter().filter_map(|g| g.text.as_deref()).collect();
+        assert_eq!(drawn, ["د", "ب", "ع"]);
+        let bold = fonts.shape(Face::Bold, "עברית");
+        assert!(bold.iter().all(|g| g.font == FontId(8) && g.id != 0));
+        // A Latin word with an Arabic one: each from its own font.
+        let mixed = fonts.shape(Face::Regular, "Gast:عبد");
+        let used: Vec<u16> = mixed.iter().map(|g| g.font.0).collect();
+        assert_eq!(used, [0, 0, 0, 0, 0, 5, 5, 5]);
     }
 }

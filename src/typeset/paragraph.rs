@@ -39,6 +39,8 @@ pub enum Align {
 /// line are wider than natural).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedGlyph {
+    /// The font it is drawn from: the style's face, or a fallback.
+    pub font: fonts::FontId,
     pub id: u16,
     pub advance: f32,
     pub text: Option<Arc<str>>,
@@ -61,6 +63,7 @@ impl Run {
             glyphs: glyphs
                 .iter()
                 .map(|g| PlacedGlyph {
+                    font: g.font,
                     id: g.id,
                     advance: g.advance * style.size,
                     text: g.text.clone(),
@@ -122,15 +125,27 @@ const RAGGED_STRETCH_EM: f32 = 3.0;
 /// A word, or the part of one in one style.
 struct Word<'t> {
     text: &'t str,
+    /// Where it starts in the paragraph's text.
+    at: usize,
     span: usize,
     style: &'t Style,
     hyphen_cost: f32,
 }
 
-/// What an item stands for on the page.
+/// A piece of a line being drawn: its span, its glyphs, the width a
+/// justified space gains, and where its text starts in the paragraph.
+struct LinePiece<'p> {
+    span: usize,
+    glyphs: &'p Arc<[Glyph]>,
+    extra: f32,
+    offset: Option<usize>,
+}
+
+/// What an item stands for on the page: glyphs and spaces with their span
+/// and where their text starts in the paragraph (for its direction).
 enum Piece {
-    Glyphs(usize, Arc<[Glyph]>),
-    Space(usize, Arc<[Glyph]>),
+    Glyphs(usize, Arc<[Glyph]>, usize),
+    Space(usize, Arc<[Glyph]>, usize),
     Hyphen(usize, Arc<[Glyph]>),
     Nothing,
 }
@@ -165,6 +180,7 @@ impl Setter<'_> {
             }
         };
         let breaks = break_lines(&items, width, mode);
+        let directions = Directions::of(spans);
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         for b in breaks {
@@ -174,11 +190,15 @@ impl Setter<'_> {
             while first < b.position && !matches!(items[first], Item::Box { .. }) {
                 first += 1;
             }
+            // The line's pieces in the order of the text, then in the order
+            // they are drawn: right-to-left stretches turned round by the
+            // bidirectional algorithm, for this line alone.
+            let mut placed: Vec<LinePiece> = Vec::new();
             for i in first..=b.position {
-                let (style, glyphs, extra) = match (&pieces[i], items[i]) {
-                    (Piece::Glyphs(s, g), _) if i < b.position => (*s, g, 0.0),
+                let (style, glyphs, extra, offset) = match (&pieces[i], items[i]) {
+                    (Piece::Glyphs(s, g, at), _) if i < b.position => (*s, g, 0.0, Some(*at)),
                     (
-                        Piece::Space(s, g),
+                        Piece::Space(s, g, at),
                         Item::Glue {
                             stretch, shrink, ..
                         },
@@ -188,11 +208,34 @@ impl Setter<'_> {
                         } else {
                             b.ratio * shrink
                         };
-                        (*s, g, extra)
+                        (*s, g, extra, Some(*at))
                     }
-                    (Piece::Hyphen(s, g), _) if i == b.position => (*s, g, 0.0),
+                    (Piece::Hyphen(s, g), _) if i == b.position => (*s, g, 0.0, None),
                     _ => continue,
                 };
+                placed.push(LinePiece {
+                    span: style,
+                    glyphs,
+                    extra,
+                    offset,
+                });
+            }
+            if let Some(directions) = &directions {
+                let offsets: Vec<Option<usize>> = placed.iter().map(|p| p.offset).collect();
+                let order = directions.visual_order(&offsets);
+                let mut logical: Vec<Option<_>> = placed.into_iter().map(Some).collect();
+                placed = order
+                    .into_iter()
+                    .filter_map(|i| logical[i].take())
+                    .collect();
+            }
+            for LinePiece {
+                span: style,
+                glyphs,
+                extra,
+                ..
+            } in placed
+            {
                 let size = styles[style].size;
                 if !matches!(runs.last(), Some(run) if run.style == *styles[style]) {
                     runs.push(Run {
@@ -204,6 +247,7 @@ impl Setter<'_> {
                 let run = runs.last_mut().expect("a run was just ensured");
                 let from = run.glyphs.len();
                 run.glyphs.extend(glyphs.iter().map(|g| PlacedGlyph {
+                    font: g.font,
                     id: g.id,
                     advance: g.advance * size,
                     text: g.text.clone(),
@@ -262,6 +306,7 @@ impl Setter<'_> {
                 let span_end = (starts.get(s + 1).copied().unwrap_or(text.len())).min(content_end);
                 let word = Word {
                     text: &text[at..span_end],
+                    at,
                     span: s,
                     style: &spans[s].style,
                     hyphen_cost,
@@ -280,7 +325,7 @@ impl Setter<'_> {
                     stretch: w / 2.0,
                     shrink: w / 3.0,
                 });
-                pieces.push(Piece::Space(s, glyphs));
+                pieces.push(Piece::Space(s, glyphs, content_end));
             }
             if opportunity == BreakOpportunity::Mandatory && end < text.len() {
                 // A hard line break inside the paragraph.
@@ -307,6 +352,7 @@ impl Setter<'_> {
         &self,
         Word {
             text: word,
+            at,
             span,
             style,
             hyphen_cost,
@@ -341,12 +387,13 @@ impl Setter<'_> {
         };
         if splits.is_empty() {
             items.push(Item::Box { width: total });
-            pieces.push(Piece::Glyphs(span, glyphs));
+            pieces.push(Piece::Glyphs(span, glyphs, at));
             return;
         }
         let hyphen = self.fonts.shape(style.face, "-");
         let hyphen_width = fonts::width(&hyphen) * style.size;
         let mut from = 0;
+        let mut offset = at;
         for (to, flagged) in splits
             .into_iter()
             .chain(std::iter::once((glyphs.len(), false)))
@@ -355,7 +402,13 @@ impl Setter<'_> {
             items.push(Item::Box {
                 width: fonts::width(&part) * style.size,
             });
-            pieces.push(Piece::Glyphs(span, part));
+            let part_offset = offset;
+            offset += part
+                .iter()
+                .filter_map(|g| g.text.as_deref())
+                .map(str::len)
+                .sum::<usize>();
+            pieces.push(Piece::Glyphs(span, part, part_offset));
             if to < glyphs.len() {
                 if flagged {
                     items.push(Item::Penalty {
@@ -388,6 +441,7 @@ impl Setter<'_> {
         let letters = word[start..].trim_end_matches(not_letter);
         let length = letters.chars().count();
         if style.face == Face::Mono
+            || has_right_to_left(letters)
             || !(MIN_HYPHENATED_CHARS..=MAX_HYPHENATED_CHARS).contains(&length)
             || !letters.chars().all(char::is_alphabetic)
         {
@@ -433,6 +487,64 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
         flagged: false,
     });
     pieces.push(Piece::Nothing);
+}
+
+/// Whether `text` holds a right-to-left letter or an Arabic digit (bidi
+/// classes R, AL, AN), checked byte-first: text of Latin, Greek and
+/// Cyrillic letters is passed over without decoding a character.
+pub fn has_right_to_left(text: &str) -> bool {
+    // Hebrew starts at U+0590 (0xD6 0x90 in UTF-8); every character from
+    // there on takes a lead byte of 0xD6 or more.
+    text.bytes().any(|b| b >= 0xD6)
+        && text.chars().any(|c| {
+            matches!(
+                unicode_bidi::bidi_class(c),
+                unicode_bidi::BidiClass::R
+                    | unicode_bidi::BidiClass::AL
+                    | unicode_bidi::BidiClass::AN
+            )
+        })
+}
+
+/// The embedding level of every byte of a paragraph with right-to-left
+/// text in it, by the Unicode Bidirectional Algorithm (UAX #9): what orders
+/// the pieces of each of its lines.
+struct Directions {
+    levels: Vec<unicode_bidi::Level>,
+}
+
+impl Directions {
+    /// `None` for a paragraph with no right-to-left text: it is drawn in the
+    /// order it is written, at no cost.
+    fn of(spans: &[Span]) -> Option<Directions> {
+        if !spans.iter().any(|s| has_right_to_left(&s.text)) {
+            return None;
+        }
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let info = unicode_bidi::ParagraphBidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+        Some(Directions {
+            levels: info.levels,
+        })
+    }
+
+    /// The visual order of a line's pieces, each given by where its text
+    /// starts (`None` for a hyphen, which takes the level of the piece
+    /// before it). The line's own rule (L1: whitespace at its end goes back
+    /// to the paragraph's level) needs nothing here, since a line's pieces
+    /// end before the space it breaks at.
+    fn visual_order(&self, offsets: &[Option<usize>]) -> Vec<usize> {
+        let mut previous = unicode_bidi::Level::ltr();
+        let levels: Vec<unicode_bidi::Level> = offsets
+            .iter()
+            .map(|offset| {
+                if let Some(level) = offset.and_then(|at| self.levels.get(at)) {
+                    previous = *level;
+                }
+                previous
+            })
+            .collect();
+        unicode_bidi::BidiInfo::reorder_visual(&levels)
+    }
 }
 
 /// Where a word too wide for the line may be split: at each of its
@@ -626,21 +738,22 @@ mod tests {
             hyphenator: None,
         };
         let spans = [Span {
-            text: "Visit to 東京".into(),
+            // Private-use characters: in no font, on any system.
+            text: "Visit to \u{F0000}\u{F0001}".into(),
             style: style(10.0),
         }];
         let mut warnings = Vec::new();
         let lines = setter.set(&spans, 200.0, Align::Left, "the title", &mut warnings);
-        assert_eq!(lines[0].text(), "Visit to 東京");
+        assert_eq!(lines[0].text(), "Visit to \u{F0000}\u{F0001}");
         assert_eq!(
             warnings,
             vec![
                 Warning::MissingGlyph {
-                    character: '東',
+                    character: '\u{F0000}',
                     context: "the title".into()
                 },
                 Warning::MissingGlyph {
-                    character: '京',
+                    character: '\u{F0001}',
                     context: "the title".into()
                 },
             ]

@@ -71,6 +71,11 @@ pub struct FontFiles {
     pub italic: String,
     pub bold_italic: String,
     pub mono: String,
+    /// Fonts for the characters the five faces lack, tried in this order
+    /// before the bundled Noto Sans Arabic and Hebrew and the system's
+    /// fonts: TTF, OTF or TTC files, relative to the theme's folder.
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

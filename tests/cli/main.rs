@@ -15,6 +15,7 @@ mod outputs;
 mod pack;
 mod pdf;
 mod render;
+mod scripts;
 mod support;
 mod templates;
 mod theme;

@@ -416,12 +416,13 @@ fn the_date_comes_from_source_date_epoch_or_the_brief() {
 fn a_character_no_font_has_is_a_warning_not_a_loss() {
     let (dir, pdf) = render(
         "tokyo",
-        "title: Visit to 東京\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n",
+        // Private-use characters: in no font, bundled or on any system.
+        "title: Visit to \u{F0000}\u{F0001}\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n",
     );
     let run = briefing_in(dir.path(), &["render", "tokyo.yaml", "-o", "again"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stderr.contains("warning: no font has the character `東` (U+6771); it shows as an empty box\n --> tokyo.yaml\n  = help: it is on the cover; name a font that has it in the theme (docs/templates.md)\n"),
+        run.stderr.contains("warning: no font has the character `\u{F0000}` (U+F0000); it shows as an empty box\n --> tokyo.yaml\n  = help: it is on the cover; name a font that has it in the theme (docs/templates.md)\n"),
         "{}",
         run.stderr
     );
