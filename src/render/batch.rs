@@ -105,14 +105,61 @@ where
     D: Fn(&Report) + Sync,
 {
     in_parallel(inputs, |input| {
-        let report = work(input);
+        // A bug met on one brief fails that brief, not the batch: the others
+        // are still rendered and reported, and the run ends with its summary
+        // and exit 1.
+        let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input)))
+            .unwrap_or_else(|payload| internal_error(input, payload.as_ref()));
         done(&report);
         report
     })
+}
+
+/// The report of a brief whose work panicked.
+pub(super) fn internal_error(input: &Path, payload: &(dyn std::any::Any + Send)) -> Report {
+    let reason = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no reason given".into());
+    Report::new(input).fail(
+        Diagnostic::error(input, format!("briefing failed on this brief: {reason}")).with_help(
+            Some(
+                "this is a bug in briefing, not in the brief: please report it with the brief (the other briefs were rendered)"
+                    .into(),
+            ),
+        ),
+    )
 }
 
 /// `work` on every input, in parallel, results in input order.
 pub(super) fn in_parallel<T: Send>(inputs: &[PathBuf], work: impl Fn(&Path) -> T + Sync) -> Vec<T> {
     use rayon::prelude::*;
     inputs.par_iter().map(|input| work(input)).collect()
+}
+
+#[cfg(test)]
+mod panic_tests {
+    use super::*;
+
+    #[test]
+    fn a_brief_whose_work_panics_fails_alone() {
+        let inputs = [PathBuf::from("a.yaml"), PathBuf::from("b.yaml")];
+        let reports = batch(
+            &inputs,
+            |input| {
+                if input == Path::new("a.yaml") {
+                    panic!("begin > end (4 > 2) when slicing");
+                }
+                Report::new(input)
+            },
+            |_| {},
+        );
+        assert!(reports[0].failed());
+        assert_eq!(
+            reports[0].diagnostics[0].message,
+            "briefing failed on this brief: begin > end (4 > 2) when slicing"
+        );
+        assert!(!reports[1].failed());
+    }
 }

@@ -70,19 +70,23 @@ impl Renderer {
         };
         self.templates.prepare(&[PACK, PACK_INDEX]);
         let results = in_parallel(inputs, |input| {
-            let (mut report, brief) = self.load_brief(input);
-            let Some(brief) = brief else {
-                return (report, None);
-            };
-            match self.document(&brief) {
-                Ok(document) => {
-                    for warning in &document.warnings {
-                        report.diagnostics.push(warning_diagnostic(input, warning));
+            // As in a batch, a bug met on one brief fails that brief only.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let (mut report, brief) = self.load_brief(input);
+                let Some(brief) = brief else {
+                    return (report, None);
+                };
+                match self.document(&brief) {
+                    Ok(document) => {
+                        for warning in &document.warnings {
+                            report.diagnostics.push(warning_diagnostic(input, warning));
+                        }
+                        (report, Some((brief, document)))
                     }
-                    (report, Some((brief, document)))
+                    Err(diagnostic) => (report.fail(*diagnostic), None),
                 }
-                Err(diagnostic) => (report.fail(*diagnostic), None),
-            }
+            }))
+            .unwrap_or_else(|payload| (super::batch::internal_error(input, payload.as_ref()), None))
         });
         let mut reports = Vec::with_capacity(results.len());
         let mut parts = Vec::with_capacity(results.len());

@@ -760,3 +760,73 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod mixed_script_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words from the scripts a visit brings, digits and punctuation, to be
+    /// strung together at random.
+    const WORDS: &[&str] = &[
+        "Moskau",
+        "Straße",
+        "Москва",
+        "عبد",
+        "اللطيف",
+        "حموشي",
+        "للأمن",
+        "2025",
+        "(SCO)",
+        "דוד",
+        "בן-גוריון",
+        "فارسی",
+        "پژوهش",
+        "٢٠٢٥",
+        "—",
+        "«",
+        "»",
+        "Việt",
+        "e\u{301}",
+        "\u{200F}",
+        "\u{202B}",
+        "\u{F0000}",
+    ];
+
+    fn fonts() -> &'static Fonts {
+        static FONTS: std::sync::OnceLock<Fonts> = std::sync::OnceLock::new();
+        FONTS.get_or_init(Fonts::bundled)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever the mix and the width, setting a paragraph ends, and
+        /// every character of it is drawn exactly once, in some line.
+        #[test]
+        fn any_mix_of_scripts_is_set_whole(
+            picks in proptest::collection::vec(0..WORDS.len(), 1..40),
+            width in 20.0f32..400.0,
+            justify in any::<bool>(),
+        ) {
+            let text = picks.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
+            let setter = Setter { fonts: fonts(), hyphenator: None };
+            let spans = [Span {
+                text: text.clone(),
+                style: Style { face: Face::Regular, size: 10.0, color: crate::typeset::Color::BLACK, link: None },
+            }];
+            let align = if justify { Align::Justify } else { Align::Left };
+            let mut warnings = Vec::new();
+            let lines = setter.set(&spans, width, align, "a test", &mut warnings);
+            let mut drawn: Vec<char> = lines
+                .iter()
+                .flat_map(|l| l.text().chars().collect::<Vec<_>>())
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let mut written: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+            drawn.sort_unstable();
+            written.sort_unstable();
+            prop_assert_eq!(drawn, written);
+        }
+    }
+}
