@@ -467,12 +467,15 @@ fn check(
     let reporter = Reporter { options };
     // Templates given are checked whole first: a folder that cannot be used
     // is one error, not one per brief.
-    let renderer = match template_dir {
-        Some(dir) => match renderer(Some(dir), sources, &reporter) {
+    // Fonts given are the fonts characters are looked for in, as `render`
+    // would set them.
+    let renderer = if template_dir.is_some() || !sources.font_path.is_empty() {
+        match renderer(template_dir, sources, &reporter) {
             Some(renderer) => Some(renderer),
             None => return false,
-        },
-        None => None,
+        }
+    } else {
+        None
     };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let bar = reporter.progress(inputs.len());

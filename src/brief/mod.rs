@@ -7,6 +7,7 @@
 //! collecting problems) → [`rules`] (checks across fields).
 
 mod read;
+pub use read::Spans;
 mod rules;
 pub mod yaml;
 
@@ -185,6 +186,8 @@ pub struct Problem {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub brief: Brief,
+    /// Where each value stands in the file, by its path (`delegation[0].name`).
+    pub spans: Spans,
     pub warnings: Vec<Problem>,
     /// The file's text, kept when there are warnings to quote from.
     pub source: Option<String>,
@@ -331,6 +334,7 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path, images: &ImageRules) -> Result<
     match brief {
         Some(brief) if problems.is_empty() => Ok(Loaded {
             brief,
+            spans,
             source: if warnings.is_empty() {
                 None
             } else {

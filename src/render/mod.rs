@@ -70,6 +70,111 @@ impl Report {
 /// characters removed, say) are in the report beside its errors, in the
 /// order of their places in the file.
 pub fn check(input: &Path, images: &ImageRules) -> (Report, Option<brief::Brief>) {
+    check_with_fonts(input, images, bundled_fonts())
+}
+
+/// The bundled fonts (and the system's behind them), for checking briefs
+/// that are not rendered with a theme of their own.
+fn bundled_fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(Fonts::bundled)
+}
+
+/// [`check`], with the characters of every value looked for in `fonts`: one
+/// that no font has is a warning at its value, as `render` would give.
+fn check_with_fonts(
+    input: &Path,
+    images: &ImageRules,
+    fonts: &Fonts,
+) -> (Report, Option<brief::Brief>) {
+    let (mut report, loaded) = check_only(input, images);
+    let Some((brief, spans)) = loaded else {
+        return (report, None);
+    };
+    {
+        let missing = missing_characters(input, &brief, &spans, fonts);
+        if !missing.is_empty() {
+            if report.source.is_none() {
+                report.source = crate::files::read_input(input, brief::MAX_BRIEF_BYTES as u64)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+            }
+            report.diagnostics.extend(missing);
+            report.diagnostics.sort_by_key(|d| {
+                let span = d.location.span;
+                (span.is_none(), span)
+            });
+        }
+    }
+    (report, Some(brief))
+}
+
+/// A warning for each character of a value that no font has, at the value.
+fn missing_characters(
+    input: &Path,
+    brief: &brief::Brief,
+    spans: &brief::Spans,
+    fonts: &Fonts,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let Ok(tree) = serde_json::to_value(brief) else {
+        return found;
+    };
+    let mut todo = vec![(String::new(), &tree)];
+    while let Some((path, value)) = todo.pop() {
+        match value {
+            serde_json::Value::String(text) => {
+                let mut seen: Vec<char> = Vec::new();
+                for c in text.chars() {
+                    if c.is_ascii() || c.is_control() || seen.contains(&c) {
+                        continue;
+                    }
+                    seen.push(c);
+                    if fonts.can_show(crate::typeset::fonts::Face::Regular, c) {
+                        continue;
+                    }
+                    let mut diagnostic = Diagnostic::error(
+                        input,
+                        format!(
+                            "no font has the character `{c}` (U+{:04X}); it shows as an empty box",
+                            c as u32
+                        ),
+                    )
+                    .at(Location {
+                        span: spans.get(&path).copied(),
+                        path: Some(path.clone()),
+                    })
+                    .with_help(Some(
+                        "name a font that has it: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)"
+                            .into(),
+                    ));
+                    diagnostic.severity = Severity::Warning;
+                    found.push(diagnostic);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    todo.push((format!("{path}[{i}]"), item));
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, item) in fields.iter().rev() {
+                    let path = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    todo.push((path, item));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Loads and checks one brief, its images and rules only.
+fn check_only(input: &Path, images: &ImageRules) -> (Report, Option<(brief::Brief, brief::Spans)>) {
     let mut report = Report::new(input);
     let warning = |problem| {
         let mut diagnostic = diagnostic_of(input, problem);
@@ -80,7 +185,7 @@ pub fn check(input: &Path, images: &ImageRules) -> (Report, Option<brief::Brief>
         Ok(loaded) => {
             report.source = loaded.source;
             report.diagnostics = loaded.warnings.into_iter().map(warning).collect();
-            (report, Some(loaded.brief))
+            (report, Some((loaded.brief, loaded.spans)))
         }
         Err(error) => {
             report.source = error.source;
@@ -232,8 +337,11 @@ impl Renderer {
     }
 
     /// Loads and checks one brief and its images, for this run's theme.
+    /// (Setting the brief warns of characters no font has, in the section
+    /// they are in, so loading does not look for them.)
     fn load_brief(&self, input: &Path) -> (Report, Option<brief::Brief>) {
-        check(input, self.images.rules())
+        let (report, loaded) = check_only(input, self.images.rules());
+        (report, loaded.map(|(brief, _)| brief))
     }
 
     /// The language's hyphenation patterns, `None` for one not hyphenated.
@@ -253,7 +361,7 @@ impl Renderer {
     /// the brief does not have, or includes itself through a computed name,
     /// is found by `check --templates` as `render` would find it.
     pub fn check(&self, input: &Path) -> Report {
-        let (mut report, brief) = self.load_brief(input);
+        let (mut report, brief) = check_with_fonts(input, self.images.rules(), &self.fonts);
         let Some(brief) = brief else {
             return report;
         };

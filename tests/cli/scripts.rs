@@ -326,3 +326,41 @@ fn fonts_lists_each_family_with_where_it_comes_from_in_the_order_tried() {
     let missing = crate::support::briefing(&["fonts", "--font-path", "/no/such/folder"]);
     assert_eq!(missing.code, 2, "a usage error: {}", missing.stderr);
 }
+
+#[test]
+fn check_warns_of_a_character_no_font_has_at_its_value() {
+    // A private-use character: in no font, bundled or on any system.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("visit.yaml"),
+        "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"Erika \u{F0000} Muster\"\n",
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["check", "visit.yaml"]);
+    assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "warning: no font has the character `\u{F0000}` (U+F0000); it shows as an empty box\n \
+         --> visit.yaml:6:11\n  |\n6 |   - name: \"Erika \u{F0000} Muster\"\n  |           ^^^^^^^^^^^^^^^^\n  \
+         = help: name a font that has it: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)\n\n\
+         1 brief checked: 1 valid, 1 warning (… s)\n"
+    );
+}
+
+#[test]
+fn check_looks_for_characters_in_the_font_path_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let fonts = fixture_fonts();
+    let run = briefing_in(
+        dir.path(),
+        &[
+            "check",
+            "visit.yaml",
+            "--font-path",
+            fonts.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");
+}
