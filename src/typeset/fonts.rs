@@ -613,17 +613,47 @@ impl Fonts {
 
     fn shape_uncached(&self, face: Face, text: &str) -> Vec<Glyph> {
         let primary = FontId::of_face(face);
-        let glyphs = self.shape_with(primary, text);
-        if glyphs.iter().all(|g| g.id != 0) {
-            return glyphs;
+        if !has_right_to_left(text) {
+            let glyphs = self.shape_with(primary, text, None);
+            if glyphs.iter().all(|g| g.id != 0) {
+                return glyphs;
+            }
+            return self.shape_by_script(face, text, None);
         }
+        // Right-to-left letters: the text's own direction (its first strong
+        // character's) orders its level runs (UAX #9), each shaped in its
+        // direction, so that a number in Arabic text reads `2025`, not
+        // `5202`, and a bracket is mirrored.
+        let info = unicode_bidi::ParagraphBidiInfo::new(text, None);
+        let (levels, runs) = info.visual_runs(0..text.len());
+        let mut glyphs = Vec::new();
+        for run in runs {
+            let direction = if levels[run.start].is_rtl() {
+                rustybuzz::Direction::RightToLeft
+            } else {
+                rustybuzz::Direction::LeftToRight
+            };
+            glyphs.extend(self.shape_by_script(face, &text[run], Some(direction)));
+        }
+        glyphs
+    }
+
+    /// Shapes `text`, of one direction when `direction` is given, font run
+    /// by font run: glyphs in the order they are drawn.
+    fn shape_by_script(
+        &self,
+        face: Face,
+        text: &str,
+        direction: Option<rustybuzz::Direction>,
+    ) -> Vec<Glyph> {
+        let primary = FontId::of_face(face);
+        let mut runs: Vec<Vec<Glyph>> = Vec::new();
         // Some character is not in the face: the text is cut into runs of
         // one script (spaces, digits and punctuation go with their
         // neighbours, marks with their letter), and each run is set in the
         // first font of the chain that has all of it, so that an Arabic word
         // is never half in one font and half in another. A run no one font
         // covers is set character by character.
-        let mut glyphs = Vec::with_capacity(glyphs.len());
         for run in script_runs(text) {
             let piece = &text[run.clone()];
             let whole = piece
@@ -634,21 +664,34 @@ impl Fonts {
                 .chars()
                 .all(|c| is_invisible(c) || self.by_id(whole).has_char(c))
             {
-                glyphs.extend(self.shape_with(whole, piece));
+                runs.push(self.shape_with(whole, piece, direction));
                 continue;
             }
             for (font, range) in font_runs(piece, |c| self.font_for(face, c)) {
-                glyphs.extend(self.shape_with(font, &piece[range]));
+                runs.push(self.shape_with(font, &piece[range], direction));
             }
         }
-        glyphs
+        // Right to left, the first run in the text is drawn last.
+        if direction == Some(rustybuzz::Direction::RightToLeft) {
+            runs.reverse();
+        }
+        runs.concat()
     }
 
-    /// Shapes `text` in one font.
-    fn shape_with(&self, id: FontId, text: &str) -> Vec<Glyph> {
+    /// Shapes `text` in one font, in `direction` (else the one its script
+    /// has).
+    fn shape_with(
+        &self,
+        id: FontId,
+        text: &str,
+        direction: Option<rustybuzz::Direction>,
+    ) -> Vec<Glyph> {
         let font = self.by_id(id);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
+        if let Some(direction) = direction {
+            buffer.set_direction(direction);
+        }
         buffer.guess_segment_properties();
         let direction = buffer.direction();
         let key = (
@@ -725,6 +768,23 @@ fn family_name(font: &Font) -> String {
     find(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
         .or_else(|| find(ttf_parser::name_id::FAMILY))
         .unwrap_or_else(|| font.name.clone())
+}
+
+/// Whether `text` holds a right-to-left letter or an Arabic digit (bidi
+/// classes R, AL, AN), checked byte-first: text of Latin, Greek and
+/// Cyrillic letters is passed over without decoding a character.
+pub fn has_right_to_left(text: &str) -> bool {
+    // Hebrew starts at U+0590 (0xD6 0x90 in UTF-8); every character from
+    // there on takes a lead byte of 0xD6 or more.
+    text.bytes().any(|b| b >= 0xD6)
+        && text.chars().any(|c| {
+            matches!(
+                unicode_bidi::bidi_class(c),
+                unicode_bidi::BidiClass::R
+                    | unicode_bidi::BidiClass::AL
+                    | unicode_bidi::BidiClass::AN
+            )
+        })
 }
 
 /// Characters of no script of their own: spaces, digits, punctuation
@@ -817,6 +877,16 @@ mod tests {
             fonts.missing(Face::Regular, "Tokyo \u{F0000}\u{F0001}"),
             vec!['\u{F0000}', '\u{F0001}']
         );
+    }
+
+    #[test]
+    fn a_number_in_arabic_text_reads_left_to_right() {
+        let fonts = Fonts::bundled();
+        let glyphs = fonts.shape(Face::Regular, "زيارة 2025 (موسكو)");
+        let drawn: String = glyphs.iter().filter_map(|g| g.text.as_deref()).collect();
+        // Drawn from the left: the last word first, then the number in its
+        // own order, then the first word, reversed letter by letter.
+        assert_eq!(drawn, ")وكسوم( 2025 ةرايز");
     }
 
     #[test]

@@ -489,22 +489,7 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
     pieces.push(Piece::Nothing);
 }
 
-/// Whether `text` holds a right-to-left letter or an Arabic digit (bidi
-/// classes R, AL, AN), checked byte-first: text of Latin, Greek and
-/// Cyrillic letters is passed over without decoding a character.
-pub fn has_right_to_left(text: &str) -> bool {
-    // Hebrew starts at U+0590 (0xD6 0x90 in UTF-8); every character from
-    // there on takes a lead byte of 0xD6 or more.
-    text.bytes().any(|b| b >= 0xD6)
-        && text.chars().any(|c| {
-            matches!(
-                unicode_bidi::bidi_class(c),
-                unicode_bidi::BidiClass::R
-                    | unicode_bidi::BidiClass::AL
-                    | unicode_bidi::BidiClass::AN
-            )
-        })
-}
+pub use super::fonts::has_right_to_left;
 
 /// The embedding level of every byte of a paragraph with right-to-left
 /// text in it, by the Unicode Bidirectional Algorithm (UAX #9): what orders

@@ -46,10 +46,10 @@ fn briefing_within(seconds: u64, dir: &Path, args: &[&str]) -> Run {
 /// writing nothing; returns what `render` said (and checks `check` says the
 /// same error).
 fn refused(dir: &Path) -> String {
-    let render = briefing_within(60, dir, &["render", "visit.yaml", "--templates", "t"]);
+    let render = briefing_within(300, dir, &["render", "visit.yaml", "--templates", "t"]);
     assert_eq!(render.code, 1, "{}", render.stderr);
     assert!(!dir.join("out").exists(), "nothing is written");
-    let check = briefing_within(60, dir, &["check", "visit.yaml", "--templates", "t"]);
+    let check = briefing_within(300, dir, &["check", "visit.yaml", "--templates", "t"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
     let first_error = |text: &str| text.split("\n\n").next().unwrap_or_default().to_string();
     assert_eq!(first_error(&check.stderr), first_error(&render.stderr));
@@ -118,7 +118,7 @@ fn includes_by_a_computed_name_stop_at_the_depth_limit() {
         "{stderr}"
     );
     // Without the templates, the brief itself is valid.
-    let plain = briefing_within(60, dir.path(), &["check", "visit.yaml"]);
+    let plain = briefing_within(300, dir.path(), &["check", "visit.yaml"]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);
 }
 
@@ -240,7 +240,7 @@ fn check_with_templates_finds_a_key_only_the_real_brief_lacks() {
         BRIEF,
         &[("summary.md.hbs", "# {{title}}\n\nIn {{venue.city}}\n")],
     );
-    let plain = briefing_within(60, dir.path(), &["check", "visit.yaml"]);
+    let plain = briefing_within(300, dir.path(), &["check", "visit.yaml"]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     let stderr = refused(dir.path());
     assert!(
@@ -249,7 +249,7 @@ fn check_with_templates_finds_a_key_only_the_real_brief_lacks() {
         ),
         "{stderr}"
     );
-    let check = briefing_within(60, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
+    let check = briefing_within(300, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
     assert!(
         check
             .stderr
@@ -262,7 +262,7 @@ fn check_with_templates_finds_a_key_only_the_real_brief_lacks() {
 #[test]
 fn check_with_good_templates_passes_and_writes_nothing() {
     let dir = folder(BRIEF, &[("summary.md.hbs", "# {{title}}\n")]);
-    let run = briefing_within(60, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
+    let run = briefing_within(300, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(files_in(dir.path()), ["t", "visit.yaml"]);
 }
