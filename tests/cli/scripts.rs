@@ -147,22 +147,7 @@ fn a_name_in_arabic_inside_a_german_sentence_reads_right_to_left() {
 #[test]
 fn the_fallback_fonts_are_embedded_as_subsets() {
     let dir = rendered();
-    let document = lopdf::Document::load(dir.path().join("out/visit.pdf")).unwrap();
-    let mut names: Vec<String> = document
-        .objects
-        .values()
-        .filter_map(|object| {
-            let dict = object.as_dict().ok()?;
-            if dict.get(b"Type").ok()?.as_name().ok()? != b"Font" {
-                return None;
-            }
-            let name = dict.get(b"BaseFont").ok()?.as_name().ok()?;
-            let name = String::from_utf8_lossy(name).into_owned();
-            Some(name.split('+').nth(1).unwrap_or(&name).to_string())
-        })
-        .collect();
-    names.sort();
-    names.dedup();
+    let names = embedded_fonts(&dir.path().join("out/visit.pdf"));
     for family in ["NotoSansArabic-Regular", "NotoSansHebrew-Regular"] {
         assert!(names.iter().any(|n| n == family), "{names:?}");
     }
