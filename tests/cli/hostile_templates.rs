@@ -249,7 +249,11 @@ fn check_with_templates_finds_a_key_only_the_real_brief_lacks() {
         ),
         "{stderr}"
     );
-    let check = briefing_within(300, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
+    let check = briefing_within(
+        300,
+        dir.path(),
+        &["check", "visit.yaml", "--templates", "t"],
+    );
     assert!(
         check
             .stderr
@@ -262,7 +266,11 @@ fn check_with_templates_finds_a_key_only_the_real_brief_lacks() {
 #[test]
 fn check_with_good_templates_passes_and_writes_nothing() {
     let dir = folder(BRIEF, &[("summary.md.hbs", "# {{title}}\n")]);
-    let run = briefing_within(300, dir.path(), &["check", "visit.yaml", "--templates", "t"]);
+    let run = briefing_within(
+        300,
+        dir.path(),
+        &["check", "visit.yaml", "--templates", "t"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(files_in(dir.path()), ["t", "visit.yaml"]);
 }
