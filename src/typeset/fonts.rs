@@ -215,12 +215,18 @@ pub struct Fonts {
     system: OnceLock<FontList>,
     /// Shaped words, by face.
     cache: [Mutex<HashMap<String, Arc<[Glyph]>>>; 5],
+    /// Shaped words of Chinese, Japanese or Korean paragraphs, by face and
+    /// language.
+    cjk_cache: Mutex<HashMap<InLanguage, Arc<[Glyph]>>>,
     /// Shaping plans, by font, script and direction: making one costs more
     /// than shaping a word with it.
     plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
 
-type PlanKey = (FontId, rustybuzz::Script, bool);
+type PlanKey = (FontId, rustybuzz::Script, bool, Option<&'static str>);
+
+/// A word shaped for a language: its face, the language, the word.
+type InLanguage = (Face, &'static str, String);
 
 /// Fonts found in files: those installed on the system, or those the user
 /// names, in a fixed order (for the system's, by file and face number, not
@@ -359,6 +365,7 @@ impl Fonts {
             chosen: FontList::empty(),
             system: OnceLock::new(),
             cache: Default::default(),
+            cjk_cache: Mutex::new(HashMap::new()),
             plans: Mutex::new(HashMap::new()),
         }
     }
@@ -603,7 +610,7 @@ impl Fonts {
         if let Some(glyphs) = cache.lock().expect("cache lock").get(text) {
             return glyphs.clone();
         }
-        let glyphs: Arc<[Glyph]> = self.shape_uncached(face, text).into();
+        let glyphs: Arc<[Glyph]> = self.shape_uncached(face, text, None).into();
         cache
             .lock()
             .expect("cache lock")
@@ -611,14 +618,38 @@ impl Fonts {
         glyphs
     }
 
-    fn shape_uncached(&self, face: Face, text: &str) -> Vec<Glyph> {
+    /// [`Fonts::shape`] for a word of a paragraph whose Chinese, Japanese or
+    /// Korean is in `language` (see [`cjk_language`]): a paragraph breaks
+    /// between such characters, so each is shaped alone, and only the
+    /// paragraph tells `直` in Japanese from `直` in Chinese.
+    pub fn shape_in(&self, face: Face, text: &str, language: Option<&'static str>) -> Arc<[Glyph]> {
+        let Some(language) = language else {
+            return self.shape(face, text);
+        };
+        let key = (face, language, text.to_string());
+        if let Some(glyphs) = self.cjk_cache.lock().expect("cache lock").get(&key) {
+            return glyphs.clone();
+        }
+        let glyphs: Arc<[Glyph]> = self.shape_uncached(face, text, Some(language)).into();
+        self.cjk_cache
+            .lock()
+            .expect("cache lock")
+            .insert(key, glyphs.clone());
+        glyphs
+    }
+
+    fn shape_uncached(&self, face: Face, text: &str, language: Option<&'static str>) -> Vec<Glyph> {
         let primary = FontId::of_face(face);
+        // The glyphs of Chinese, Japanese or Korean are chosen for the
+        // language of the paragraph, or of the whole text (`直` takes its
+        // Japanese form beside kana), not of each run of one script.
+        let language = language.or_else(|| cjk_language(text));
         if !has_right_to_left(text) {
-            let glyphs = self.shape_with(primary, text, None);
+            let glyphs = self.shape_with(primary, text, None, language);
             if glyphs.iter().all(|g| g.id != 0) {
                 return glyphs;
             }
-            return self.shape_by_script(face, text, None);
+            return self.shape_by_script(face, text, None, language);
         }
         // Right-to-left letters: the text's own direction (its first strong
         // character's) orders its level runs (UAX #9), each shaped in its
@@ -633,7 +664,7 @@ impl Fonts {
             } else {
                 rustybuzz::Direction::LeftToRight
             };
-            glyphs.extend(self.shape_by_script(face, &text[run], Some(direction)));
+            glyphs.extend(self.shape_by_script(face, &text[run], Some(direction), language));
         }
         glyphs
     }
@@ -645,6 +676,7 @@ impl Fonts {
         face: Face,
         text: &str,
         direction: Option<rustybuzz::Direction>,
+        language: Option<&'static str>,
     ) -> Vec<Glyph> {
         let primary = FontId::of_face(face);
         let mut runs: Vec<Vec<Glyph>> = Vec::new();
@@ -664,11 +696,11 @@ impl Fonts {
                 .chars()
                 .all(|c| is_invisible(c) || self.by_id(whole).has_char(c))
             {
-                runs.push(self.shape_with(whole, piece, direction));
+                runs.push(self.shape_with(whole, piece, direction, language));
                 continue;
             }
             for (font, range) in font_runs(piece, |c| self.font_for(face, c)) {
-                runs.push(self.shape_with(font, &piece[range], direction));
+                runs.push(self.shape_with(font, &piece[range], direction, language));
             }
         }
         // Right to left, the first run in the text is drawn last.
@@ -685,6 +717,7 @@ impl Fonts {
         id: FontId,
         text: &str,
         direction: Option<rustybuzz::Direction>,
+        language: Option<&'static str>,
     ) -> Vec<Glyph> {
         let font = self.by_id(id);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
@@ -692,12 +725,17 @@ impl Fonts {
         if let Some(direction) = direction {
             buffer.set_direction(direction);
         }
+        let tag = language.and_then(|tag| tag.parse::<rustybuzz::Language>().ok());
+        if let Some(tag) = &tag {
+            buffer.set_language(tag.clone());
+        }
         buffer.guess_segment_properties();
         let direction = buffer.direction();
         let key = (
             id,
             buffer.script(),
             direction == rustybuzz::Direction::RightToLeft,
+            language,
         );
         let plan = self
             .plans
@@ -709,7 +747,7 @@ impl Fonts {
                     &font.face,
                     direction,
                     Some(key.1),
-                    None,
+                    tag.as_ref(),
                     &[],
                 ))
             })
@@ -785,6 +823,27 @@ pub fn has_right_to_left(text: &str) -> bool {
                     | unicode_bidi::BidiClass::AN
             )
         })
+}
+
+/// The language whose glyphs Chinese, Japanese or Korean text takes from a
+/// font that has several (the OpenType `locl` feature): Japanese with kana
+/// in it, Korean with hangul, else Simplified Chinese for Han characters.
+/// `None` for text with none of them, tested byte-first (they all start
+/// with a lead byte of 0xE1 or more).
+pub fn cjk_language(text: &str) -> Option<&'static str> {
+    if !text.bytes().any(|b| b >= 0xE1) {
+        return None;
+    }
+    let mut han = false;
+    for c in text.chars() {
+        match c.script() {
+            Script::Hiragana | Script::Katakana => return Some("ja"),
+            Script::Hangul => return Some("ko"),
+            Script::Han => han = true,
+            _ => {}
+        }
+    }
+    han.then_some("zh-Hans")
 }
 
 /// Characters of no script of their own: spaces, digits, punctuation
@@ -877,6 +936,37 @@ mod tests {
             fonts.missing(Face::Regular, "Tokyo \u{F0000}\u{F0001}"),
             vec!['\u{F0000}', '\u{F0001}']
         );
+    }
+
+    /// The bundled fonts with the committed CJK subset as a fallback.
+    fn with_test_cjk() -> Fonts {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fonts/BriefingTestCJK-Regular.otf");
+        Fonts::bundled().with_fallbacks(&[fixture], &[]).unwrap()
+    }
+
+    #[test]
+    fn han_characters_take_the_glyphs_of_their_language() {
+        let fonts = with_test_cjk();
+        let id = |glyphs: Arc<[Glyph]>| {
+            assert!(glyphs.iter().all(|g| g.font == FontId(9) && g.id != 0));
+            glyphs[0].id
+        };
+        // `直` is drawn differently in Chinese and Japanese: Chinese by
+        // default, Japanese beside kana or in a Japanese paragraph.
+        let chinese = id(fonts.shape(Face::Regular, "直"));
+        let japanese = id(fonts.shape(Face::Regular, "直に"));
+        assert_ne!(chinese, japanese);
+        assert_eq!(
+            id(fonts.shape_in(Face::Regular, "直", Some("ja"))),
+            japanese
+        );
+        assert_eq!(
+            id(fonts.shape_in(Face::Regular, "直", Some("zh-Hans"))),
+            chinese
+        );
+        assert_eq!(cjk_language("한국어 直"), Some("ko"));
+        assert_eq!(cjk_language("Moskau Москва"), None);
     }
 
     #[test]

@@ -125,6 +125,8 @@ const RAGGED_STRETCH_EM: f32 = 3.0;
 /// A word, or the part of one in one style.
 struct Word<'t> {
     text: &'t str,
+    /// The language of the paragraph's Chinese, Japanese or Korean.
+    cjk: Option<&'static str>,
     /// Where it starts in the paragraph's text.
     at: usize,
     span: usize,
@@ -292,6 +294,7 @@ impl Setter<'_> {
             text.push_str(&span.text);
         }
         let span_at = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
+        let cjk = fonts::cjk_language(&text);
         let mut items = Vec::new();
         let mut pieces = Vec::new();
         let mut previous = 0;
@@ -306,6 +309,7 @@ impl Setter<'_> {
                 let span_end = (starts.get(s + 1).copied().unwrap_or(text.len())).min(content_end);
                 let word = Word {
                     text: &text[at..span_end],
+                    cjk,
                     at,
                     span: s,
                     style: &spans[s].style,
@@ -352,6 +356,7 @@ impl Setter<'_> {
         &self,
         Word {
             text: word,
+            cjk,
             at,
             span,
             style,
@@ -366,7 +371,7 @@ impl Setter<'_> {
         if word.is_empty() {
             return;
         }
-        let glyphs = self.fonts.shape(style.face, word);
+        let glyphs = self.fonts.shape_in(style.face, word, cjk);
         if glyphs.iter().any(|g| g.id == 0) {
             for c in self.fonts.missing(style.face, word) {
                 warnings.push(Warning::MissingGlyph {
