@@ -71,6 +71,24 @@ pub fn size(bytes: u64) -> String {
 /// checked again while reading, for a file that grows meanwhile.
 pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
+    let (file, length) = open_input(path, limit)?;
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            bytes: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens what [`read_input`] would read, refusing what it would refuse, and
+/// reads nothing: the file and its length, for a reader of its own (a font
+/// library that maps the file) to be given only a file that passed.
+pub fn open_input(path: &Path, limit: u64) -> Result<(std::fs::File, u64), ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -91,17 +109,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             limit,
         });
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge {
-            bytes: bytes.len() as u64,
-            limit,
-        });
-    }
-    Ok(bytes)
+    Ok((file, metadata.len()))
 }
 
 /// What a path that is not a regular file is, in a person's words.

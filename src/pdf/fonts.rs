@@ -167,7 +167,7 @@ pub(super) fn subset_fonts(
                     // back in reading order reverse every character they
                     // find, the ligature's too, so it maps to them reversed.
                     let mut units: Vec<u32> = text.chars().map(u32::from).collect();
-                    if units.len() > 1 && crate::typeset::paragraph::has_right_to_left(text) {
+                    if units.len() > 1 && crate::typeset::fonts::has_right_to_left(text) {
                         units.reverse();
                     }
                     Some((new as u32, units))

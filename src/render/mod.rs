@@ -285,7 +285,7 @@ impl Renderer {
             .map(|file| theme_dir.join(file))
             .collect();
         let fonts = fonts
-            .and_then(|fonts| fonts.with_fallbacks(&fallbacks, &[]))
+            .and_then(|mut fonts| fonts.add_fallbacks(&fallbacks, &[]).map(|()| fonts))
             .map_err(|error| font_diagnostic(&templates.theme_file, error))?;
         Ok(Renderer {
             images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
@@ -299,21 +299,8 @@ impl Renderer {
     /// Adds the fonts of `folders` (`--font-path`) to the fallback chain,
     /// after the theme's own fallbacks.
     pub fn with_font_folders(mut self, folders: &[PathBuf]) -> Result<Renderer, Box<Diagnostic>> {
-        if folders.is_empty() {
-            return Ok(self);
-        }
-        let theme_dir = self.templates.theme_file.parent().unwrap_or(Path::new(""));
-        let fallbacks: Vec<PathBuf> = self
-            .templates
-            .theme
-            .fonts
-            .fallbacks
-            .iter()
-            .map(|file| theme_dir.join(file))
-            .collect();
-        let fonts = std::mem::replace(&mut self.fonts, Fonts::bundled());
-        self.fonts = fonts
-            .with_fallbacks(&fallbacks, folders)
+        self.fonts
+            .add_fallbacks(&[], folders)
             .map_err(|error| font_diagnostic(&self.templates.theme_file, error))?;
         Ok(self)
     }

@@ -233,13 +233,13 @@ type InLanguage = (Face, &'static str, String);
 /// the order the folders were read in), each loaded when first chosen.
 struct FontList {
     database: fontdb::Database,
-    faces: Vec<SystemFace>,
+    faces: Vec<ListedFace>,
     /// For each character looked for, the fonts (by place in `faces`) that
     /// have it, regular and bold: the answer of a scan of every face.
     found: Mutex<HashMap<char, [Option<usize>; 2]>>,
 }
 
-struct SystemFace {
+struct ListedFace {
     id: fontdb::ID,
     path: PathBuf,
     index: u32,
@@ -266,13 +266,13 @@ impl FontList {
     /// The faces of `database`, sorted by file if `by_file` (else in the
     /// order they were loaded, which is the order the user gave).
     fn of(database: fontdb::Database, by_file: bool) -> FontList {
-        let mut faces: Vec<SystemFace> = database
+        let mut faces: Vec<ListedFace> = database
             .faces()
             .filter_map(|face| {
                 let fontdb::Source::File(path) = &face.source else {
                     return None;
                 };
-                Some(SystemFace {
+                Some(ListedFace {
                     id: face.id,
                     path: path.clone(),
                     index: face.index,
@@ -434,19 +434,21 @@ impl Fonts {
         &self.fonts[face.index()]
     }
 
-    /// Adds fallback fonts the user names, tried before the bundled ones:
-    /// `files` first (the theme's `fonts.fallbacks`), in their order, then
-    /// every font file (`.ttf`, `.otf`, `.ttc`, `.otc`) in each of
-    /// `folders`, by file name.
-    pub fn with_fallbacks(
-        mut self,
+    /// Adds fallback fonts the user names, tried before the bundled ones and
+    /// after any added before: `files` first (the theme's
+    /// `fonts.fallbacks`), in their order, then every font file (`.ttf`,
+    /// `.otf`, `.ttc`, `.otc`) in each of `folders`, by file name. Called
+    /// before anything is shaped: only their names are read now, each font
+    /// itself when a character first needs it.
+    pub fn add_fallbacks(
+        &mut self,
         files: &[PathBuf],
         folders: &[PathBuf],
-    ) -> Result<Fonts, FontError> {
-        let mut database = fontdb::Database::new();
+    ) -> Result<(), FontError> {
+        let mut database = std::mem::take(&mut self.chosen.database);
         for file in files {
             // Bounded like a theme's font: never a pipe or a device.
-            crate::files::read_input(file, MAX_FONT_BYTES).map_err(|error| FontError {
+            crate::files::open_input(file, MAX_FONT_BYTES).map_err(|error| FontError {
                 path: file.clone(),
                 reason: error.to_string(),
                 help: WHERE_FONTS_ARE.into(),
@@ -482,7 +484,7 @@ impl Fonts {
             }
         }
         self.chosen = FontList::of(database, false);
-        Ok(self)
+        Ok(())
     }
 
     /// Every family the book can use and where it comes from, in the order
@@ -942,7 +944,9 @@ mod tests {
     fn with_test_cjk() -> Fonts {
         let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/fonts/BriefingTestCJK-Regular.otf");
-        Fonts::bundled().with_fallbacks(&[fixture], &[]).unwrap()
+        let mut fonts = Fonts::bundled();
+        fonts.add_fallbacks(&[fixture], &[]).unwrap();
+        fonts
     }
 
     #[test]

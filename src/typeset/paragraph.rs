@@ -446,7 +446,7 @@ impl Setter<'_> {
         let letters = word[start..].trim_end_matches(not_letter);
         let length = letters.chars().count();
         if style.face == Face::Mono
-            || has_right_to_left(letters)
+            || fonts::has_right_to_left(letters)
             || !(MIN_HYPHENATED_CHARS..=MAX_HYPHENATED_CHARS).contains(&length)
             || !letters.chars().all(char::is_alphabetic)
         {
@@ -494,8 +494,6 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
     pieces.push(Piece::Nothing);
 }
 
-pub use super::fonts::has_right_to_left;
-
 /// The embedding level of every byte of a paragraph with right-to-left
 /// text in it, by the Unicode Bidirectional Algorithm (UAX #9): what orders
 /// the pieces of each of its lines.
@@ -507,7 +505,7 @@ impl Directions {
     /// `None` for a paragraph with no right-to-left text: it is drawn in the
     /// order it is written, at no cost.
     fn of(spans: &[Span]) -> Option<Directions> {
-        if !spans.iter().any(|s| has_right_to_left(&s.text)) {
+        if !spans.iter().any(|s| fonts::has_right_to_left(&s.text)) {
             return None;
         }
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();

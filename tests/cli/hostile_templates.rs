@@ -5,9 +5,8 @@
 //! written; `check --templates` finds what `render --templates` would.
 
 use std::path::Path;
-use std::time::Duration;
 
-use crate::support::{files_in, Run};
+use crate::support::{briefing_within, files_in};
 
 const BRIEF: &str = "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n";
 
@@ -21,25 +20,6 @@ fn folder(brief: &str, templates: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(dir.path().join("t").join(name), text).unwrap();
     }
     dir
-}
-
-/// Runs the binary, killed if it takes longer than `seconds`: a run that
-/// recurses, loops or waits on a pipe fails the test instead of hanging it.
-fn briefing_within(seconds: u64, dir: &Path, args: &[&str]) -> Run {
-    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
-        .current_dir(dir)
-        .args(args)
-        .timeout(Duration::from_secs(seconds))
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("killed after {seconds} s (or by a signal): {args:?}")),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 /// `render` and `check` with the templates in `t` both refuse, with exit 1,

@@ -3,9 +3,8 @@
 //! nothing is written. Also the count on a pack's cover, in its language.
 
 use std::path::Path;
-use std::time::Duration;
 
-use crate::support::{briefing_in, files_in, page_texts, Run};
+use crate::support::{briefing_in, briefing_within, files_in, page_texts};
 
 const BRIEF: &str = "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\n";
 
@@ -29,26 +28,6 @@ fn hostile(case: &str) -> String {
 fn default_theme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/theme.yaml"))
         .unwrap()
-}
-
-/// Runs the binary, killed if it takes longer than `seconds`: a run that
-/// waits on a pipe or reads an endless device fails the test instead of
-/// hanging it.
-fn briefing_within(seconds: u64, dir: &Path, args: &[&str]) -> Run {
-    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
-        .current_dir(dir)
-        .args(args)
-        .timeout(Duration::from_secs(seconds))
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("killed after {seconds} s: {args:?}")),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 /// Renders `visit.yaml` with the templates in `t`: refused with exit 1 and

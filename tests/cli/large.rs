@@ -6,21 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{briefing_in, files_in};
-
-/// A reader of PDFs other than ours, or `None` when it is not installed
-/// here (CI installs them, and there their absence fails the test).
-fn tool(name: &str) -> Option<Command> {
-    let found = Command::new(name).arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install {name} (.ci/run)"
-        );
-        eprintln!("{name} is not installed: skipping it (CI installs it)");
-    }
-    found.then(|| Command::new(name))
-}
+use crate::support::{briefing_in, files_in, tool};
 
 /// Writes `yaml` as `large.yaml` in `dir` and renders it into `dir/out`;
 /// the render must succeed and write the PDF and the Markdown.

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{briefing_in, files_in};
+use crate::support::{briefing_in, files_in, tool};
 
 const BRIEF: &str = "\
 title: Besuch von عبد اللطيف حموشي
@@ -21,19 +21,6 @@ delegation:
 background: |
   Der Gast heißt عبد اللطيف حموشي und kam 2025 nach Moskau.
 ";
-
-/// poppler's tools (CI installs them; there their absence fails the test).
-fn tool(name: &str) -> Option<Command> {
-    let found = Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install {name} (.ci/run)"
-        );
-        eprintln!("{name} is not installed: skipping it (CI installs it)");
-    }
-    found.then(|| Command::new(name))
-}
 
 fn rendered() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -26,6 +26,41 @@ pub fn briefing_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs the binary in `dir`, killed if it takes longer than `seconds`: a
+/// run that recurses, loops or waits on a pipe fails the test instead of
+/// hanging it.
+pub fn briefing_within(seconds: u64, dir: &Path, args: &[&str]) -> Run {
+    let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
+        .current_dir(dir)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(seconds))
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output
+            .status
+            .code()
+            .unwrap_or_else(|| panic!("killed after {seconds} s (or by a signal): {args:?}")),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// A PDF tool (qpdf, poppler's pdfinfo and pdftotext) to read output back
+/// with, when installed. CI installs them (`.ci/run`), and there (`CI` set)
+/// their absence fails the test instead of skipping it.
+pub fn tool(name: &str) -> Option<std::process::Command> {
+    let found = std::process::Command::new(name).arg("-v").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install {name} (.ci/run)"
+        );
+        eprintln!("{name} is not installed: skipping it (CI installs it)");
+    }
+    found.then(|| std::process::Command::new(name))
+}
+
 /// The summary line ends with the time the batch took, `(0.12 s)`: read as
 /// `(… s)`, so that tests compare everything else.
 fn without_elapsed_time(stderr: &str) -> String {
