@@ -336,3 +336,51 @@ fn check_looks_for_characters_in_the_font_path_too() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");
 }
+
+#[test]
+fn a_font_path_that_is_not_a_folder_is_a_usage_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["render", "visit.yaml", "--font-path", "visit.yaml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            "error: invalid value 'visit.yaml' for '--font-path <DIR>': it is not a folder\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_theme_fallback_that_is_not_a_font_is_an_error_at_the_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let templates = dir.path().join("t");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("notes.ttf"), "not a font").unwrap();
+    let theme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/theme.yaml"))
+            .unwrap()
+            .replace(
+                "  mono: bundled",
+                "  fallbacks: [notes.ttf]\n  mono: bundled",
+            );
+    std::fs::write(templates.join("theme.yaml"), theme).unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["render", "visit.yaml", "-o", "out", "--templates", "t"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot use the font `t/notes.ttf`: not a TrueType or OpenType font\n \
+         --> t/theme.yaml\n  \
+         = help: font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans\n\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}
