@@ -85,6 +85,26 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Maps a font file into memory for the rest of the run, refusing what
+/// [`read_input`] would refuse. A font is read where the shaper and the
+/// subsetter look, a few pages of it: a 20 MB Chinese font mapped costs the
+/// memory of the glyphs a briefing uses, read whole it costs 20 MB.
+pub fn map_font(path: &Path, limit: u64) -> Result<&'static [u8], ReadError> {
+    let (file, length) = open_input(path, limit)?;
+    if length == 0 {
+        // Nothing to map (and mapping nothing is an error): no font either.
+        return Ok(&[]);
+    }
+    // SAFETY: the mapping is read-only and lives to the end of the run. The
+    // one risk is another program truncating the font while this one runs,
+    // which would fault on the next read of the lost pages: the risk every
+    // program that maps fonts takes, fontdb's scan of the system's fonts
+    // (which maps each of them) included.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ReadError::Io)?;
+    let map: &'static memmap2::Mmap = Box::leak(Box::new(map));
+    Ok(&map[..])
+}
+
 /// Opens what [`read_input`] would read, refusing what it would refuse, and
 /// reads nothing: the file and its length, for a reader of its own (a font
 /// library that maps the file) to be given only a file that passed.

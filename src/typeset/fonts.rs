@@ -340,8 +340,7 @@ impl FontList {
         let face = &self.faces[place];
         face.font
             .get_or_init(|| {
-                let bytes = crate::files::read_input(&face.path, MAX_SYSTEM_FONT_BYTES).ok()?;
-                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                let bytes = crate::files::map_font(&face.path, MAX_SYSTEM_FONT_BYTES).ok()?;
                 let name = face.family.replace(' ', "");
                 Font::load_face(&name, bytes, face.index)
             })
@@ -393,7 +392,7 @@ impl Fonts {
             let path = dir.join(name);
             // Bounded, and never a device or a pipe: `/dev/zero` would be read
             // until memory runs out, a FIFO waited on forever.
-            let bytes = crate::files::read_input(&path, MAX_FONT_BYTES).map_err(|error| {
+            let bytes = crate::files::map_font(&path, MAX_FONT_BYTES).map_err(|error| {
                 let help = match error {
                     ReadError::TooLarge { .. } => format!(
                         "a theme's font may be at most {} (a CJK font is about 20 MB); `bundled` uses Noto Sans",
@@ -407,8 +406,6 @@ impl Fonts {
                     help,
                 }
             })?;
-            // Read once per run and used to its end: the shaper borrows it.
-            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().replace(' ', ""))
