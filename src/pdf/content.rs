@@ -182,25 +182,70 @@ impl Content {
         self.fill(style.color);
         self.numbers(&[(x, 2), (y, 2)]);
         self.bytes.extend_from_slice(b"Td\n[<");
+        // Where the open `TJ` array's glyphs start: an array with none is
+        // taken back rather than written empty.
+        let mut array_start = self.bytes.len();
         let last = placed.len() - 1;
-        for (i, glyph) in placed.iter().enumerate() {
-            let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
-            hex4(&mut self.bytes, new);
-            if i == last {
-                break;
+        let mut i = 0;
+        while i < placed.len() {
+            // A cluster: the glyph that carries its text, and the marks or
+            // parts after it that carry none.
+            let end = i
+                + 1
+                + placed[i + 1..]
+                    .iter()
+                    .take_while(|g| g.text.is_none())
+                    .count();
+            let cluster = &placed[i..end];
+            let actual = unmapped_text(cluster, glyphs);
+            if let Some(text) = actual {
+                // The font's map gives another text for one of these glyphs
+                // (a letter drawn alone elsewhere, here with its vowel mark):
+                // the cluster is marked with the text it stands for.
+                if self.bytes.len() == array_start {
+                    self.bytes.truncate(array_start - 2);
+                } else {
+                    self.bytes.extend_from_slice(b">] TJ\n");
+                }
+                self.bytes.extend_from_slice(b"/Span <</ActualText <FEFF");
+                let mut units = [0u16; 2];
+                for c in in_copy_order(text) {
+                    for unit in c.encode_utf16(&mut units) {
+                        hex4(&mut self.bytes, *unit);
+                    }
+                }
+                self.bytes.extend_from_slice(b">>> BDC\n[<");
             }
-            // TJ moves left by this much after the glyph, in 1/1000 em: the
-            // font's width less the shaped (kerned, justified) advance.
-            // Tenths of a unit, so that unkerned glyphs need no number.
-            let natural = glyphs.widths.get(new as usize).copied().unwrap_or(0.0);
-            let offset = ((natural - glyph.advance * 1000.0 / style.size) * 10.0).round();
-            if offset != 0.0 {
-                self.bytes.push(b'>');
-                number(&mut self.bytes, offset / 10.0, 1);
-                self.bytes.push(b'<');
+            for (j, glyph) in cluster.iter().enumerate() {
+                let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+                hex4(&mut self.bytes, new);
+                if i + j == last {
+                    break;
+                }
+                // TJ moves left by this much after the glyph, in 1/1000 em:
+                // the font's width less the shaped (kerned, justified)
+                // advance. Tenths of a unit, so that unkerned glyphs need no
+                // number.
+                let natural = glyphs.widths.get(new as usize).copied().unwrap_or(0.0);
+                let offset = ((natural - glyph.advance * 1000.0 / style.size) * 10.0).round();
+                if offset != 0.0 {
+                    self.bytes.push(b'>');
+                    number(&mut self.bytes, offset / 10.0, 1);
+                    self.bytes.push(b'<');
+                }
             }
+            if actual.is_some() {
+                self.bytes.extend_from_slice(b">] TJ\nEMC\n[<");
+                array_start = self.bytes.len();
+            }
+            i = end;
         }
-        self.bytes.extend_from_slice(b">] TJ\nET\n");
+        if self.bytes.len() == array_start {
+            self.bytes.truncate(array_start - 2);
+            self.bytes.extend_from_slice(b"ET\n");
+        } else {
+            self.bytes.extend_from_slice(b">] TJ\nET\n");
+        }
     }
 
     fn fill(&mut self, color: Color) {
@@ -218,6 +263,30 @@ impl Content {
             self.bytes.push(b' ');
         }
     }
+}
+
+/// The text of a cluster of glyphs, when the font's ToUnicode map (one
+/// text per glyph, the first it was drawn for) would copy it as something
+/// else; `None` when the map gives it back as it is.
+fn unmapped_text<'g>(cluster: &'g [PlacedGlyph], glyphs: &FaceGlyphs) -> Option<&'g str> {
+    let mapped = |glyph: &PlacedGlyph| {
+        let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+        glyphs.text.get(new as usize).and_then(Option::as_deref)
+    };
+    let (first, rest) = cluster.split_first()?;
+    let text = first.text.as_deref()?;
+    // Most glyphs are drawn for one text only, which their map gives back.
+    let varies = |glyph: &PlacedGlyph| {
+        let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+        glyphs.varies.get(new as usize).copied().unwrap_or(true)
+    };
+    if !cluster.iter().any(varies) {
+        return None;
+    }
+    // Glyph 0, the missing-glyph box, copies as U+FFFD whatever it stands for.
+    let faithful = (first.id == 0 || mapped(first) == Some(text))
+        && rest.iter().all(|g| g.id == 0 || mapped(g).is_none());
+    (!faithful).then_some(text)
 }
 
 /// Writes `value` with at most `decimals` decimals and no trailing zeros:

@@ -12,27 +12,37 @@ pub(super) struct FaceGlyphs {
     pub(super) old_ids: Vec<u16>,
     /// For each subset glyph, the characters it stands for.
     pub(super) text: Vec<Option<Arc<str>>>,
+    /// For each subset glyph, whether it is drawn somewhere for other
+    /// characters than `text` (a letter alone here, with its mark there):
+    /// only the clusters of such glyphs need their text stated in the page.
+    pub(super) varies: Vec<bool>,
     /// For each subset glyph, its advance in 1/1000 em as `/W` states it.
     pub(super) widths: Vec<f32>,
 }
 
 pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId, FaceGlyphs> {
-    // For each font, whether each of its glyphs is used, and the first text
-    // it was drawn for.
-    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>);
+    // For each font, whether each of its glyphs is used, the first text it
+    // was drawn for, and whether it was drawn for another text too.
+    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>, Vec<bool>);
     let mut seen: BTreeMap<FontId, Marks> = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
         let Item::Text { run, .. } = item else {
             continue;
         };
         for glyph in &run.glyphs {
-            let (used, text) = seen.entry(glyph.font).or_insert_with(|| {
+            let (used, text, varies) = seen.entry(glyph.font).or_insert_with(|| {
                 let count = fonts.by_id(glyph.font).tables().number_of_glyphs() as usize;
-                (vec![false; count], vec![None; count])
+                (vec![false; count], vec![None; count], vec![false; count])
             });
             let id = glyph.id as usize;
-            if id < used.len() {
+            if id >= used.len() {
+                continue;
+            }
+            if !used[id] {
                 used[id] = true;
+                text[id].clone_from(&glyph.text);
+            } else if !same_text(&text[id], &glyph.text) {
+                varies[id] = true;
                 if text[id].is_none() {
                     text[id].clone_from(&glyph.text);
                 }
@@ -40,22 +50,25 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
         }
     }
     seen.into_iter()
-        .map(|(font, (used, text))| {
+        .map(|(font, (used, text, varies))| {
             let tables = fonts.by_id(font).tables();
             let per_mille = 1000.0 / tables.units_per_em() as f32;
             let mut glyphs = FaceGlyphs {
                 new_id: vec![0; used.len()],
                 old_ids: Vec::new(),
                 text: Vec::new(),
+                varies: Vec::new(),
                 widths: Vec::new(),
             };
-            for (old, (used, text)) in used.into_iter().zip(text).enumerate() {
+            for (old, ((used, text), varies)) in used.into_iter().zip(text).zip(varies).enumerate()
+            {
                 if old != 0 && !used {
                     continue;
                 }
                 glyphs.new_id[old] = glyphs.old_ids.len() as u16;
                 glyphs.old_ids.push(old as u16);
                 glyphs.text.push(text);
+                glyphs.varies.push(varies);
                 let advance = tables
                     .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
                     .unwrap_or(0);
@@ -106,6 +119,29 @@ impl Program {
             Program::OpenType | Program::Cff => b"CIDFontType0",
         }
     }
+}
+
+/// Whether two glyphs stand for the same characters (the same words,
+/// shaped once and cached, share their texts: compared by address first).
+fn same_text(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+        _ => false,
+    }
+}
+
+/// The characters of one glyph's text in the order a PDF states them. A
+/// glyph of right-to-left text that stands for several characters (a
+/// lam-alef ligature, a letter with its vowel mark): readers that put a
+/// right-to-left line back in reading order reverse every character they
+/// find, the ligature's too, so it is stated reversed.
+pub(super) fn in_copy_order(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().collect();
+    if chars.len() > 1 && crate::typeset::fonts::has_right_to_left(text) {
+        chars.reverse();
+    }
+    chars
 }
 
 pub(super) fn resource_name(font: FontId) -> String {
@@ -161,16 +197,10 @@ pub(super) fn subset_fonts(
                         return Some((0, vec![0xFFFD]));
                     }
                     let text = text.as_deref()?;
-                    // A glyph of right-to-left text that stands for several
-                    // characters (a lam-alef ligature, a letter with its
-                    // vowel mark): readers that put a right-to-left line
-                    // back in reading order reverse every character they
-                    // find, the ligature's too, so it maps to them reversed.
-                    let mut units: Vec<u32> = text.chars().map(u32::from).collect();
-                    if units.len() > 1 && crate::typeset::fonts::has_right_to_left(text) {
-                        units.reverse();
-                    }
-                    Some((new as u32, units))
+                    Some((
+                        new as u32,
+                        in_copy_order(text).into_iter().map(u32::from).collect(),
+                    ))
                 })
                 .collect(),
         }

@@ -22,7 +22,7 @@ mod navigation;
 use content::Link;
 use content::{digits, draw_pages, number};
 use fonts::FaceGlyphs;
-use fonts::{add_font, resource_name, subset_fonts, used_glyphs};
+use fonts::{add_font, in_copy_order, resource_name, subset_fonts, used_glyphs};
 use images::embed_images;
 use images::Image;
 use navigation::{add_outline, annotation};
