@@ -105,9 +105,9 @@ enum Command {
         /// highest found. Without it, every marking found is listed.
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
         marking_order: Vec<String>,
-        /// The language of the pack's own pages: en, de or fr (default:
+        /// The language of the pack's own pages: en, de, fr or ar (default:
         /// the briefs' language when they all share one, else en).
-        #[arg(long, value_parser = ["en", "de", "fr"])]
+        #[arg(long, value_parser = ["en", "de", "fr", "ar"])]
         language: Option<String>,
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
@@ -195,6 +195,11 @@ struct InputOptions {
         value_delimiter = ':'
     )]
     font_path: Vec<PathBuf>,
+    /// Do not look for characters in the fonts installed on this machine:
+    /// the same bytes everywhere, from the theme's, `--font-path` and the
+    /// bundled fonts alone. Also `BRIEFING_IGNORE_SYSTEM_FONTS=1`.
+    #[arg(long, env = "BRIEFING_IGNORE_SYSTEM_FONTS", value_parser = clap::builder::BoolishValueParser::new())]
+    ignore_system_fonts: bool,
 }
 
 /// A folder given to `--font-path`.
@@ -469,14 +474,15 @@ fn check(
     // is one error, not one per brief.
     // Fonts given are the fonts characters are looked for in, as `render`
     // would set them.
-    let renderer = if template_dir.is_some() || !sources.font_path.is_empty() {
-        match renderer(template_dir, sources, &reporter) {
-            Some(renderer) => Some(renderer),
-            None => return false,
-        }
-    } else {
-        None
-    };
+    let renderer =
+        if template_dir.is_some() || !sources.font_path.is_empty() || sources.ignore_system_fonts {
+            match renderer(template_dir, sources, &reporter) {
+                Some(renderer) => Some(renderer),
+                None => return false,
+            }
+        } else {
+            None
+        };
     let (inputs, mut ok) = inputs_or_report(paths, &reporter);
     let bar = reporter.progress(inputs.len());
     let reports = render::batch(
@@ -572,17 +578,18 @@ fn renderer(
             }
         },
     };
-    match Renderer::new(templates, source_date_epoch()) {
-        Ok(renderer) => match renderer
+    let made = Renderer::new(templates, source_date_epoch()).and_then(|renderer| {
+        let renderer = if sources.ignore_system_fonts {
+            renderer.without_system_fonts()
+        } else {
+            renderer
+        };
+        renderer
             .with_image_folders(template_dir, &sources.allow_path)
             .with_font_folders(&sources.font_path)
-        {
-            Ok(renderer) => Some(renderer),
-            Err(diagnostic) => {
-                reporter.diagnostics(&[*diagnostic], None);
-                None
-            }
-        },
+    });
+    match made {
+        Ok(renderer) => Some(renderer),
         Err(diagnostic) => {
             reporter.diagnostics(&[*diagnostic], None);
             None

@@ -249,6 +249,9 @@ pub const LABELS: &[(&str, &str, &str, &str, &str)] = &[
     ("visit", "Visit", "Besuch", "Visite", "زيارة"),
     ("page", "Page", "Seite", "Page", "الصفحة"),
     ("file", "File", "Datei", "Fichier", "الملف"),
+    // What stands between the items of a list in running text (a name and
+    // a title, the attendees): Arabic has its own comma.
+    ("separator", ", ", ", ", ", ", "، "),
 ];
 
 /// The label keys, for suggestions and documentation.

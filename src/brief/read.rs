@@ -498,7 +498,10 @@ impl<'a> Reader<'a> {
                 format!("unknown language `{code}`"),
                 Some(node.span),
                 "language",
-                Some("use one of `en`, `de`, `fr`".into()),
+                Some(format!(
+                    "use one of {}",
+                    Language::ALL.map(|l| format!("`{}`", l.code())).join(", ")
+                )),
             );
         }
         language

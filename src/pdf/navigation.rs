@@ -5,19 +5,15 @@ use super::*;
 
 pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) -> Object {
     let action = match link.target {
-        // `#page=N`: page N of this document (a pack's list of briefs).
-        Target::Uri(uri) if uri.starts_with("#page=") => {
-            let page = uri[6..].parse::<usize>().unwrap_or(1).saturating_sub(1);
-            pages.get(page).map(|&page| {
-                go_to(Object::Array(vec![
-                    Object::Reference(page),
-                    Object::Name(b"XYZ".to_vec()),
-                    Object::Null,
-                    Object::Null,
-                    Object::Null,
-                ]))
-            })
-        }
+        Target::Page(page) => pages.get(page).map(|&page| {
+            go_to(Object::Array(vec![
+                Object::Reference(page),
+                Object::Name(b"XYZ".to_vec()),
+                Object::Null,
+                Object::Null,
+                Object::Null,
+            ]))
+        }),
         Target::Uri(uri) => Some(Dictionary::from_iter([
             ("S", Object::Name(b"URI".to_vec())),
             (

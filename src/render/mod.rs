@@ -26,7 +26,7 @@ use crate::pdf::Metadata;
 use crate::templates::{PackEntry, PackView, TemplateError, Templates, BRIEFING, PACK, PACK_INDEX};
 use crate::typeset::fonts::Fonts;
 use crate::typeset::{
-    typeset, Document, Furniture, Hyphenator, Setup, Theme, TypesetError, Warning,
+    typeset, Direction, Document, Furniture, Hyphenator, Setup, Theme, TypesetError, Warning,
 };
 
 /// What happened to one input.
@@ -125,29 +125,23 @@ fn missing_characters(
         match value {
             serde_json::Value::String(text) => {
                 let mut seen: Vec<char> = Vec::new();
+                let mut missing: Vec<char> = Vec::new();
                 for c in text.chars() {
                     if c.is_ascii() || c.is_control() || seen.contains(&c) {
                         continue;
                     }
                     seen.push(c);
-                    if fonts.can_show(crate::typeset::fonts::Face::Regular, c) {
-                        continue;
+                    if !fonts.can_show(crate::typeset::fonts::Face::Regular, c) {
+                        missing.push(c);
                     }
-                    let mut diagnostic = Diagnostic::error(
-                        input,
-                        format!(
-                            "no font has the character `{c}` (U+{:04X}); it shows as an empty box",
-                            c as u32
-                        ),
-                    )
-                    .at(Location {
-                        span: spans.get(&path).copied(),
-                        path: Some(path.clone()),
-                    })
-                    .with_help(Some(
-                        "name a font that has it: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)"
-                            .into(),
-                    ));
+                }
+                if !missing.is_empty() {
+                    let mut diagnostic = Diagnostic::error(input, no_font_has(&missing))
+                        .at(Location {
+                            span: spans.get(&path).copied(),
+                            path: Some(path.clone()),
+                        })
+                        .with_help(Some(add_a_font(&missing)));
                     diagnostic.severity = Severity::Warning;
                     found.push(diagnostic);
                 }
@@ -305,6 +299,12 @@ impl Renderer {
         Ok(self)
     }
 
+    /// Sets text without the fonts installed on the system.
+    pub fn without_system_fonts(mut self) -> Renderer {
+        self.fonts.ignore_system_fonts();
+        self
+    }
+
     /// The document's fonts, for `briefing fonts`.
     pub fn fonts(&self) -> &Fonts {
         &self.fonts
@@ -423,6 +423,7 @@ impl Renderer {
             theme,
             fonts: &self.fonts,
             hyphenator: self.hyphenator(brief.language),
+            direction: Direction::of(brief.language),
             furniture: Furniture {
                 marking: brief.classification.clone(),
                 header: fill(&theme.header),
@@ -462,9 +463,9 @@ impl Renderer {
                 return report.fail(*diagnostic);
             }
         };
-        for warning in &pdf.warnings {
-            report.diagnostics.push(warning_diagnostic(input, warning));
-        }
+        report
+            .diagnostics
+            .extend(warning_diagnostics(input, &pdf.warnings));
         report.pages = Some(pdf.pages);
         let outputs = [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())]
             .map(|(extension, bytes)| (out_dir.join(output_name(input, extension)), bytes));
@@ -535,26 +536,78 @@ pub fn output_name(input: &Path, extension: &str) -> PathBuf {
 /// How to write a brief's outputs elsewhere: the end of a help.
 pub const OTHER_OUTPUT_FOLDER: &str = "choose another output folder with -o";
 
-pub(super) fn warning_diagnostic(input: &Path, warning: &Warning) -> Diagnostic {
-    let Warning::MissingGlyph { character, context } = warning;
-    let mut diagnostic = Diagnostic::error(
-        input,
-        format!(
-            "no font has the character `{character}` (U+{:04X}); it shows as an empty box",
-            *character as u32
-        ),
+/// How to give text a font for the characters it lacks: the end of a
+/// warning.
+fn add_a_font(missing: &[char]) -> String {
+    format!(
+        "name a font that has {}: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)",
+        if missing.len() == 1 { "it" } else { "them" }
     )
-    .with_help(Some(format!(
-        "it is {}; name a font that has it in the theme (docs/templates.md)",
-        // Text before the first heading is the cover's.
-        if context.is_empty() {
-            "on the cover".to_string()
-        } else {
-            format!("in “{context}”")
+}
+
+/// The characters listed in a warning, at most: a name in a script no font
+/// has is one warning, not one per letter.
+const MISSING_LISTED: usize = 5;
+
+/// `no font has the character …` for characters missing in one place.
+fn no_font_has(missing: &[char]) -> String {
+    let listed: Vec<String> = missing
+        .iter()
+        .take(MISSING_LISTED)
+        .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+        .collect();
+    match missing.len() {
+        1 => format!(
+            "no font has the character {}; it shows as an empty box",
+            listed[0]
+        ),
+        n if n <= MISSING_LISTED => format!(
+            "no font has the characters {} and {}; they show as empty boxes",
+            listed[..n - 1].join(", "),
+            listed[n - 1]
+        ),
+        n => format!(
+            "no font has the characters {} and {} more; they show as empty boxes",
+            listed.join(", "),
+            n - MISSING_LISTED
+        ),
+    }
+}
+
+/// The warnings of a laid-out document as diagnostics: the characters no
+/// font has, one warning for each section they are in.
+pub(super) fn warning_diagnostics(input: &Path, warnings: &[Warning]) -> Vec<Diagnostic> {
+    let mut by_context: Vec<(&str, Vec<char>)> = Vec::new();
+    for Warning::MissingGlyph { character, context } in warnings {
+        match by_context.iter_mut().find(|(c, _)| c == context) {
+            Some((_, missing)) if !missing.contains(character) => missing.push(*character),
+            Some(_) => {}
+            None => by_context.push((context, vec![*character])),
         }
-    )));
-    diagnostic.severity = Severity::Warning;
-    diagnostic
+    }
+    by_context
+        .into_iter()
+        .map(|(context, missing)| {
+            let mut diagnostic =
+                Diagnostic::error(input, no_font_has(&missing)).with_help(Some(format!(
+                    "{} {}; {}",
+                    if missing.len() == 1 {
+                        "it is"
+                    } else {
+                        "they are"
+                    },
+                    // Text before the first heading is the cover's.
+                    if context.is_empty() {
+                        "on the cover".to_string()
+                    } else {
+                        format!("in “{context}”")
+                    },
+                    add_a_font(&missing)
+                )));
+            diagnostic.severity = Severity::Warning;
+            diagnostic
+        })
+        .collect()
 }
 
 impl Report {

@@ -78,9 +78,9 @@ impl Renderer {
                 };
                 match self.document(&brief) {
                     Ok(document) => {
-                        for warning in &document.warnings {
-                            report.diagnostics.push(warning_diagnostic(input, warning));
-                        }
+                        report
+                            .diagnostics
+                            .extend(warning_diagnostics(input, &document.warnings));
                         (report, Some((brief, document)))
                     }
                     Err(diagnostic) => (report.fail(*diagnostic), None),
@@ -163,6 +163,7 @@ impl Renderer {
             theme,
             fonts: &self.fonts,
             hyphenator: self.hyphenator(language),
+            direction: Direction::of(language),
             furniture: Furniture {
                 marking: marking.clone(),
                 header: title.clone(),
@@ -201,6 +202,7 @@ impl Renderer {
             view = PackView {
                 title: title.clone(),
                 language,
+                right_to_left: language.is_right_to_left(),
                 labels: labels.clone(),
                 dates: crate::i18n::date_range(language, start, end),
                 marking: marking.clone(),

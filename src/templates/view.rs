@@ -16,6 +16,10 @@ pub struct View<'a> {
     pub brief: &'a Brief,
     /// Every label, in the brief's language, with its overrides applied.
     pub labels: BTreeMap<String, String>,
+    /// Whether the brief's language is written from right to left: the
+    /// Markdown summary is then wrapped in `<div dir="rtl">`, for viewers
+    /// to lay it out that way.
+    pub right_to_left: bool,
     /// The schedule by day, each day's items in time order.
     pub programme: Vec<Day<'a>>,
     /// The bilateral meetings in date and time order.
@@ -78,9 +82,10 @@ impl<'a> View<'a> {
         }
         let mut meetings: Vec<&Bilateral> = brief.bilaterals.iter().collect();
         meetings.sort_by_key(|m| (m.date, m.start));
+        let labels = crate::i18n::labels(brief.language, &brief.labels);
         View {
             brief,
-            labels: crate::i18n::labels(brief.language, &brief.labels),
+            right_to_left: brief.language.is_right_to_left(),
             programme,
             meetings,
             venue_line: brief.venue.as_ref().and_then(|v| {
@@ -88,8 +93,9 @@ impl<'a> View<'a> {
                     .into_iter()
                     .filter_map(|p| p.as_deref())
                     .collect();
-                (!parts.is_empty()).then(|| parts.join(", "))
+                (!parts.is_empty()).then(|| parts.join(&labels["separator"]))
             }),
+            labels,
             delegation_columns: Columns::of(&brief.delegation),
             counterpart_columns: Columns::of(&brief.counterparts),
             programme_columns: ProgrammeColumns {
@@ -109,6 +115,9 @@ impl<'a> View<'a> {
 pub struct PackView {
     pub title: String,
     pub language: crate::i18n::Language,
+    /// Whether the pack's language is written from right to left (its
+    /// Markdown index is then wrapped in `<div dir="rtl">`).
+    pub right_to_left: bool,
     pub labels: BTreeMap<String, String>,
     /// The span of all the visits, as `27 May – 2 June 2025`.
     pub dates: String,
@@ -132,6 +141,7 @@ impl PackView {
         PackView {
             title: "Specimen pack".into(),
             language,
+            right_to_left: false,
             labels: crate::i18n::labels(language, &BTreeMap::new()),
             dates: "1–3 May 2026".into(),
             marking: Some("RESTRICTED".into()),

@@ -525,6 +525,13 @@ impl Fonts {
         sources
     }
 
+    /// Leaves the fonts installed on the system out of the chain: text is
+    /// then set the same on every machine, from the theme's, the chosen
+    /// and the bundled fonts alone.
+    pub fn ignore_system_fonts(&mut self) {
+        self.system = OnceLock::from(FontList::empty());
+    }
+
     /// A font of the book by its handle.
     pub fn by_id(&self, id: FontId) -> &Font {
         let i = id.0 as usize;
@@ -815,12 +822,15 @@ pub fn has_right_to_left(text: &str) -> bool {
     // there on takes a lead byte of 0xD6 or more.
     text.bytes().any(|b| b >= 0xD6)
         && text.chars().any(|c| {
-            matches!(
-                unicode_bidi::bidi_class(c),
-                unicode_bidi::BidiClass::R
-                    | unicode_bidi::BidiClass::AL
-                    | unicode_bidi::BidiClass::AN
-            )
+            // A dash or quote lets the bytes through; the table is searched
+            // only from Hebrew on.
+            c >= '\u{0590}'
+                && matches!(
+                    unicode_bidi::bidi_class(c),
+                    unicode_bidi::BidiClass::R
+                        | unicode_bidi::BidiClass::AL
+                        | unicode_bidi::BidiClass::AN
+                )
         })
 }
 
@@ -834,7 +844,9 @@ pub fn cjk_language(text: &str) -> Option<&'static str> {
         return None;
     }
     let mut han = false;
-    for c in text.chars() {
+    // Hangul, kana and Han all lie above U+1100: a cheaper test than the
+    // script table for the Latin letters, dashes and quotes of most text.
+    for c in text.chars().filter(|&c| c >= '\u{1100}') {
         match c.script() {
             Script::Hiragana | Script::Katakana => return Some("ja"),
             Script::Hangul => return Some("ko"),

@@ -25,7 +25,7 @@ use hyphenation::{Hyphenator as _, Load, Standard};
 
 use crate::i18n::Language;
 pub use layout::{bind, typeset, Furniture, Setup};
-pub use paragraph::{PlacedGlyph, Run, Style};
+pub use paragraph::{Direction, PlacedGlyph, Run, Style};
 pub use theme::Theme;
 
 /// A length in points.
@@ -122,6 +122,19 @@ pub enum Target {
     Uri(String),
     /// The heading of this index in [`Document::headings`].
     Heading(usize),
+    /// The top of a page of the document, 0-based.
+    Page(usize),
+}
+
+impl Target {
+    /// Where a link in the Markdown goes: `#page=N` is page N of the
+    /// document (a pack's list of briefs links to each), anything else a URI.
+    pub fn of_link(uri: &str) -> Target {
+        match uri.strip_prefix("#page=").map(str::parse::<usize>) {
+            Some(Ok(page)) => Target::Page(page.saturating_sub(1)),
+            _ => Target::Uri(uri.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

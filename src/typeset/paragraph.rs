@@ -95,11 +95,33 @@ impl Line {
     }
 }
 
+/// Which way a document's lines run: the direction of its language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    LeftToRight,
+    /// Arabic: every paragraph's base direction is right to left (UAX #9's
+    /// paragraph level 1), and its pages are laid out as mirror images.
+    RightToLeft,
+}
+
+impl Direction {
+    /// The direction a language is written in.
+    pub fn of(language: crate::i18n::Language) -> Direction {
+        if language.is_right_to_left() {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        }
+    }
+}
+
 /// What a paragraph is set with.
 #[derive(Clone, Copy)]
 pub struct Setter<'a> {
     pub fonts: &'a Fonts,
     pub hyphenator: Option<&'a super::Hyphenator>,
+    pub direction: Direction,
 }
 
 /// Words shorter than this are never hyphenated.
@@ -182,9 +204,14 @@ impl Setter<'_> {
             }
         };
         let breaks = break_lines(&items, width, mode);
-        let directions = Directions::of(spans);
+        let directions = Directions::of(spans, self.direction);
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
+        // The line's pieces in the order of the text, then in the order they
+        // are drawn: right-to-left stretches turned round by the
+        // bidirectional algorithm, for this line alone. One buffer for all
+        // the lines.
+        let mut placed: Vec<LinePiece> = Vec::new();
         for b in breaks {
             let mut runs: Vec<Run> = Vec::new();
             let mut x = 0.0;
@@ -192,10 +219,6 @@ impl Setter<'_> {
             while first < b.position && !matches!(items[first], Item::Box { .. }) {
                 first += 1;
             }
-            // The line's pieces in the order of the text, then in the order
-            // they are drawn: right-to-left stretches turned round by the
-            // bidirectional algorithm, for this line alone.
-            let mut placed: Vec<LinePiece> = Vec::new();
             for i in first..=b.position {
                 let (style, glyphs, extra, offset) = match (&pieces[i], items[i]) {
                     (Piece::Glyphs(s, g, at), _) if i < b.position => (*s, g, 0.0, Some(*at)),
@@ -225,18 +248,15 @@ impl Setter<'_> {
             if let Some(directions) = &directions {
                 let offsets: Vec<Option<usize>> = placed.iter().map(|p| p.offset).collect();
                 let order = directions.visual_order(&offsets);
-                let mut logical: Vec<Option<_>> = placed.into_iter().map(Some).collect();
-                placed = order
-                    .into_iter()
-                    .filter_map(|i| logical[i].take())
-                    .collect();
+                let mut logical: Vec<Option<_>> = placed.drain(..).map(Some).collect();
+                placed.extend(order.into_iter().filter_map(|i| logical[i].take()));
             }
             for LinePiece {
                 span: style,
                 glyphs,
                 extra,
                 ..
-            } in placed
+            } in placed.drain(..)
             {
                 let size = styles[style].size;
                 if !matches!(runs.last(), Some(run) if run.style == *styles[style]) {
@@ -261,6 +281,17 @@ impl Setter<'_> {
                 x += advance;
             }
             let line_width = x;
+            if self.direction == Direction::RightToLeft {
+                // A right-to-left page is laid out from the start of its
+                // lines and mirrored once set (`layout::mirror`): each run is
+                // put where the mirror turns it into its place in the order
+                // drawn. Its glyphs stay in their order.
+                for run in &mut runs {
+                    run.x = line_width - run.x - run.width();
+                }
+            }
+            // Alignment by the line's start: the mirror of a right-to-left
+            // page turns "left" into its right.
             let shift = match align {
                 Align::Center => ((width - line_width) / 2.0).max(0.0),
                 Align::Right => (width - line_width).max(0.0),
@@ -498,19 +529,27 @@ fn end_line(items: &mut Vec<Item>, pieces: &mut Vec<Piece>) {
 /// text in it, by the Unicode Bidirectional Algorithm (UAX #9): what orders
 /// the pieces of each of its lines.
 struct Directions {
+    base: unicode_bidi::Level,
     levels: Vec<unicode_bidi::Level>,
 }
 
 impl Directions {
-    /// `None` for a paragraph with no right-to-left text: it is drawn in the
-    /// order it is written, at no cost.
-    fn of(spans: &[Span]) -> Option<Directions> {
-        if !spans.iter().any(|s| fonts::has_right_to_left(&s.text)) {
-            return None;
-        }
+    /// `None` for a left-to-right paragraph with no right-to-left text: it
+    /// is drawn in the order it is written, at no cost.
+    fn of(spans: &[Span], direction: Direction) -> Option<Directions> {
+        let base = match direction {
+            Direction::LeftToRight => {
+                if !spans.iter().any(|s| fonts::has_right_to_left(&s.text)) {
+                    return None;
+                }
+                unicode_bidi::Level::ltr()
+            }
+            Direction::RightToLeft => unicode_bidi::Level::rtl(),
+        };
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
-        let info = unicode_bidi::ParagraphBidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+        let info = unicode_bidi::ParagraphBidiInfo::new(&text, Some(base));
         Some(Directions {
+            base,
             levels: info.levels,
         })
     }
@@ -521,7 +560,7 @@ impl Directions {
     /// to the paragraph's level) needs nothing here, since a line's pieces
     /// end before the space it breaks at.
     fn visual_order(&self, offsets: &[Option<usize>]) -> Vec<usize> {
-        let mut previous = unicode_bidi::Level::ltr();
+        let mut previous = self.base;
         let levels: Vec<unicode_bidi::Level> = offsets
             .iter()
             .map(|offset| {
@@ -595,6 +634,7 @@ mod tests {
         let setter = Setter {
             fonts: &fonts,
             hyphenator: Some(&hyphenator),
+            direction: Direction::LeftToRight,
         };
         let spans = [Span {
             text: text.to_string(),
@@ -637,6 +677,7 @@ mod tests {
         let setter = Setter {
             fonts: &fonts,
             hyphenator: Some(&hyphenator),
+            direction: Direction::LeftToRight,
         };
         let points = |word: &str| {
             let glyphs = fonts.shape(Face::Regular, word);
@@ -675,6 +716,7 @@ mod tests {
         let setter = Setter {
             fonts: &fonts,
             hyphenator: None,
+            direction: Direction::LeftToRight,
         };
         let spans = [Span {
             text: word.clone(),
@@ -693,6 +735,7 @@ mod tests {
         let setter = Setter {
             fonts: &fonts,
             hyphenator: Some(&hyphenator),
+            direction: Direction::LeftToRight,
         };
         let spans = [Span {
             text: text.into(),
@@ -724,6 +767,7 @@ mod tests {
         let setter = Setter {
             fonts: &fonts,
             hyphenator: None,
+            direction: Direction::LeftToRight,
         };
         let spans = [Span {
             // Private-use characters: in no font, on any system.
@@ -796,9 +840,11 @@ mod mixed_script_properties {
             picks in proptest::collection::vec(0..WORDS.len(), 1..40),
             width in 20.0f32..400.0,
             justify in any::<bool>(),
+            right_to_left in any::<bool>(),
         ) {
+            let direction = if right_to_left { Direction::RightToLeft } else { Direction::LeftToRight };
             let text = picks.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
-            let setter = Setter { fonts: fonts(), hyphenator: None };
+            let setter = Setter { fonts: fonts(), hyphenator: None, direction };
             let spans = [Span {
                 text: text.clone(),
                 style: Style { face: Face::Regular, size: 10.0, color: crate::typeset::Color::BLACK, link: None },

@@ -460,7 +460,7 @@ fn unknown_language() {
   |
 5 | language: ru
   |           ^^
-  = help: use one of `en`, `de`, `fr`
+  = help: use one of `en`, `de`, `fr`, `ar`
 
 1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)
 "#,
@@ -525,7 +525,7 @@ fn a_valid_brief_passes() {
 #[test]
 fn every_example_brief_passes() {
     let run = briefing(&["check", "briefs"]);
-    assert_eq!(run.stderr, "2 briefs checked: 2 valid, 0 warnings (… s)\n");
+    assert_eq!(run.stderr, "3 briefs checked: 3 valid, 0 warnings (… s)\n");
     assert_eq!(run.code, 0);
 }
 

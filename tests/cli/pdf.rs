@@ -422,7 +422,7 @@ fn a_character_no_font_has_is_a_warning_not_a_loss() {
     let run = briefing_in(dir.path(), &["render", "tokyo.yaml", "-o", "again"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stderr.contains("warning: no font has the character `\u{F0000}` (U+F0000); it shows as an empty box\n --> tokyo.yaml\n  = help: it is on the cover; name a font that has it in the theme (docs/templates.md)\n"),
+        run.stderr.contains("warning: no font has the characters `\u{F0000}` (U+F0000) and `\u{F0001}` (U+F0001); they show as empty boxes\n --> tokyo.yaml\n  = help: they are on the cover; name a font that has them: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)\n"),
         "{}",
         run.stderr
     );

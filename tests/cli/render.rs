@@ -28,6 +28,14 @@ fn english_example_summary() {
 }
 
 #[test]
+fn arabic_example_summary() {
+    insta::assert_snapshot!(
+        "moskau-2025-ar.md",
+        summary_of("briefs/moskau-2025-ar.yaml")
+    );
+}
+
+#[test]
 fn same_brief_same_bytes() {
     assert_eq!(
         summary_of("briefs/valmora-2026.yaml"),

@@ -44,6 +44,20 @@ fn rendered() -> tempfile::TempDir {
     dir
 }
 
+/// Where `word` starts on the page, each time it is there (at least once).
+/// poppler's boxes hold a right-to-left word's letters in the order they
+/// are drawn, so the word is looked for reversed too.
+fn x_of(words: &[(String, f32)], word: &str) -> Vec<f32> {
+    let drawn: String = word.chars().rev().collect();
+    let found: Vec<f32> = words
+        .iter()
+        .filter(|(w, _)| *w == word || *w == drawn)
+        .map(|(_, x)| *x)
+        .collect();
+    assert!(!found.is_empty(), "`{word}` not on the page: {words:?}");
+    found
+}
+
 /// The words of page `page` with the left edge of each, as poppler reads
 /// them (`pdftotext -bbox`).
 fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
@@ -110,19 +124,7 @@ fn a_name_in_arabic_inside_a_german_sentence_reads_right_to_left() {
     let Some(words) = words_with_x(&dir.path().join("out/visit.pdf"), 3) else {
         return;
     };
-    // poppler's boxes hold a right-to-left word's letters in the order they
-    // are drawn, so each word is looked for reversed too.
-    let x = |word: &str| {
-        let drawn: String = word.chars().rev().collect();
-        let found: Vec<f32> = words
-            .iter()
-            .filter(|(w, _)| *w == word || *w == drawn)
-            .map(|(_, x)| *x)
-            .collect();
-        *found
-            .last()
-            .unwrap_or_else(|| panic!("`{word}` not on page 3: {words:?}"))
-    };
+    let x = |word: &str| *x_of(&words, word).last().unwrap();
     // German left to right, then the name as an Arabic reader reads it:
     // its first word rightmost.
     assert!(x("heißt") < x("حموشي"), "{words:?}");
@@ -383,4 +385,342 @@ fn a_theme_fallback_that_is_not_a_font_is_an_error_at_the_theme() {
          = help: font paths in the theme are relative to the theme's folder; `bundled` uses Noto Sans\n\n"
     );
     assert!(!dir.path().join("out").exists());
+}
+
+/// The Arabic example rendered into a fresh folder, checked by qpdf.
+fn arabic_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/moskau-2025-ar.yaml");
+    let out = dir.path().join("out");
+    let run = briefing_in(
+        dir.path(),
+        &[
+            "render",
+            brief.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("1 brief rendered, 0 failed, 0 warnings (… s)\n"),
+        "{}",
+        run.stderr
+    );
+    if let Some(mut qpdf) = tool("qpdf") {
+        let check = qpdf
+            .arg("--check")
+            .arg(out.join("moskau-2025-ar.pdf"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "qpdf --check fails");
+    }
+    dir
+}
+
+#[test]
+fn every_word_of_the_arabic_example_copies_back_as_written() {
+    let dir = arabic_example();
+    let Some(mut pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let output = pdftotext
+        .arg(dir.path().join("out/moskau-2025-ar.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let mut text = String::from_utf8(output.stdout).unwrap();
+    text.retain(|c| !('\u{202A}'..='\u{202E}').contains(&c));
+    // Words as runs of Arabic letters: poppler moves the spaces around an
+    // Arabic comma or a number in Arabic text (`100 دولة` copies as
+    // ` 100دولة`), which is its reading, not the order drawn.
+    let arabic_words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !('\u{0600}'..='\u{06FF}').contains(&c) || c == '،')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let copied: std::collections::BTreeSet<String> = arabic_words(&text).into_iter().collect();
+    let brief = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/moskau-2025-ar.yaml"),
+    )
+    .unwrap();
+    let mut words = 0;
+    for line in brief.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        for word in arabic_words(line) {
+            words += 1;
+            // A letter with a vowel mark (`أساسًا`) is drawn from a glyph
+            // the font's map gives another text: it copies back whole only
+            // with its ActualText.
+            assert!(
+                copied.contains(&word),
+                "`{word}` is not copied back as written:\n{text}"
+            );
+        }
+    }
+    assert!(words > 300, "{words} words");
+    assert!(brief.contains("أساسًا"));
+}
+
+#[test]
+fn the_arabic_example_runs_right_to_left() {
+    let dir = arabic_example();
+    let Some(words) = words_with_x(&dir.path().join("out/moskau-2025-ar.pdf"), 3) else {
+        return;
+    };
+    let x = |word: &str| x_of(&words, word)[0];
+    // A4 is 595 points wide; the margins are 22 mm (62 points).
+    // The section's number stands right of its title, at the margin.
+    assert!(x("1") > x("الحدث"), "{words:?}");
+    assert!(x("1") > 520.0, "{words:?}");
+    // The programme's first column (the item) is right of the attendees.
+    assert!(x("البرنامج") > x("المشاركون"), "{words:?}");
+    // The footer: the reference on the right, the page number on the left.
+    assert!(x("DGSN-2025-013") > 400.0, "{words:?}");
+    assert!(x("الصفحة") < 200.0, "{words:?}");
+}
+
+#[test]
+fn the_arabic_summary_is_set_right_to_left_in_a_markdown_viewer() {
+    let dir = arabic_example();
+    let summary = std::fs::read_to_string(dir.path().join("out/moskau-2025-ar.md")).unwrap();
+    assert!(summary.starts_with("<div dir=\"rtl\">\n\n"), "{summary}");
+    assert!(summary.ends_with("\n\n</div>\n"), "{summary}");
+    // The Markdown inside the block is still Markdown: CommonMark ends an
+    // HTML block at a blank line, so the headings and lists are parsed.
+    use pulldown_cmark::{Event, Parser, Tag};
+    let events: Vec<Event> = Parser::new(&summary).collect();
+    let first_html = events.iter().find_map(|e| match e {
+        Event::Html(html) => Some(html.to_string()),
+        _ => None,
+    });
+    assert_eq!(first_html.as_deref(), Some("<div dir=\"rtl\">\n"));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::Heading { .. }))));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::List(_)))));
+    assert!(
+        summary.contains("- **المكان:** موسكو، روسيا\n"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_pack_in_arabic_is_set_right_to_left() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_examples(dir.path(), &["moskau-2025-ar.yaml", "moskau-2025.yaml"]);
+    let run = briefing_in(
+        dir.path(),
+        &["pack", "briefs", "-o", "pack.pdf", "--language", "ar"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let index = std::fs::read_to_string(dir.path().join("pack.md")).unwrap();
+    assert!(index.starts_with("<div dir=\"rtl\">\n\n"), "{index}");
+    assert!(index.contains("# ملف الإحاطة\n"), "{index}");
+    if let Some(mut qpdf) = tool("qpdf") {
+        let check = qpdf
+            .arg("--check")
+            .arg(dir.path().join("pack.pdf"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "qpdf --check fails");
+    }
+    let Some(words) = words_with_x(&dir.path().join("pack.pdf"), 1) else {
+        return;
+    };
+    // The pack's title, on its own right-to-left page, ends at the right
+    // margin's side; the German brief's pages keep their direction.
+    let title = words
+        .iter()
+        .find(|(w, _)| w.contains("الإحاطة") || w.contains("ةطاحإلا"));
+    assert!(title.is_some(), "{words:?}");
+}
+
+#[test]
+fn without_system_fonts_a_script_no_bundled_font_has_is_one_warning_per_value() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("visit.yaml"),
+        "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"नमस्ते\"\n",
+    )
+    .unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["check", "visit.yaml", "--ignore-system-fonts"],
+    );
+    assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "warning: no font has the characters `न` (U+0928), `म` (U+092E), `स` (U+0938), `्` (U+094D), `त` (U+0924) and 1 more; they show as empty boxes\n \
+         --> visit.yaml:6:11\n  |\n6 |   - name: \"नमस्ते\"\n  |           ^^^^^^^^\n  \
+         = help: name a font that has them: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)\n\n\
+         1 brief checked: 1 valid, 1 warning (… s)\n"
+    );
+    let fonts = briefing_in(dir.path(), &["fonts"]);
+    let listed = briefing_in(dir.path(), &["fonts", "--ignore-system-fonts"]);
+    assert_eq!(
+        listed.stdout,
+        "Noto Sans         bundled\nNoto Sans Mono    bundled\nNoto Sans Arabic  bundled (fallback)\nNoto Sans Hebrew  bundled (fallback)\n"
+    );
+    assert!(fonts.stdout.starts_with("Noto Sans"), "{}", fonts.stdout);
+}
+
+mod any_text {
+    //! Whatever text a brief holds, `render` ends cleanly and writes a
+    //! valid PDF, or reports what is wrong and writes nothing.
+
+    use std::sync::OnceLock;
+
+    use briefing::render::Renderer;
+    use briefing::templates::Templates;
+    use proptest::prelude::*;
+
+    /// Pieces of text from every script the bundled fonts cover, digits of
+    /// both kinds, marks, joiners, bidirectional controls and isolates,
+    /// Markdown's own characters, controls, and characters no font has.
+    const PIECES: &[&str] = &[
+        "Moskau",
+        "Straße",
+        "Ωμέγα",
+        "Москва",
+        "Việt",
+        "e\u{301}",
+        "عبد",
+        "اللطيف",
+        "حموشي",
+        "لا",
+        "ً",
+        "ّ",
+        "ﷺ",
+        "پژوهش",
+        "فارسی",
+        "ٹڈی",
+        "٢٠٢٥",
+        "١٢٣",
+        "שָׁלוֹם",
+        "דוד",
+        "בן-גוריון",
+        "2025",
+        "3.5",
+        "(",
+        ")",
+        "[",
+        "]",
+        "«",
+        "»",
+        "—",
+        "-",
+        "/",
+        ":",
+        "،",
+        "\u{200D}",
+        "\u{200C}",
+        "\u{200E}",
+        "\u{200F}",
+        "\u{061C}",
+        "\u{202A}",
+        "\u{202B}",
+        "\u{202C}",
+        "\u{202D}",
+        "\u{202E}",
+        "\u{2066}",
+        "\u{2067}",
+        "\u{2068}",
+        "\u{2069}",
+        "\u{FEFF}",
+        " ",
+        "  ",
+        "\u{A0}",
+        "中文",
+        "日本語",
+        "한국어",
+        "\u{F0000}",
+        "🙂",
+        "*",
+        "_",
+        "`",
+        "#",
+        "|",
+        "\\",
+        "<b>",
+        "\t",
+        "\u{7}",
+        "\u{85}",
+        "\n",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(0..PIECES.len(), 1..14)
+            .prop_map(|picks| picks.into_iter().map(|i| PIECES[i]).collect())
+    }
+
+    fn renderer() -> &'static Renderer {
+        static RENDERER: OnceLock<Renderer> = OnceLock::new();
+        RENDERER.get_or_init(|| {
+            // The fonts of any machine alike: the bundled ones, and the
+            // fixture's Chinese, Japanese and Korean subset.
+            Renderer::new(Templates::defaults(), Some(0))
+                .unwrap()
+                .without_system_fonts()
+                .with_font_folders(&[super::fixture_fonts()])
+                .unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_text_in_any_field_renders_or_is_reported(
+            language in 0..4usize,
+            title in text(),
+            subtitle in text(),
+            name in text(),
+            role in text(),
+            point in text(),
+            item in text(),
+            background in text(),
+        ) {
+            let language = ["en", "de", "fr", "ar"][language];
+            let brief = serde_yaml::to_string(&serde_json::json!({
+                "title": title,
+                "subtitle": subtitle,
+                "language": language,
+                "classification": point,
+                "visit": { "start": "2026-01-05", "end": "2026-01-06" },
+                "delegation": [{ "name": name, "title": role }, { "name": "Erika Muster" }],
+                "talking_points": [point, { "topic": title, "points": [role, background] }],
+                "schedule": [{ "date": "2026-01-05", "start": "09:00", "title": item, "attendees": [name] }],
+                "background": background,
+            }))
+            .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let input = dir.path().join("visit.yaml");
+            std::fs::write(&input, &brief).unwrap();
+            let out = dir.path().join("out");
+            let report = renderer().render(&input, &out);
+            for diagnostic in &report.diagnostics {
+                prop_assert!(
+                    !diagnostic.message.contains("internal error"),
+                    "{} in\n{brief}", diagnostic.message
+                );
+            }
+            if report.failed() {
+                prop_assert!(report.outputs.is_empty());
+                prop_assert!(!out.join("visit.pdf").exists());
+            } else {
+                let bytes = std::fs::read(out.join("visit.pdf")).unwrap();
+                let pdf = lopdf::Document::load_mem(&bytes);
+                prop_assert!(pdf.is_ok(), "{brief}");
+                prop_assert!(pdf.unwrap().get_pages().len() >= 2);
+                if let Some(mut qpdf) = crate::support::tool("qpdf") {
+                    let check = qpdf.arg("--check").arg(out.join("visit.pdf")).output().unwrap();
+                    prop_assert!(check.status.success(), "qpdf --check fails on\n{brief}");
+                }
+            }
+        }
+    }
 }

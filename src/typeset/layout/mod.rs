@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::fonts::{self, Face, Fonts};
 use super::markdown::{self, Block, Inline};
-use super::paragraph::{Align, Line, Setter, Span, Style};
+use super::paragraph::{Align, Direction, Line, Setter, Span, Style};
 use super::theme::{mm, Theme};
 use super::{Document, Heading, Item, Page, Pt, Target, TypesetError, Warning};
 
@@ -26,6 +26,9 @@ pub struct Setup<'a> {
     pub theme: &'a Theme,
     pub fonts: &'a Fonts,
     pub hyphenator: Option<&'a super::Hyphenator>,
+    /// The direction of the document's language: a right-to-left document
+    /// is laid out as the mirror image of a left-to-right one.
+    pub direction: Direction,
     pub furniture: Furniture,
     /// Where the images the Markdown names come from: the brief's own,
     /// read when it was loaded, and the templates' (from the templates
@@ -135,6 +138,7 @@ impl<'a> Layout<'a> {
             setter: Setter {
                 fonts: setup.fonts,
                 hyphenator: setup.hyphenator,
+                direction: setup.direction,
             },
             page_width,
             page_height,
@@ -248,7 +252,7 @@ impl<'a> Layout<'a> {
                             y: 0.0,
                             width: run.width(),
                             height,
-                            target: Target::Uri(uri.clone()),
+                            target: Target::of_link(uri),
                         });
                     }
                     items.push(Item::Text {
@@ -482,13 +486,21 @@ impl<'a> Layout<'a> {
                     .map(str::trim_end)
                     .filter(|n| !n.is_empty())
                 {
-                    inlines.insert(
-                        0,
-                        Inline {
-                            text: format!("{number}\u{2002}"),
-                            ..Inline::default()
-                        },
-                    );
+                    // The gap after it is a piece of its own, at the
+                    // paragraph's level: in a right-to-left heading it stands
+                    // between the number and the title, not outside them.
+                    for text in [number.to_string(), "\u{2002}".to_string()]
+                        .into_iter()
+                        .rev()
+                    {
+                        inlines.insert(
+                            0,
+                            Inline {
+                                text,
+                                ..Inline::default()
+                            },
+                        );
+                    }
                 }
                 self.section = title.clone();
                 anchor = Some(self.next_heading);
@@ -513,8 +525,8 @@ impl<'a> Layout<'a> {
         };
         // Headings are not hyphenated.
         let setter = Setter {
-            fonts: self.setup.fonts,
             hyphenator: None,
+            ..self.setter
         };
         let lines = setter.set(&spans, width, align, &self.section, &mut self.warnings);
         let mut elements = self.line_elements(lines, x, size);

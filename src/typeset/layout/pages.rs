@@ -144,6 +144,9 @@ impl Layout<'_> {
                     run,
                 });
             }
+            if self.setup.direction == Direction::RightToLeft {
+                mirror(&mut items, self.page_width);
+            }
             out.push(Page { items });
         }
         let headings = self
@@ -204,12 +207,16 @@ pub fn bind(
         }));
         for mut page in part.pages {
             for item in &mut page.items {
-                if let Item::Link {
-                    target: Target::Heading(i),
-                    ..
-                } = item
-                {
-                    *i += heading_offset;
+                match item {
+                    Item::Link {
+                        target: Target::Heading(i),
+                        ..
+                    } => *i += heading_offset,
+                    Item::Link {
+                        target: Target::Page(i),
+                        ..
+                    } => *i += page_offset,
+                    _ => {}
                 }
             }
             pages.push(page);
@@ -240,6 +247,27 @@ pub fn bind(
         pages,
         headings,
         warnings,
+    }
+}
+
+/// A right-to-left page: each item moved to its mirror image about the
+/// page's vertical centre line, so that what was set from the left margin
+/// starts at the right one — text, bullets and heading numbers, table
+/// columns, the header and footer, the contents' page numbers. Nothing is
+/// flipped: a run of text keeps its glyphs in their order (its lines were
+/// set for this, `Setter::set`), an image its picture.
+fn mirror(items: &mut [Item], page_width: Pt) {
+    for item in items {
+        match item {
+            Item::Text { x, run, .. } => *x = page_width - *x - run.width(),
+            Item::Rect { x, width, .. }
+            | Item::Image { x, width, .. }
+            | Item::Link { x, width, .. } => *x = page_width - *x - *width,
+            Item::Line { x1, x2, .. } => {
+                *x1 = page_width - *x1;
+                *x2 = page_width - *x2;
+            }
+        }
     }
 }
 
@@ -307,6 +335,7 @@ mod pagination_tests {
             theme: &theme,
             fonts: &fonts,
             hyphenator: None,
+            direction: Direction::LeftToRight,
             furniture: Furniture::default(),
             images: crate::images::ImageSources::none(),
         };
@@ -385,5 +414,144 @@ mod pagination_tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod right_to_left_tests {
+    use super::*;
+    use crate::typeset::fonts::Fonts;
+
+    const MARKDOWN: &str = "\
+# الوفد
+
+نص فقرة قصيرة.
+
+أول **ثان** ثالث
+
+- نقطة أولى
+
+| الاسم | الدور |
+|---|---|
+| عبد | رئيس |
+";
+
+    fn set(direction: Direction) -> Document {
+        let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
+        let fonts = Fonts::bundled();
+        let setup = Setup {
+            theme: &theme,
+            fonts: &fonts,
+            hyphenator: None,
+            direction,
+            furniture: Furniture {
+                marking: None,
+                header: "رأس".into(),
+                footer_left: "REF".into(),
+                footer_right: "{page}".into(),
+            },
+            images: crate::images::ImageSources::none(),
+        };
+        typeset(MARKDOWN, &setup).unwrap()
+    }
+
+    /// Each text item of the first page as (the text as written, left
+    /// edge, right edge). A right-to-left run's glyphs come in the order
+    /// drawn, its clusters reversed.
+    fn texts(document: &Document) -> Vec<(String, Pt, Pt)> {
+        document.pages[0]
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { x, run, .. } => {
+                    let mut clusters: Vec<&str> = run
+                        .glyphs
+                        .iter()
+                        .filter_map(|g| g.text.as_deref())
+                        .collect();
+                    if clusters.iter().any(|c| fonts::has_right_to_left(c)) {
+                        clusters.reverse();
+                    }
+                    Some((clusters.concat(), *x, *x + run.width()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn find<'d>(texts: &'d [(String, Pt, Pt)], text: &str) -> &'d (String, Pt, Pt) {
+        texts
+            .iter()
+            .find(|(t, _, _)| t.trim() == text)
+            .unwrap_or_else(|| panic!("no `{text}` in {texts:?}"))
+    }
+
+    #[test]
+    fn an_arabic_document_is_the_mirror_image_of_a_left_to_right_one() {
+        let document = set(Direction::RightToLeft);
+        let texts = texts(&document);
+        let right_margin = document.width - mm(22.0);
+        let left_margin = mm(22.0);
+        // Text starts at the right margin.
+        let paragraph = find(&texts, "نص فقرة قصيرة.");
+        assert!((paragraph.2 - right_margin).abs() < 0.5, "{paragraph:?}");
+        // Runs in several styles read from the right, each in its place.
+        let (first, second, third) = (
+            find(&texts, "أول"),
+            find(&texts, "ثان"),
+            find(&texts, "ثالث"),
+        );
+        assert!(
+            first.1 > second.2 - 0.01 && second.1 > third.2 - 0.01,
+            "{texts:?}"
+        );
+        assert!((first.2 - right_margin).abs() < 0.5, "{first:?}");
+        let header = find(&texts, "رأس");
+        assert!((header.2 - right_margin).abs() < 0.5, "{header:?}");
+        // The heading's number and the list's bullet stand at the right of
+        // their text.
+        find(&texts, "1\u{2002}الوفد");
+        let rightmost_of_heading = document.pages[0].items.iter().find_map(|item| match item {
+            Item::Text { run, .. }
+                if run
+                    .glyphs
+                    .iter()
+                    .any(|g| g.text.as_deref() == Some("\u{2002}")) =>
+            {
+                run.glyphs.last()
+            }
+            _ => None,
+        });
+        assert_eq!(
+            rightmost_of_heading.and_then(|g| g.text.as_deref()),
+            Some("1")
+        );
+        let bullet = find(&texts, "•");
+        let item = find(&texts, "نقطة أولى");
+        assert!(bullet.1 > item.2, "{bullet:?} {item:?}");
+        assert!((bullet.2 - right_margin).abs() < 0.5, "{bullet:?}");
+        // The table's first column is its rightmost.
+        assert!(find(&texts, "الاسم").1 > find(&texts, "الدور").2);
+        assert!(find(&texts, "عبد").1 > find(&texts, "رئيس").2);
+        // The footer: what is on the left of a left-to-right page is on
+        // the right.
+        let reference = find(&texts, "REF");
+        assert!((reference.2 - right_margin).abs() < 0.5, "{reference:?}");
+        let page_number = texts
+            .iter()
+            .filter(|(t, _, _)| t == "1")
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        assert!((page_number.1 - left_margin).abs() < 0.5, "{page_number:?}");
+    }
+
+    #[test]
+    fn a_left_to_right_document_with_the_same_text_starts_at_the_left() {
+        let document = set(Direction::LeftToRight);
+        let texts = texts(&document);
+        let left_margin = mm(22.0);
+        assert!((find(&texts, "•").1 - left_margin).abs() < 0.5);
+        assert!(find(&texts, "الاسم").2 < find(&texts, "الدور").1);
+        assert!((find(&texts, "REF").1 - left_margin).abs() < 0.5);
     }
 }

@@ -153,7 +153,7 @@ impl Layout<'_> {
                                 y: top,
                                 width: run.width(),
                                 height: line_height,
-                                target: Target::Uri(uri.clone()),
+                                target: Target::of_link(uri),
                             });
                         }
                         items.push(Item::Text {
