@@ -121,6 +121,9 @@ pub fn write(
                 .map(|link| annotation(link, &page_ids, &document))
                 .collect();
             dict.set("Annots", Object::Array(annotations));
+            // Links are reached with the tab key in the order of the page's
+            // structure (PDF/UA, 7.18.3).
+            dict.set("Tabs", Object::Name(b"S".to_vec()));
         }
         pdf.objects.insert(page_id, Object::Dictionary(dict));
     }
@@ -147,6 +150,15 @@ pub fn write(
             ),
         ),
     ]);
+    // A viewer's title bar shows the brief's title, not the file's name
+    // (PDF/UA, 7.1).
+    catalog.set(
+        "ViewerPreferences",
+        Object::Dictionary(Dictionary::from_iter([(
+            "DisplayDocTitle",
+            Object::Boolean(true),
+        )])),
+    );
     if let Some(outline) = add_outline(&mut pdf, &document, &page_ids) {
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));

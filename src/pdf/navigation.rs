@@ -4,6 +4,7 @@
 use super::*;
 
 pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) -> Object {
+    let description = description(&link.target, document);
     let action = match link.target {
         Target::Page(page) => pages.get(page).map(|&page| {
             go_to(Object::Array(vec![
@@ -31,11 +32,34 @@ pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) ->
             Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect()),
         ),
         ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+        // Printed with the page (PDF/A asks for it; viewers do it anyway).
+        ("F", Object::Integer(4)),
+        // What a screen reader says of the link (PDF/UA, 7.18.5).
+        ("Contents", text_string(&description)),
     ]);
     if let Some(action) = action {
         dict.set("A", Object::Dictionary(action));
     }
     Object::Dictionary(dict)
+}
+
+/// Where a link leads, in words: the heading it goes to, the address it
+/// opens, or for a page the first heading on it (its number if it has none).
+fn description(target: &Target, document: &Document) -> String {
+    match target {
+        Target::Heading(index) => document
+            .headings
+            .get(*index)
+            .map(|h| h.title.clone())
+            .unwrap_or_default(),
+        Target::Uri(uri) => uri.strip_prefix("mailto:").unwrap_or(uri).to_string(),
+        Target::Page(page) => document
+            .headings
+            .iter()
+            .find(|h| h.page == *page)
+            .map(|h| h.title.clone())
+            .unwrap_or_else(|| (page + 1).to_string()),
+    }
 }
 
 pub(super) fn go_to(destination: Object) -> Dictionary {

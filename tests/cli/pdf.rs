@@ -489,3 +489,55 @@ fn the_same_brief_in_another_folder_gives_the_same_bytes() {
         "the PDFs differ"
     );
 }
+
+#[test]
+fn a_screen_reader_is_told_the_title_and_where_each_link_leads() {
+    let (_dir, pdf) = render("moskau", &example("moskau-2025.yaml"));
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let catalog = document.catalog().unwrap();
+    let preferences = catalog
+        .get(b"ViewerPreferences")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert!(preferences
+        .get(b"DisplayDocTitle")
+        .unwrap()
+        .as_bool()
+        .unwrap());
+    let mut descriptions = Vec::new();
+    for page in document.get_pages().values() {
+        let page = document.get_dictionary(*page).unwrap();
+        let Ok(annotations) = page.get(b"Annots").and_then(|a| a.as_array()) else {
+            continue;
+        };
+        // Links are reached with the tab key in the structure's order.
+        assert_eq!(page.get(b"Tabs").unwrap().as_name().unwrap(), b"S");
+        for annotation in annotations {
+            let annotation = match annotation {
+                lopdf::Object::Reference(id) => document.get_dictionary(*id).unwrap(),
+                other => other.as_dict().unwrap(),
+            };
+            // Printed, and described.
+            assert_eq!(annotation.get(b"F").unwrap().as_i64().unwrap(), 4);
+            descriptions
+                .push(lopdf::decode_text_string(annotation.get(b"Contents").unwrap()).unwrap());
+        }
+    }
+    assert_eq!(
+        descriptions,
+        [
+            "1 Veranstaltung",
+            "2 Ziele",
+            "3 Kernbotschaften",
+            "4 Programm",
+            "4.1 Dienstag, 27. Mai 2025",
+            "5 Bilaterale Gespräche",
+            "5.1 Föderaler Sicherheitsdienst der Russischen Föderation (FSB)",
+            "6 Delegation",
+            "7 Gesprächspartner",
+            "8 Organisationen",
+            "9 Hintergrund",
+        ]
+    );
+}
