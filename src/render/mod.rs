@@ -13,7 +13,7 @@ pub use batch::{batch, clashing_outputs, expand_inputs, run_inputs};
 pub use pack::{pack_marking, PackOutcome, PackRequest};
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::sync::OnceLock;
@@ -124,13 +124,12 @@ fn missing_characters(
     while let Some((path, value)) = todo.pop() {
         match value {
             serde_json::Value::String(text) => {
-                let mut seen: Vec<char> = Vec::new();
+                let mut seen: HashSet<char> = HashSet::new();
                 let mut missing: Vec<char> = Vec::new();
                 for c in text.chars() {
-                    if c.is_ascii() || c.is_control() || seen.contains(&c) {
+                    if c.is_ascii() || c.is_control() || !seen.insert(c) {
                         continue;
                     }
-                    seen.push(c);
                     if !fonts.can_show(crate::typeset::fonts::Face::Regular, c) {
                         missing.push(c);
                     }
@@ -577,12 +576,17 @@ fn no_font_has(missing: &[char]) -> String {
 /// The warnings of a laid-out document as diagnostics: the characters no
 /// font has, one warning for each section they are in.
 pub(super) fn warning_diagnostics(input: &Path, warnings: &[Warning]) -> Vec<Diagnostic> {
+    // In the order met; each character once per section (a set beside each
+    // list, so that a section of a thousand missing characters stays cheap).
     let mut by_context: Vec<(&str, Vec<char>)> = Vec::new();
+    let mut seen: HashMap<&str, (usize, HashSet<char>)> = HashMap::new();
     for Warning::MissingGlyph { character, context } in warnings {
-        match by_context.iter_mut().find(|(c, _)| c == context) {
-            Some((_, missing)) if !missing.contains(character) => missing.push(*character),
-            Some(_) => {}
-            None => by_context.push((context, vec![*character])),
+        let (at, characters) = seen.entry(context).or_insert_with(|| {
+            by_context.push((context, Vec::new()));
+            (by_context.len() - 1, HashSet::new())
+        });
+        if characters.insert(*character) {
+            by_context[*at].1.push(*character);
         }
     }
     by_context

@@ -240,12 +240,15 @@ struct FontList {
 }
 
 struct ListedFace {
-    id: fontdb::ID,
     path: PathBuf,
     index: u32,
     family: String,
     bold: bool,
     font: OnceLock<Option<Font>>,
+    /// The face's tables, mapped and parsed the first time a character is
+    /// looked for in it, so that each further one is a look in its `cmap`,
+    /// not a new mapping and parse of the file (`None`: not a font we take).
+    tables: OnceLock<Option<ttf_parser::Face<'static>>>,
 }
 
 /// The largest system font file loaded as a fallback (the CJK collections
@@ -273,7 +276,6 @@ impl FontList {
                     return None;
                 };
                 Some(ListedFace {
-                    id: face.id,
                     path: path.clone(),
                     index: face.index,
                     family: face
@@ -283,6 +285,7 @@ impl FontList {
                         .unwrap_or_default(),
                     bold: face.weight.0 >= 600,
                     font: OnceLock::new(),
+                    tables: OnceLock::new(),
                 })
             })
             .collect();
@@ -311,16 +314,7 @@ impl FontList {
                     if first[slot].is_some() {
                         continue;
                     }
-                    let has = self
-                        .database
-                        .with_face_data(face.id, |data, index| {
-                            ttf_parser::Face::parse(data, index)
-                                .ok()
-                                .and_then(|f| f.glyph_index(c))
-                                .is_some()
-                        })
-                        .unwrap_or(false);
-                    if has {
+                    if self.covers(face, c) {
                         first[slot] = Some(place);
                         if first.iter().all(Option::is_some) {
                             break;
@@ -334,6 +328,17 @@ impl FontList {
             Weight::Bold => bold.or(regular),
             Weight::Regular => regular.or(bold),
         }
+    }
+
+    /// Whether `face` has a glyph for `c`.
+    fn covers(&self, face: &ListedFace, c: char) -> bool {
+        face.tables
+            .get_or_init(|| {
+                let bytes = crate::files::map_font(&face.path, MAX_SYSTEM_FONT_BYTES).ok()?;
+                ttf_parser::Face::parse(bytes, face.index).ok()
+            })
+            .as_ref()
+            .is_some_and(|tables| tables.glyph_index(c).is_some())
     }
 
     fn font(&self, place: usize) -> Option<&Font> {
