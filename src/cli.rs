@@ -107,8 +107,8 @@ enum Command {
         marking_order: Vec<String>,
         /// The language of the pack's own pages: en, de, fr or ar (default:
         /// the briefs' language when they all share one, else en).
-        #[arg(long, value_parser = ["en", "de", "fr", "ar"])]
-        language: Option<String>,
+        #[arg(long, value_parser = language_parser())]
+        language: Option<Language>,
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -202,6 +202,13 @@ struct InputOptions {
     ignore_system_fonts: bool,
 }
 
+/// The languages `--language` takes: those the labels are written in.
+fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Language::ALL.map(Language::code))
+        .map(|code| Language::from_code(&code).expect("a possible value is a language"))
+}
+
 /// A folder given to `--font-path`.
 fn font_folder(text: &str) -> Result<PathBuf, String> {
     let folder = PathBuf::from(text);
@@ -292,7 +299,7 @@ pub fn run() -> ExitCode {
                     .map(|m| m.trim().to_string())
                     .filter(|m| !m.is_empty())
                     .collect(),
-                language: language.as_deref().and_then(Language::from_code),
+                language,
             },
             templates.as_deref(),
             &images,

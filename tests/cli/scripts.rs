@@ -22,9 +22,15 @@ background: |
   Der Gast heißt عبد اللطيف حموشي und kam 2025 nach Moskau.
 ";
 
-fn rendered() -> tempfile::TempDir {
+/// A folder holding `yaml` as `visit.yaml`.
+fn with_brief(yaml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), BRIEF).unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), yaml).unwrap();
+    dir
+}
+
+fn rendered() -> tempfile::TempDir {
+    let dir = with_brief(BRIEF);
     let run = briefing_in(dir.path(), &["render", "visit.yaml", "-o", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -182,8 +188,7 @@ fn embedded_fonts(pdf: &Path) -> Vec<String> {
 
 #[test]
 fn chinese_is_set_from_a_font_path_folder_and_broken_between_characters() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let fonts = fixture_fonts();
     let run = briefing_in(
         dir.path(),
@@ -215,8 +220,7 @@ fn chinese_is_set_from_a_font_path_folder_and_broken_between_characters() {
 
 #[test]
 fn the_font_path_can_come_from_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let output = assert_cmd::cargo::cargo_bin_cmd!("briefing")
         .current_dir(dir.path())
         .env("BRIEFING_FONT_PATH", fixture_fonts())
@@ -231,8 +235,7 @@ fn the_font_path_can_come_from_the_environment() {
 
 #[test]
 fn a_theme_names_its_own_fallback_fonts() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let templates = dir.path().join("t");
     std::fs::create_dir(&templates).unwrap();
     std::fs::copy(
@@ -304,12 +307,7 @@ fn fonts_lists_each_family_with_where_it_comes_from_in_the_order_tried() {
 #[test]
 fn check_warns_of_a_character_no_font_has_at_its_value() {
     // A private-use character: in no font, bundled or on any system.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("visit.yaml"),
-        "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"Erika \u{F0000} Muster\"\n",
-    )
-    .unwrap();
+    let dir = with_brief("title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"Erika \u{F0000} Muster\"\n");
     let run = briefing_in(dir.path(), &["check", "visit.yaml"]);
     assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
     assert_eq!(
@@ -323,8 +321,7 @@ fn check_warns_of_a_character_no_font_has_at_its_value() {
 
 #[test]
 fn check_looks_for_characters_in_the_font_path_too() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let fonts = fixture_fonts();
     let run = briefing_in(
         dir.path(),
@@ -341,8 +338,7 @@ fn check_looks_for_characters_in_the_font_path_too() {
 
 #[test]
 fn a_font_path_that_is_not_a_folder_is_a_usage_error_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let run = briefing_in(
         dir.path(),
         &["render", "visit.yaml", "--font-path", "visit.yaml"],
@@ -360,8 +356,7 @@ fn a_font_path_that_is_not_a_folder_is_a_usage_error_naming_it() {
 
 #[test]
 fn a_theme_fallback_that_is_not_a_font_is_an_error_at_the_theme() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("visit.yaml"), CJK_BRIEF).unwrap();
+    let dir = with_brief(CJK_BRIEF);
     let templates = dir.path().join("t");
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(templates.join("notes.ttf"), "not a font").unwrap();
@@ -541,12 +536,7 @@ fn a_pack_in_arabic_is_set_right_to_left() {
 
 #[test]
 fn without_system_fonts_a_script_no_bundled_font_has_is_one_warning_per_value() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("visit.yaml"),
-        "title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"नमस्ते\"\n",
-    )
-    .unwrap();
+    let dir = with_brief("title: Visit\nvisit:\n  start: 2026-01-05\n  end: 2026-01-06\ndelegation:\n  - name: \"नमस्ते\"\n");
     let run = briefing_in(
         dir.path(),
         &["check", "visit.yaml", "--ignore-system-fonts"],

@@ -323,23 +323,28 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
     }
 }
 
+/// `markdown` set with the default theme and the bundled fonts (tests).
+#[cfg(test)]
+fn set_for_test(markdown: &str, direction: Direction, furniture: Furniture) -> Document {
+    let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
+    let fonts = crate::typeset::fonts::Fonts::bundled();
+    let setup = Setup {
+        theme: &theme,
+        fonts: &fonts,
+        hyphenator: None,
+        direction,
+        furniture,
+        images: crate::images::ImageSources::none(),
+    };
+    typeset(markdown, &setup).unwrap()
+}
+
 #[cfg(test)]
 mod pagination_tests {
     use super::*;
-    use crate::typeset::fonts::Fonts;
 
     fn set(markdown: &str) -> Document {
-        let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
-        let fonts = Fonts::bundled();
-        let setup = Setup {
-            theme: &theme,
-            fonts: &fonts,
-            hyphenator: None,
-            direction: Direction::LeftToRight,
-            furniture: Furniture::default(),
-            images: crate::images::ImageSources::none(),
-        };
-        typeset(markdown, &setup).unwrap()
+        set_for_test(markdown, Direction::LeftToRight, Furniture::default())
     }
 
     /// Body lines of a page: text items other than the header and footer,
@@ -420,7 +425,6 @@ mod pagination_tests {
 #[cfg(test)]
 mod right_to_left_tests {
     use super::*;
-    use crate::typeset::fonts::Fonts;
 
     const MARKDOWN: &str = "\
 # الوفد
@@ -437,22 +441,13 @@ mod right_to_left_tests {
 ";
 
     fn set(direction: Direction) -> Document {
-        let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
-        let fonts = Fonts::bundled();
-        let setup = Setup {
-            theme: &theme,
-            fonts: &fonts,
-            hyphenator: None,
-            direction,
-            furniture: Furniture {
-                marking: None,
-                header: "رأس".into(),
-                footer_left: "REF".into(),
-                footer_right: "{page}".into(),
-            },
-            images: crate::images::ImageSources::none(),
+        let furniture = Furniture {
+            marking: None,
+            header: "رأس".into(),
+            footer_left: "REF".into(),
+            footer_right: "{page}".into(),
         };
-        typeset(MARKDOWN, &setup).unwrap()
+        set_for_test(MARKDOWN, direction, furniture)
     }
 
     /// Each text item of the first page as (the text as written, left
