@@ -71,6 +71,8 @@ enum Command {
         batch: BatchOptions,
         #[command(flatten)]
         images: InputOptions,
+        #[command(flatten)]
+        pdf: PdfOptions,
         /// Folder to write into.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
@@ -89,6 +91,8 @@ enum Command {
         batch: BatchOptions,
         #[command(flatten)]
         images: InputOptions,
+        #[command(flatten)]
+        pdf: PdfOptions,
         /// The PDF to write; the index goes beside it as `.md`.
         #[arg(
             short,
@@ -232,6 +236,67 @@ fn allowed_folder(text: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// What the PDF is written to.
+#[derive(clap::Args)]
+struct PdfOptions {
+    /// The standard to write the PDF to: `ua-1` (tagged for screen
+    /// readers, the default), or PDF/A-2 for archives, `a-2b`, `a-2u` or
+    /// `a-2a`, each tagged as well unless `--no-pdf-tags` (which `a-2a`
+    /// cannot be). Default: the theme's `pdf.standard`, else `ua-1`.
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<PdfStandard>,
+    /// Write the PDF untagged: no structure for screen readers, and no
+    /// PDF/UA claim (the theme's `pdf.tagged: false`).
+    #[arg(long)]
+    no_pdf_tags: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PdfStandard {
+    #[value(name = "ua-1")]
+    Ua1,
+    #[value(name = "a-2b")]
+    A2b,
+    #[value(name = "a-2u")]
+    A2u,
+    #[value(name = "a-2a")]
+    A2a,
+}
+
+impl PdfOptions {
+    /// Why the options cannot go together, if they cannot (a usage error).
+    fn conflict(&self) -> Option<String> {
+        let standard = match self.pdf_standard {
+            Some(PdfStandard::Ua1) => "ua-1",
+            Some(PdfStandard::A2a) => "a-2a",
+            _ => return None,
+        };
+        self.no_pdf_tags.then(|| {
+            format!(
+                "--pdf-standard {standard} is a tagged PDF: it cannot be written with \
+                 --no-pdf-tags (a-2b and a-2u can)"
+            )
+        })
+    }
+
+    /// The renderer, writing PDFs as the options say.
+    fn apply(&self, renderer: Renderer) -> Renderer {
+        use briefing::pdf::Archive;
+        let archive = self.pdf_standard.map(|standard| match standard {
+            PdfStandard::Ua1 => None,
+            PdfStandard::A2b => Some(Archive::A2b),
+            PdfStandard::A2u => Some(Archive::A2u),
+            PdfStandard::A2a => Some(Archive::A2a),
+        });
+        let tagged = if self.no_pdf_tags {
+            Some(false)
+        } else {
+            self.pdf_standard.map(|_| true)
+        };
+        renderer.with_pdf(tagged, archive)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum MessageFormat {
     Human,
@@ -265,6 +330,13 @@ pub fn run() -> ExitCode {
             .num_threads(batch.jobs.unwrap_or(0))
             .build_global();
     }
+    if let Command::Render { pdf, .. } | Command::Pack { pdf, .. } = &cli.command {
+        if let Some(conflict) = pdf.conflict() {
+            <Cli as clap::CommandFactory>::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, conflict)
+                .exit();
+        }
+    }
     let ok = match cli.command {
         Command::Check {
             inputs,
@@ -276,13 +348,22 @@ pub fn run() -> ExitCode {
             inputs,
             batch,
             images,
+            pdf,
             out_dir,
             templates,
-        } => render(&inputs, &batch, &out_dir, templates.as_deref(), &images),
+        } => render(
+            &inputs,
+            &batch,
+            &out_dir,
+            templates.as_deref(),
+            &images,
+            &pdf,
+        ),
         Command::Pack {
             inputs,
             batch,
             images,
+            pdf,
             output,
             title,
             marking_order,
@@ -303,6 +384,7 @@ pub fn run() -> ExitCode {
             },
             templates.as_deref(),
             &images,
+            &pdf,
         ),
         Command::Fonts { templates, images } => list_fonts(templates.as_deref(), &images),
         Command::New { file, force } => new_brief(&file, force),
@@ -610,12 +692,14 @@ fn render(
     out_dir: &Path,
     template_dir: Option<&Path>,
     sources: &InputOptions,
+    pdf: &PdfOptions,
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
     let Some(renderer) = renderer(template_dir, sources, &reporter) else {
         return false;
     };
+    let renderer = pdf.apply(renderer);
     // `-o` names a folder: one that is something else is said once, not once
     // for each brief.
     if let Some((in_the_way, kind)) = files::folder_in_the_way(out_dir) {
@@ -736,12 +820,14 @@ fn pack(
     request: &PackRequest,
     template_dir: Option<&Path>,
     sources: &InputOptions,
+    pdf: &PdfOptions,
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
     let Some(renderer) = renderer(template_dir, sources, &reporter) else {
         return false;
     };
+    let renderer = pdf.apply(renderer);
     let (inputs, ok) = inputs_or_report(paths, &reporter);
     // The pack and its index are checked before any brief is read.
     let index = request.index();

@@ -3,10 +3,12 @@
 
 use super::*;
 
-/// A page drawn: its compressed content stream and its links.
+/// A page drawn: its compressed content stream, its links, and (in a
+/// tagged PDF) what its marked content and links belong to.
 pub(super) struct DrawnPage {
     pub(super) content: Vec<u8>,
     pub(super) links: Vec<Link>,
+    pub(super) tagged: Vec<Tagged>,
 }
 
 pub(super) struct Link {
@@ -15,11 +17,15 @@ pub(super) struct Link {
     pub(super) target: Target,
 }
 
+/// Draws the pages; with `structure`, as tagged content: what the
+/// typesetter marked as a node's is marked content numbered on its page,
+/// the rest an artifact.
 pub(super) fn draw_pages(
     pages: Vec<Page>,
     height: f32,
     glyphs: &BTreeMap<FontId, FaceGlyphs>,
     images: &BTreeMap<[u8; 32], Image>,
+    structure: Option<&Structure>,
 ) -> Vec<DrawnPage> {
     use rayon::prelude::*;
     // Pages are independent: drawn and deflated on every core, in order, in
@@ -30,12 +36,45 @@ pub(super) fn draw_pages(
         .map_init(Content::default, |content, page| {
             content.clear();
             let mut links = Vec::new();
+            let mut tagged = Vec::new();
             for item in page.items {
-                content.draw(item, height, glyphs, images, &mut links);
+                match (item, structure) {
+                    (Item::Start(mark), Some(structure)) => {
+                        content.start(mark, structure, &mut tagged)
+                    }
+                    (Item::End, Some(_)) => {
+                        content.open = None;
+                        content.bytes.extend_from_slice(b"EMC\n");
+                    }
+                    (Item::Start(_) | Item::End, None) => {}
+                    (
+                        Item::Link {
+                            x,
+                            y,
+                            width,
+                            height: h,
+                            target,
+                        },
+                        _,
+                    ) => {
+                        if let Some(node) = content.open {
+                            tagged.push(Tagged::Link {
+                                node,
+                                link: links.len(),
+                            });
+                        }
+                        links.push(Link {
+                            rect: [x, height - y - h, x + width, height - y],
+                            target,
+                        });
+                    }
+                    (item, _) => content.draw(item, height, glyphs, images),
+                }
             }
             DrawnPage {
                 content: deflate(&content.bytes),
                 links,
+                tagged,
             }
         })
         .collect()
@@ -49,6 +88,10 @@ pub(super) struct Content {
     pub(super) font: Option<(FontId, f32)>,
     pub(super) fill: Option<Color>,
     pub(super) stroke: Option<(Color, f32)>,
+    /// The node whose marked content is open.
+    pub(super) open: Option<NodeId>,
+    /// The number of the page's next marked content.
+    pub(super) next_mcid: u32,
 }
 
 impl Content {
@@ -57,6 +100,30 @@ impl Content {
         self.font = None;
         self.fill = None;
         self.stroke = None;
+        self.open = None;
+        self.next_mcid = 0;
+    }
+
+    /// Opens marked content: a node's, numbered, or an artifact.
+    fn start(&mut self, mark: Mark, structure: &Structure, tagged: &mut Vec<Tagged>) {
+        match mark {
+            Mark::Content(node) => {
+                let mcid = self.next_mcid;
+                self.next_mcid += 1;
+                self.open = Some(node);
+                tagged.push(Tagged::Content { node, mcid });
+                self.bytes.push(b'/');
+                let role = structure.nodes.get(node).map_or("Span", |n| n.role.name());
+                self.bytes.extend_from_slice(role.as_bytes());
+                self.bytes.extend_from_slice(b" <</MCID ");
+                digits(&mut self.bytes, mcid.into());
+                self.bytes.extend_from_slice(b">> BDC\n");
+            }
+            Mark::Pagination => self
+                .bytes
+                .extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
+            Mark::Layout => self.bytes.extend_from_slice(b"/Artifact BMC\n"),
+        }
     }
 
     /// Draws one item; `height` turns the typesetter's top-down y into
@@ -67,7 +134,6 @@ impl Content {
         height: f32,
         glyphs: &BTreeMap<FontId, FaceGlyphs>,
         images: &BTreeMap<[u8; 32], Image>,
-        links: &mut Vec<Link>,
     ) {
         match item {
             Item::Text { x, baseline, run } => {
@@ -143,16 +209,7 @@ impl Content {
                 self.bytes.extend_from_slice(image.name.as_bytes());
                 self.bytes.extend_from_slice(b" Do Q\n");
             }
-            Item::Link {
-                x,
-                y,
-                width,
-                height: h,
-                target,
-            } => links.push(Link {
-                rect: [x, height - y - h, x + width, height - y],
-                target,
-            }),
+            Item::Link { .. } | Item::Start(_) | Item::End => {}
         }
     }
 
@@ -217,7 +274,20 @@ impl Content {
                 self.bytes.extend_from_slice(b">>> BDC\n[<");
             }
             for (j, glyph) in cluster.iter().enumerate() {
-                let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+                let new = glyphs.subset_id(glyph);
+                if new == 0 {
+                    // A character no font has, in a font without �: its
+                    // place is left empty rather than drawn as the font's
+                    // "missing" glyph, which PDF/A and PDF/UA forbid (the
+                    // reader was warned).
+                    if i + j != last {
+                        let offset = (-glyph.advance * 1000.0 / style.size * 10.0).round();
+                        self.bytes.push(b'>');
+                        number(&mut self.bytes, offset / 10.0, 1);
+                        self.bytes.push(b'<');
+                    }
+                    continue;
+                }
                 hex4(&mut self.bytes, new);
                 if i + j == last {
                     break;
@@ -270,22 +340,20 @@ impl Content {
 /// else; `None` when the map gives it back as it is.
 fn unmapped_text<'g>(cluster: &'g [PlacedGlyph], glyphs: &FaceGlyphs) -> Option<&'g str> {
     let mapped = |glyph: &PlacedGlyph| {
-        let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+        let new = glyphs.subset_id(glyph);
         glyphs.text.get(new as usize).and_then(Option::as_deref)
     };
     let (first, rest) = cluster.split_first()?;
     let text = first.text.as_deref()?;
     // Most glyphs are drawn for one text only, which their map gives back.
     let varies = |glyph: &PlacedGlyph| {
-        let new = glyphs.new_id.get(glyph.id as usize).copied().unwrap_or(0);
+        let new = glyphs.subset_id(glyph);
         glyphs.varies.get(new as usize).copied().unwrap_or(true)
     };
     if !cluster.iter().any(varies) {
         return None;
     }
-    // Glyph 0, the missing-glyph box, copies as U+FFFD whatever it stands for.
-    let faithful = (first.id == 0 || mapped(first) == Some(text))
-        && rest.iter().all(|g| g.id == 0 || mapped(g).is_none());
+    let faithful = mapped(first) == Some(text) && rest.iter().all(|g| mapped(g).is_none());
     (!faithful).then_some(text)
 }
 

@@ -18,23 +18,50 @@ pub(super) struct FaceGlyphs {
     pub(super) varies: Vec<bool>,
     /// For each subset glyph, its advance in 1/1000 em as `/W` states it.
     pub(super) widths: Vec<f32>,
+    /// The subset number of the font's replacement character �, drawn for
+    /// a character no font has (0 if the font has none). Glyph 0, the
+    /// font's missing-glyph box, is never drawn: PDF/A and PDF/UA forbid it.
+    pub(super) replacement: u16,
+}
+
+impl FaceGlyphs {
+    /// The subset number a placed glyph is drawn as.
+    pub(super) fn subset_id(&self, glyph: &PlacedGlyph) -> u16 {
+        if glyph.id == 0 {
+            self.replacement
+        } else {
+            self.new_id.get(glyph.id as usize).copied().unwrap_or(0)
+        }
+    }
 }
 
 pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId, FaceGlyphs> {
     // For each font, whether each of its glyphs is used, the first text it
     // was drawn for, and whether it was drawn for another text too.
-    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>, Vec<bool>);
+    // A character no font has (glyph 0) is drawn as the font's �.
+    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>, Vec<bool>, u16);
     let mut seen: BTreeMap<FontId, Marks> = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
         let Item::Text { run, .. } = item else {
             continue;
         };
         for glyph in &run.glyphs {
-            let (used, text, varies) = seen.entry(glyph.font).or_insert_with(|| {
-                let count = fonts.by_id(glyph.font).tables().number_of_glyphs() as usize;
-                (vec![false; count], vec![None; count], vec![false; count])
+            let (used, text, varies, replacement) = seen.entry(glyph.font).or_insert_with(|| {
+                let tables = fonts.by_id(glyph.font).tables();
+                let count = tables.number_of_glyphs() as usize;
+                let replacement = tables.glyph_index('\u{FFFD}').map_or(0, |g| g.0);
+                (
+                    vec![false; count],
+                    vec![None; count],
+                    vec![false; count],
+                    replacement,
+                )
             });
-            let id = glyph.id as usize;
+            let id = if glyph.id == 0 {
+                *replacement
+            } else {
+                glyph.id
+            } as usize;
             if id >= used.len() {
                 continue;
             }
@@ -50,7 +77,7 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
         }
     }
     seen.into_iter()
-        .map(|(font, (used, text, varies))| {
+        .map(|(font, (used, text, varies, replacement))| {
             let tables = fonts.by_id(font).tables();
             let per_mille = 1000.0 / tables.units_per_em() as f32;
             let mut glyphs = FaceGlyphs {
@@ -59,6 +86,7 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
                 text: Vec::new(),
                 varies: Vec::new(),
                 widths: Vec::new(),
+                replacement: 0,
             };
             for (old, ((used, text), varies)) in used.into_iter().zip(text).zip(varies).enumerate()
             {
@@ -78,6 +106,7 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
                     .widths
                     .push((advance as f32 * per_mille * 100.0).round() / 100.0);
             }
+            glyphs.replacement = glyphs.new_id[replacement as usize];
             (font, glyphs)
         })
         .collect()

@@ -17,7 +17,9 @@ mod file;
 mod fonts;
 mod hinting;
 mod images;
+mod metadata;
 mod navigation;
+mod tags;
 
 use content::Link;
 use content::{digits, draw_pages, number};
@@ -26,6 +28,9 @@ use fonts::{add_font, in_copy_order, resource_name, subset_fonts, used_glyphs};
 use images::embed_images;
 use images::Image;
 use navigation::{add_outline, annotation};
+use tags::{add_structure, Tagged};
+
+pub use metadata::{Archive, Conformance};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -34,7 +39,9 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
 use crate::typeset::fonts::{FontId, Fonts};
-use crate::typeset::{Color, Document, Item, Page, PlacedGlyph, Style, Target};
+use crate::typeset::{
+    Color, Document, Item, Mark, NodeId, Page, PlacedGlyph, Structure, Style, Target,
+};
 
 /// What the PDF says about itself.
 #[derive(Debug, Clone, Default)]
@@ -62,22 +69,25 @@ impl std::fmt::Display for PdfError {
     }
 }
 
-/// Writes `document` as PDF. Pages are drawn and compressed one by one as
-/// the laid-out ones are dropped, so that a long document (a pack) is not
-/// held twice in memory; the fonts are subset meanwhile on another core.
+/// Writes `document` as PDF to the standards of `conformance`. Pages are
+/// drawn and compressed one by one as the laid-out ones are dropped, so that
+/// a long document (a pack) is not held twice in memory; the fonts are
+/// subset meanwhile on another core.
 pub fn write(
     mut document: Document,
     fonts: &Fonts,
     metadata: &Metadata,
+    conformance: Conformance,
 ) -> Result<Vec<u8>, PdfError> {
     let glyphs = used_glyphs(&document, fonts);
     let mut pdf = lopdf::Document::with_version("1.5");
     let images = embed_images(&document, &mut pdf);
     let pages = std::mem::take(&mut document.pages);
     let height = document.height;
-    let (subsets, drawn) = rayon::join(
+    let structure = conformance.tagged.then_some(&document.structure);
+    let (subsets, mut drawn) = rayon::join(
         || subset_fonts(&glyphs, fonts),
-        || draw_pages(pages, height, &glyphs, &images),
+        || draw_pages(pages, height, &glyphs, &images, structure),
     );
     let subsets = subsets?;
 
@@ -102,7 +112,40 @@ pub fn write(
         Object::Real(document.width),
         Object::Real(document.height),
     ]);
-    for (page, &page_id) in drawn.into_iter().zip(&page_ids) {
+    // Link annotations are objects of their own, so that the structure
+    // tree can point to each from its link.
+    let annotations: Vec<Vec<ObjectId>> = drawn
+        .iter_mut()
+        .map(|page| {
+            std::mem::take(&mut page.links)
+                .into_iter()
+                .map(|link| pdf.add_object(annotation(link, &page_ids, &document)))
+                .collect()
+        })
+        .collect();
+    let mut structure_keys = None;
+    if conformance.tagged {
+        let tagged: Vec<Vec<Tagged>> = drawn
+            .iter_mut()
+            .map(|page| std::mem::take(&mut page.tagged))
+            .collect();
+        let (root, keys) = add_structure(
+            &mut pdf,
+            &document.structure,
+            &tagged,
+            &annotations,
+            &page_ids,
+        );
+        for (id, key) in &keys.annotations {
+            if let Ok(Object::Dictionary(annotation)) = pdf.get_object_mut(*id) {
+                annotation.set("StructParent", Object::Integer(*key));
+            }
+        }
+        structure_keys = Some((root, keys.pages));
+    }
+    let mut content_digest = Sha256::new();
+    for (index, (page, &page_id)) in drawn.into_iter().zip(&page_ids).enumerate() {
+        content_digest.update(&page.content);
         let content = pdf.add_object(Stream::new(
             Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
             page.content,
@@ -114,13 +157,14 @@ pub fn write(
             ("Resources", Object::Reference(resources)),
             ("Contents", Object::Reference(content)),
         ]);
-        if !page.links.is_empty() {
-            let annotations = page
-                .links
-                .into_iter()
-                .map(|link| annotation(link, &page_ids, &document))
-                .collect();
-            dict.set("Annots", Object::Array(annotations));
+        if let Some(Some(key)) = structure_keys.as_ref().map(|(_, keys)| keys[index]) {
+            dict.set("StructParents", Object::Integer(key));
+        }
+        if !annotations[index].is_empty() {
+            dict.set(
+                "Annots",
+                Object::Array(annotations[index].iter().map(|&a| a.into()).collect()),
+            );
             // Links are reached with the tab key in the order of the page's
             // structure (PDF/UA, 7.18.3).
             dict.set("Tabs", Object::Name(b"S".to_vec()));
@@ -163,8 +207,38 @@ pub fn write(
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
+    if let Some((root, _)) = structure_keys {
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        catalog.set(
+            "MarkInfo",
+            Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])),
+        );
+    }
+    // The document's id in the metadata: a digest of what the pages show
+    // and what the file says of itself, the same on every run.
+    content_digest.update(format!("{metadata:?}{conformance:?}").as_bytes());
+    let digest = content_digest.finalize();
+    let document_id = format!(
+        "uuid:{}",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let xmp = pdf.add_object(Stream::new(
+        Dictionary::from_iter([
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        metadata::xmp(metadata, conformance, &document_id),
+    ));
+    catalog.set("Metadata", Object::Reference(xmp));
+    if conformance.archive.is_some() {
+        let intent = metadata::add_output_intent(&mut pdf);
+        catalog.set("OutputIntents", Object::Array(vec![intent.into()]));
+    }
     let catalog = pdf.add_object(catalog);
-    let info = pdf.add_object(info(metadata));
+    let info = pdf.add_object(metadata::info(metadata));
     pdf.trailer.set("Root", Object::Reference(catalog));
     pdf.trailer.set("Info", Object::Reference(info));
     // Every stream is compressed already: pages and fonts here, images
@@ -179,26 +253,6 @@ fn text_string(text: &str) -> Object {
         bytes.extend(unit.to_be_bytes());
     }
     Object::String(bytes, StringFormat::Hexadecimal)
-}
-
-fn info(metadata: &Metadata) -> Dictionary {
-    let date = chrono::DateTime::from_timestamp(metadata.date, 0)
-        .unwrap_or_default()
-        .format("D:%Y%m%d%H%M%SZ")
-        .to_string();
-    Dictionary::from_iter([
-        ("Title", text_string(&metadata.title)),
-        ("Subject", text_string(&metadata.subject)),
-        ("Author", text_string(&metadata.author)),
-        ("Keywords", text_string(&metadata.keywords.join(", "))),
-        ("Creator", Object::string_literal("briefing")),
-        (
-            "Producer",
-            Object::string_literal(concat!("briefing ", env!("CARGO_PKG_VERSION"))),
-        ),
-        ("CreationDate", Object::string_literal(date.clone())),
-        ("ModDate", Object::string_literal(date)),
-    ])
 }
 
 /// A deflate state used for many streams: making one costs more than

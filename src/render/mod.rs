@@ -22,11 +22,12 @@ use crate::brief::{self, Brief};
 use crate::diag::{display_path, Diagnostic, Location, Severity, Span};
 use crate::i18n::Language;
 use crate::images::{ImageRules, ImageSources, TemplateImages};
-use crate::pdf::Metadata;
+use crate::pdf::{Archive, Conformance, Metadata};
 use crate::templates::{PackEntry, PackView, TemplateError, Templates, BRIEFING, PACK, PACK_INDEX};
 use crate::typeset::fonts::Fonts;
+use crate::typeset::theme::{PdfSettings, PdfStandard};
 use crate::typeset::{
-    typeset, Direction, Document, Furniture, Hyphenator, Setup, Theme, TypesetError, Warning,
+    typeset, Document, Furniture, Hyphenator, Setup, Theme, TypesetError, Warning,
 };
 
 /// What happened to one input.
@@ -245,6 +246,9 @@ pub struct Renderer {
     hyphenators: [OnceLock<Option<Hyphenator>>; 4],
     /// `SOURCE_DATE_EPOCH`, when set: the date written into every PDF.
     source_date_epoch: Option<i64>,
+    /// The standards every PDF is written to: the theme's, unless the
+    /// command line says otherwise.
+    conformance: Conformance,
 }
 
 /// A rendered PDF, with what the reader should know about it.
@@ -280,13 +284,36 @@ impl Renderer {
         let fonts = fonts
             .and_then(|mut fonts| fonts.add_fallbacks(&fallbacks, &[]).map(|()| fonts))
             .map_err(|error| font_diagnostic(&templates.theme_file, error))?;
+        let templates_pdf = templates.theme.pdf;
         Ok(Renderer {
             images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
             templates,
             fonts,
             hyphenators: Default::default(),
             source_date_epoch,
+            conformance: conformance_of(templates_pdf),
         })
+    }
+
+    /// Writes the PDFs untagged (`tagged: false`), or to a PDF/A level
+    /// (`Some`), rather than as the theme says. PDF/A-2a is tagged
+    /// whatever else is asked: its level is the tags.
+    pub fn with_pdf(mut self, tagged: Option<bool>, archive: Option<Option<Archive>>) -> Renderer {
+        if let Some(archive) = archive {
+            self.conformance.archive = archive;
+        }
+        if let Some(tagged) = tagged {
+            self.conformance.tagged = tagged;
+        }
+        if self.conformance.archive == Some(Archive::A2a) {
+            self.conformance.tagged = true;
+        }
+        self
+    }
+
+    /// The standards the PDFs are written to.
+    pub fn conformance(&self) -> Conformance {
+        self.conformance
     }
 
     /// Adds the fonts of `folders` (`--font-path`) to the fallback chain,
@@ -368,8 +395,13 @@ impl Renderer {
         let mut document = self.document(brief)?;
         let pages = document.pages.len();
         let warnings = std::mem::take(&mut document.warnings);
-        let bytes = crate::pdf::write(document, &self.fonts, &self.metadata(brief))
-            .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
+        let bytes = crate::pdf::write(
+            document,
+            &self.fonts,
+            &self.metadata(brief),
+            self.conformance,
+        )
+        .map_err(|error| Box::new(Diagnostic::error("", error.to_string())))?;
         Ok(Pdf {
             bytes,
             pages,
@@ -422,7 +454,7 @@ impl Renderer {
             theme,
             fonts: &self.fonts,
             hyphenator: self.hyphenator(brief.language),
-            direction: Direction::of(brief.language),
+            language: brief.language,
             furniture: Furniture {
                 marking: brief.classification.clone(),
                 header: fill(&theme.header),
@@ -492,6 +524,19 @@ impl Renderer {
 
 /// The rules images are read by with this theme: kept at 300 dpi of the
 /// width the theme prints them at, from their own folder or `allowed`.
+/// What a theme's `pdf:` section asks the writer for.
+fn conformance_of(settings: PdfSettings) -> Conformance {
+    let archive = settings.standard.map(|standard| match standard {
+        PdfStandard::A2b => Archive::A2b,
+        PdfStandard::A2u => Archive::A2u,
+        PdfStandard::A2a => Archive::A2a,
+    });
+    Conformance {
+        tagged: settings.tagged || archive == Some(Archive::A2a),
+        archive,
+    }
+}
+
 pub fn image_rules(theme: &Theme, allowed: &[PathBuf]) -> ImageRules {
     ImageRules {
         allowed: allowed.to_vec(),
@@ -556,17 +601,14 @@ fn no_font_has(missing: &[char]) -> String {
         .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
         .collect();
     match missing.len() {
-        1 => format!(
-            "no font has the character {}; it shows as an empty box",
-            listed[0]
-        ),
+        1 => format!("no font has the character {}; it shows as �", listed[0]),
         n if n <= MISSING_LISTED => format!(
-            "no font has the characters {} and {}; they show as empty boxes",
+            "no font has the characters {} and {}; they show as �",
             listed[..n - 1].join(", "),
             listed[n - 1]
         ),
         n => format!(
-            "no font has the characters {} and {} more; they show as empty boxes",
+            "no font has the characters {} and {} more; they show as �",
             listed.join(", "),
             n - MISSING_LISTED
         ),

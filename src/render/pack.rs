@@ -163,7 +163,7 @@ impl Renderer {
             theme,
             fonts: &self.fonts,
             hyphenator: self.hyphenator(language),
-            direction: Direction::of(language),
+            language,
             furniture: Furniture {
                 marking: marking.clone(),
                 header: title.clone(),
@@ -244,7 +244,7 @@ impl Renderer {
             date,
         };
         let pages = document.pages.len();
-        let bytes = crate::pdf::write(document, &self.fonts, &metadata)
+        let bytes = crate::pdf::write(document, &self.fonts, &metadata, self.conformance)
             .map_err(|error| Box::new(Diagnostic::error(request.output, error.to_string())))?;
         Ok((bytes, index, pages))
     }

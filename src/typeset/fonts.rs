@@ -783,10 +783,21 @@ impl Fonts {
         for (i, (info, position)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
+            let mut advance = position.x_advance as f32 / font.units_per_em;
+            if info.glyph_id == 0 && position.x_advance != 0 {
+                // A character no font has is drawn as the font's �, not as
+                // its missing-glyph box (PDF/A and PDF/UA forbid that one):
+                // it takes the room of the �. Its glyph stays 0, the mark of
+                // a missing character.
+                if let Some(replacement) = font.face.glyph_index('\u{FFFD}') {
+                    advance = font.face.glyph_hor_advance(replacement).unwrap_or(0) as f32
+                        / font.units_per_em;
+                }
+            }
             glyphs.push(Glyph {
                 font: id,
                 id: info.glyph_id as u16,
-                advance: position.x_advance as f32 / font.units_per_em,
+                advance,
                 text: first_of_cluster.then(|| text[start..end_of(info.cluster)].into()),
             });
         }

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod linebreak;
 pub mod markdown;
 pub mod paragraph;
+pub mod structure;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use hyphenation::{Hyphenator as _, Load, Standard};
 use crate::i18n::Language;
 pub use layout::{bind, typeset, Furniture, Setup};
 pub use paragraph::{Direction, PlacedGlyph, Run, Style};
+pub use structure::{Mark, Node, NodeId, Role, Structure};
 pub use theme::Theme;
 
 /// A length in points.
@@ -72,6 +74,9 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Every heading outside the cover, in order, with where it landed.
     pub headings: Vec<Heading>,
+    /// What the pages are made of, for a tagged PDF: the items of each page
+    /// say which of its nodes they belong to.
+    pub structure: Structure,
     pub warnings: Vec<Warning>,
 }
 
@@ -80,10 +85,19 @@ pub struct Page {
     pub items: Vec<Item>,
 }
 
+/// What a page shows, in reading order. Every item that draws stands
+/// between a [`Item::Start`] and an [`Item::End`], which never nest.
 #[derive(Debug, Clone)]
 pub enum Item {
+    /// The items up to the next [`Item::End`] are this.
+    Start(Mark),
+    End,
     /// A run of glyphs whose baseline starts at (`x`, `baseline`).
-    Text { x: Pt, baseline: Pt, run: Run },
+    Text {
+        x: Pt,
+        baseline: Pt,
+        run: Run,
+    },
     Rect {
         x: Pt,
         y: Pt,
@@ -151,7 +165,8 @@ pub struct Heading {
 /// Something the reader should know, that does not stop the document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
-    /// No font of the theme has this character: it shows as an empty box.
+    /// No font of the theme has this character: it shows as the replacement
+    /// character �.
     MissingGlyph { character: char, context: String },
 }
 

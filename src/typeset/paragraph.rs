@@ -80,6 +80,7 @@ impl Run {
 /// One set line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// In the order they are read (each at its place on the line).
     pub runs: Vec<Run>,
     /// The width the line's glyphs take.
     pub width: f32,
@@ -251,11 +252,14 @@ impl Setter<'_> {
                 let mut logical: Vec<Option<_>> = placed.drain(..).map(Some).collect();
                 placed.extend(order.into_iter().filter_map(|i| logical[i].take()));
             }
+            // Where in the text each run starts: runs are handed on in the
+            // order they are read, whatever the order they stand in.
+            let mut run_starts: Vec<usize> = Vec::new();
             for LinePiece {
                 span: style,
                 glyphs,
                 extra,
-                ..
+                offset,
             } in placed.drain(..)
             {
                 let size = styles[style].size;
@@ -265,6 +269,10 @@ impl Setter<'_> {
                         style: styles[style].clone(),
                         glyphs: Vec::new(),
                     });
+                    run_starts.push(usize::MAX);
+                }
+                if let (Some(offset), Some(start)) = (offset, run_starts.last_mut()) {
+                    *start = (*start).min(offset);
                 }
                 let run = runs.last_mut().expect("a run was just ensured");
                 let from = run.glyphs.len();
@@ -299,6 +307,11 @@ impl Setter<'_> {
             };
             for run in &mut runs {
                 run.x += shift;
+            }
+            if directions.is_some() && run_starts.windows(2).any(|w| w[0] > w[1]) {
+                let mut ordered: Vec<(usize, Run)> = run_starts.into_iter().zip(runs).collect();
+                ordered.sort_by_key(|(start, _)| *start);
+                runs = ordered.into_iter().map(|(_, run)| run).collect();
             }
             lines.push(Line {
                 runs,

@@ -24,6 +24,45 @@ pub struct Theme {
     pub header: String,
     pub footer_left: String,
     pub footer_right: String,
+    /// What the PDF is written to: read by the writer, not the typesetter.
+    #[serde(default)]
+    pub pdf: PdfSettings,
+}
+
+/// The theme's `pdf:` section, for a whole office: tags, and a PDF/A level.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PdfSettings {
+    /// Tagged for screen readers (PDF/UA-1).
+    #[serde(default = "tagged_by_default")]
+    pub tagged: bool,
+    /// A PDF/A-2 level for archiving, or none.
+    #[serde(default)]
+    pub standard: Option<PdfStandard>,
+}
+
+fn tagged_by_default() -> bool {
+    true
+}
+
+impl Default for PdfSettings {
+    fn default() -> PdfSettings {
+        PdfSettings {
+            tagged: true,
+            standard: None,
+        }
+    }
+}
+
+/// The PDF/A-2 levels a theme may ask for.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum PdfStandard {
+    #[serde(rename = "a-2b")]
+    A2b,
+    #[serde(rename = "a-2u")]
+    A2u,
+    #[serde(rename = "a-2a")]
+    A2a,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -16,6 +16,7 @@ mod pack;
 mod pdf;
 mod render;
 mod scripts;
+mod standards;
 mod support;
 mod templates;
 mod theme;

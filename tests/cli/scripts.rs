@@ -312,7 +312,7 @@ fn check_warns_of_a_character_no_font_has_at_its_value() {
     assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
     assert_eq!(
         run.stderr,
-        "warning: no font has the character `\u{F0000}` (U+F0000); it shows as an empty box\n \
+        "warning: no font has the character `\u{F0000}` (U+F0000); it shows as �\n \
          --> visit.yaml:6:11\n  |\n6 |   - name: \"Erika \u{F0000} Muster\"\n  |           ^^^^^^^^^^^^^^^^\n  \
          = help: name a font that has it: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)\n\n\
          1 brief checked: 1 valid, 1 warning (… s)\n"
@@ -544,7 +544,7 @@ fn without_system_fonts_a_script_no_bundled_font_has_is_one_warning_per_value() 
     assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
     assert_eq!(
         run.stderr,
-        "warning: no font has the characters `न` (U+0928), `म` (U+092E), `स` (U+0938), `्` (U+094D), `त` (U+0924) and 1 more; they show as empty boxes\n \
+        "warning: no font has the characters `न` (U+0928), `म` (U+092E), `स` (U+0938), `्` (U+094D), `त` (U+0924) and 1 more; they show as �\n \
          --> visit.yaml:6:11\n  |\n6 |   - name: \"नमस्ते\"\n  |           ^^^^^^^^\n  \
          = help: name a font that has them: in the theme's `fonts.fallbacks`, or a folder of fonts with `--font-path` (`briefing fonts` lists those used)\n\n\
          1 brief checked: 1 valid, 1 warning (… s)\n"

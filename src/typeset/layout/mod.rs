@@ -11,13 +11,18 @@ mod pages;
 mod table;
 
 pub use pages::bind;
+#[cfg(test)]
+pub(crate) use pages::set_for_test;
 pub use table::column_widths;
 
 use std::sync::Arc;
 
+use crate::i18n::Language;
+
 use super::fonts::{self, Face, Fonts};
 use super::markdown::{self, Block, Inline};
 use super::paragraph::{Align, Direction, Line, Setter, Span, Style};
+use super::structure::{language_of_script, Mark, NodeId, Role, Structure};
 use super::theme::{mm, Theme};
 use super::{Document, Heading, Item, Page, Pt, Target, TypesetError, Warning};
 
@@ -26,9 +31,10 @@ pub struct Setup<'a> {
     pub theme: &'a Theme,
     pub fonts: &'a Fonts,
     pub hyphenator: Option<&'a super::Hyphenator>,
-    /// The direction of the document's language: a right-to-left document
-    /// is laid out as the mirror image of a left-to-right one.
-    pub direction: Direction,
+    /// The document's language. A right-to-left document is laid out as the
+    /// mirror image of a left-to-right one; text in another script is
+    /// tagged with its language.
+    pub language: Language,
     pub furniture: Furniture,
     /// Where the images the Markdown names come from: the brief's own,
     /// read when it was loaded, and the templates' (from the templates
@@ -53,6 +59,7 @@ pub fn typeset(markdown: &str, setup: &Setup) -> Result<Document, TypesetError> 
     let mut layout = Layout::new(setup, &blocks);
     let flow = layout.body(&blocks)?;
     let (pages, anchors) = layout.paginate(flow);
+    debug_assert!(pages.iter().all(|(items, _)| marks_are_balanced(items)));
     Ok(layout.finish(pages, anchors))
 }
 
@@ -80,6 +87,11 @@ struct PageRef {
     right: Pt,
     baseline: Pt,
     style: Style,
+    /// The contents entry's link it is part of.
+    node: NodeId,
+    /// Where on its page it is read: before the item of this index (set
+    /// when the element is placed).
+    at: usize,
 }
 
 /// A page being filled: its items, and its page numbers still to fill in.
@@ -109,12 +121,19 @@ struct Layout<'a> {
     width: Pt,
     /// The headings outside the cover, in order: (title with number, level).
     headings: Arc<[(String, u8)]>,
+    /// Their levels in the structure: as written, but never more than one
+    /// below the heading before (a reader moving by headings expects no
+    /// gaps).
+    heading_roles: Arc<[u8]>,
     next_heading: usize,
     cover: bool,
     tables: Vec<Vec<Element>>,
     /// The heading of the section being set, for warnings.
     section: String,
     warnings: Vec<Warning>,
+    structure: Structure,
+    /// The node what is being set belongs to (`None`: the document).
+    parent: Option<NodeId>,
 }
 
 /// Where the footer sits below the text area: its rule, then its text.
@@ -138,7 +157,7 @@ impl<'a> Layout<'a> {
             setter: Setter {
                 fonts: setup.fonts,
                 hyphenator: setup.hyphenator,
-                direction: setup.direction,
+                direction: Direction::of(setup.language),
             },
             page_width,
             page_height,
@@ -147,13 +166,25 @@ impl<'a> Layout<'a> {
             left: mm(margins.left),
             width: page_width - mm(margins.left) - mm(margins.right),
             headings: Arc::new([]),
+            heading_roles: Arc::new([]),
             next_heading: 0,
             cover: false,
             tables: Vec::new(),
             section: String::new(),
             warnings: Vec::new(),
+            structure: Structure::default(),
+            parent: None,
         };
-        layout.headings = layout.number_headings(blocks).into();
+        let headings = layout.number_headings(blocks);
+        let mut above = 0;
+        layout.heading_roles = headings
+            .iter()
+            .map(|&(_, level)| {
+                above = level.min(above + 1);
+                above
+            })
+            .collect();
+        layout.headings = headings.into();
         layout
     }
 
@@ -235,49 +266,161 @@ impl<'a> Layout<'a> {
     }
 
     /// Set lines as elements, with links, keeping a paragraph's first and
-    /// last lines from standing alone on a page.
-    fn line_elements(&self, lines: Vec<Line>, x: Pt, size: Pt) -> Vec<Element> {
+    /// last lines from standing alone on a page. The lines are content of
+    /// `node`; their links are its `Link` children, and text in another
+    /// script than the document's a `Span` in that language.
+    fn line_elements(&mut self, lines: Vec<Line>, x: Pt, size: Pt, node: NodeId) -> Vec<Element> {
         let height = self.line_height(size);
         let baseline = self.baseline(size);
         let count = lines.len();
-        lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, line)| {
-                let mut items = Vec::with_capacity(line.runs.len());
-                for run in line.runs {
-                    if let Some(uri) = &run.style.link {
-                        items.push(Item::Link {
-                            x: x + run.x,
-                            y: 0.0,
-                            width: run.width(),
-                            height,
-                            target: Target::of_link(uri),
-                        });
+        // The link the last run belonged to: a link broken over two lines
+        // is one link.
+        let mut open_link: Option<(String, NodeId)> = None;
+        let mut elements = Vec::with_capacity(count);
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut items = Vec::with_capacity(line.runs.len() + 2);
+            let mut open = None;
+            let pieces: Vec<_> = line
+                .runs
+                .into_iter()
+                .flat_map(|run| self.pieces_of_run(run, node, &mut open_link))
+                .collect();
+            for (belongs_to, run) in pieces {
+                if open != Some(belongs_to) {
+                    if open.is_some() {
+                        items.push(Item::End);
                     }
-                    items.push(Item::Text {
+                    items.push(Item::Start(Mark::Content(belongs_to)));
+                    open = Some(belongs_to);
+                }
+                if let Some(uri) = &run.style.link {
+                    items.push(Item::Link {
                         x: x + run.x,
-                        baseline,
-                        run,
+                        y: 0.0,
+                        width: run.width(),
+                        height,
+                        target: Target::of_link(uri),
                     });
                 }
-                Element {
-                    height,
-                    items,
-                    keep_with_next: count >= 2 && (i == 0 || i == count - 2),
-                    first_baseline: Some(baseline),
-                    ..Element::default()
-                }
-            })
-            .collect()
+                items.push(Item::Text {
+                    x: x + run.x,
+                    baseline,
+                    run,
+                });
+            }
+            if open.is_some() {
+                items.push(Item::End);
+            }
+            elements.push(Element {
+                height,
+                items,
+                keep_with_next: count >= 2 && (i == 0 || i == count - 2),
+                first_baseline: Some(baseline),
+                ..Element::default()
+            });
+        }
+        elements
     }
 
-    fn paragraph(&mut self, spans: &[Span], x: Pt, width: Pt, align: Align) -> Vec<Element> {
+    /// A run of a line of `parent` as the pieces a reader tells apart: a
+    /// link (the one the run before was part of, if the same) is one piece;
+    /// otherwise each stretch of text in another script than the
+    /// document's is a piece of its own, a `Span` in its language, and the
+    /// rest belongs to `parent` itself.
+    fn pieces_of_run(
+        &mut self,
+        run: crate::typeset::Run,
+        parent: NodeId,
+        open_link: &mut Option<(String, NodeId)>,
+    ) -> Vec<(NodeId, crate::typeset::Run)> {
+        if let Some(uri) = &run.style.link {
+            let link = match open_link {
+                Some((open_uri, link)) if open_uri == uri => *link,
+                _ => {
+                    let link = self.structure.add(Role::Link, Some(parent));
+                    *open_link = Some((uri.clone(), link));
+                    link
+                }
+            };
+            return vec![(link, run)];
+        }
+        *open_link = None;
+        // Most runs are in Latin, Greek or Cyrillic letters (which start
+        // below U+0590, so their UTF-8 below 0xD6): one look at the bytes.
+        let mut texts = run.glyphs.iter().filter_map(|g| g.text.as_deref());
+        if texts.all(|t| t.bytes().all(|b| b < 0xD6)) {
+            return vec![(parent, run)];
+        }
+        // Each glyph's language (`None`: the document's); a glyph of no
+        // script (a space, a digit) goes with the one before.
+        let document_language = self.setup.language.code();
+        let mut current = None;
+        let languages: Vec<Option<&'static str>> = run
+            .glyphs
+            .iter()
+            .map(|glyph| {
+                if let Some(text) = &glyph.text {
+                    if text.chars().any(char::is_alphabetic) {
+                        current = language_of_script(text, document_language);
+                    }
+                }
+                current
+            })
+            .collect();
+        let mut pieces = Vec::new();
+        let mut x = run.x;
+        let mut start = 0;
+        for end in 1..=run.glyphs.len() {
+            if end < run.glyphs.len() && languages[end] == languages[start] {
+                continue;
+            }
+            let piece = crate::typeset::Run {
+                x,
+                style: run.style.clone(),
+                glyphs: run.glyphs[start..end].to_vec(),
+            };
+            x += piece.width();
+            let node = match languages[start] {
+                Some(language) => {
+                    let span = self.structure.add(Role::Span, Some(parent));
+                    self.structure.nodes[span].lang = Some(language.to_string());
+                    span
+                }
+                None => parent,
+            };
+            pieces.push((node, piece));
+            start = end;
+        }
+        pieces
+    }
+
+    /// A paragraph as content of `node`.
+    fn paragraph(
+        &mut self,
+        spans: &[Span],
+        x: Pt,
+        width: Pt,
+        align: Align,
+        node: NodeId,
+    ) -> Vec<Element> {
         let size = spans.iter().map(|s| s.style.size).fold(0.0, f32::max);
         let lines = self
             .setter
             .set(spans, width, align, &self.section, &mut self.warnings);
-        self.line_elements(lines, x, size)
+        self.line_elements(lines, x, size, node)
+    }
+
+    /// A new node below the one being set.
+    fn node(&mut self, role: Role) -> NodeId {
+        self.structure.add(role, self.parent)
+    }
+
+    /// Runs `set` with `parent` as the node what it sets belongs to.
+    fn within<T>(&mut self, parent: NodeId, set: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = self.parent.replace(parent);
+        let result = set(self);
+        self.parent = outer;
+        result
     }
 
     /// The body: its parts (each from one top-level heading to the next) set
@@ -307,6 +450,7 @@ impl<'a> Layout<'a> {
             .map(|(range, (cover, next_heading))| {
                 let mut part = Layout {
                     headings: self.headings.clone(),
+                    heading_roles: self.heading_roles.clone(),
                     next_heading,
                     cover,
                     tables: Vec::new(),
@@ -314,16 +458,18 @@ impl<'a> Layout<'a> {
                         .checked_sub(1)
                         .map_or_else(String::new, |h| self.headings[h].0.clone()),
                     warnings: Vec::new(),
+                    structure: Structure::default(),
+                    parent: None,
                     ..*self
                 };
                 let started = range.start > 0;
                 let flow = part.blocks(&blocks[range], self.left, self.width, 0, true, started)?;
-                Ok((flow, part.tables, part.warnings))
+                Ok((flow, part.tables, part.warnings, part.structure))
             })
             .collect();
         let mut flow = Vec::new();
         for (i, part) in set.into_iter().enumerate() {
-            let (part_flow, tables, warnings) = part?;
+            let (part_flow, tables, warnings, structure) = part?;
             let mut part_flow = part_flow.into_iter();
             if i > 0 && flow.is_empty() {
                 // The gap before the part's first block: nothing came before
@@ -331,9 +477,16 @@ impl<'a> Layout<'a> {
                 part_flow.next();
             }
             let offset = self.tables.len();
+            let node_offset = self.structure.append(structure, None);
             flow.extend(part_flow.map(|item| match item {
                 Flow::Element(mut element) => {
                     element.table = element.table.map(|t| t + offset);
+                    if node_offset > 0 {
+                        renumber_nodes(&mut element.items, node_offset);
+                        for r in &mut element.page_refs {
+                            r.node += node_offset;
+                        }
+                    }
                     Flow::Element(element)
                 }
                 other => other,
@@ -388,8 +541,9 @@ impl<'a> Layout<'a> {
                         Align::Left
                     };
                     let spans = self.spans(inlines, &self.body_style());
+                    let node = self.node(Role::Paragraph);
                     flow.extend(
-                        self.paragraph(&spans, x, width, align)
+                        self.paragraph(&spans, x, width, align, node)
                             .into_iter()
                             .map(Flow::Element),
                     );
@@ -401,17 +555,24 @@ impl<'a> Layout<'a> {
                     flow.extend(self.table(align, head, rows, x, width))
                 }
                 Block::Quote(blocks) => {
-                    let inner = self.blocks(blocks, x + 12.0, width - 12.0, depth, false, false)?;
+                    let quote = self.node(Role::Quote);
+                    let inner = self.within(quote, |layout| {
+                        layout.blocks(blocks, x + 12.0, width - 12.0, depth, false, false)
+                    })?;
                     let bar = self.theme.colours.rule;
                     flow.extend(inner.into_iter().map(|f| match f {
                         Flow::Element(mut e) => {
-                            e.items.push(Item::Rect {
-                                x: x + 2.0,
-                                y: 0.0,
-                                width: 2.0,
-                                height: e.height,
-                                color: bar,
-                            });
+                            e.items.extend([
+                                Item::Start(Mark::Layout),
+                                Item::Rect {
+                                    x: x + 2.0,
+                                    y: 0.0,
+                                    width: 2.0,
+                                    height: e.height,
+                                    color: bar,
+                                },
+                                Item::End,
+                            ]);
                             Flow::Element(e)
                         }
                         other => other,
@@ -423,13 +584,14 @@ impl<'a> Layout<'a> {
                         size: self.theme.sizes.body * 0.9,
                         ..self.body_style()
                     };
+                    let node = self.node(Role::Paragraph);
                     for line in code.lines() {
                         let spans = [Span {
                             text: line.to_string(),
                             style: style.clone(),
                         }];
                         let mut elements =
-                            self.paragraph(&spans, x + 8.0, width - 8.0, Align::Left);
+                            self.paragraph(&spans, x + 8.0, width - 8.0, Align::Left, node);
                         if elements.is_empty() {
                             elements.push(Element {
                                 height: self.line_height(style.size),
@@ -441,17 +603,23 @@ impl<'a> Layout<'a> {
                 }
                 Block::Rule => flow.push(Flow::Element(Element {
                     height: 8.0,
-                    items: vec![Item::Line {
-                        x1: x,
-                        y1: 4.0,
-                        x2: x + width,
-                        y2: 4.0,
-                        width: 0.5,
-                        color: self.theme.colours.rule,
-                    }],
+                    items: vec![
+                        Item::Start(Mark::Layout),
+                        Item::Line {
+                            x1: x,
+                            y1: 4.0,
+                            x2: x + width,
+                            y2: 4.0,
+                            width: 0.5,
+                            color: self.theme.colours.rule,
+                        },
+                        Item::End,
+                    ],
                     ..Element::default()
                 })),
-                Block::Image { path, .. } => flow.push(Flow::Element(self.image(path, x, width)?)),
+                Block::Image { path, alt } => {
+                    flow.push(Flow::Element(self.image(path, alt, x, width)?))
+                }
                 Block::Contents { title } => flow.extend(self.contents(title, x, width)),
                 Block::PageBreak | Block::Cover => {}
             }
@@ -477,6 +645,14 @@ impl<'a> Layout<'a> {
         };
         let mut inlines = text.to_vec();
         let mut anchor = None;
+        // On the cover, the title is the document's first heading and what
+        // follows it text; below the top level (in a list, a quote), a
+        // heading is a paragraph set large.
+        let mut role = if self.cover && level == 1 {
+            Role::Heading(1)
+        } else {
+            Role::Paragraph
+        };
         if !self.cover && top_level {
             if let Some((title, _)) = self.headings.get(self.next_heading) {
                 // The number, if any, stands before the heading's own text.
@@ -503,6 +679,7 @@ impl<'a> Layout<'a> {
                     }
                 }
                 self.section = title.clone();
+                role = Role::Heading(self.heading_roles[self.next_heading]);
                 anchor = Some(self.next_heading);
                 self.next_heading += 1;
             }
@@ -529,7 +706,8 @@ impl<'a> Layout<'a> {
             ..self.setter
         };
         let lines = setter.set(&spans, width, align, &self.section, &mut self.warnings);
-        let mut elements = self.line_elements(lines, x, size);
+        let node = self.node(role);
+        let mut elements = self.line_elements(lines, x, size, node);
         for element in &mut elements {
             element.keep_with_next = true;
         }
@@ -566,13 +744,18 @@ impl<'a> Layout<'a> {
             .map(|m| fonts::width(&fonts.shape(style.face, m)) * style.size)
             .fold(0.0, f32::max);
         let indent = (widest + style.size * 0.6).max(style.size * 1.4);
+        let list = self.node(Role::List);
         let mut flow = Vec::new();
         for (item, marker) in items.iter().zip(markers) {
             if !flow.is_empty() {
                 flow.push(Flow::Space(style.size * 0.2));
             }
-            let mut item_flow =
-                self.blocks(item, x + indent, width - indent, depth + 1, false, false)?;
+            let list_item = self.structure.add(Role::ListItem, Some(list));
+            let label = self.structure.add(Role::Label, Some(list_item));
+            let body = self.structure.add(Role::ListBody, Some(list_item));
+            let mut item_flow = self.within(body, |layout| {
+                layout.blocks(item, x + indent, width - indent, depth + 1, false, false)
+            })?;
             // The blocks of an item are spaced more tightly than top-level ones.
             for f in &mut item_flow {
                 if let Flow::Space(h) = f {
@@ -590,18 +773,29 @@ impl<'a> Layout<'a> {
                 } else {
                     x
                 };
-                first.items.push(Item::Text {
-                    x: marker_x,
-                    baseline: first.first_baseline.unwrap_or(self.baseline(style.size)),
-                    run,
-                });
+                // The marker is read first, before the item's text.
+                let baseline = first.first_baseline.unwrap_or(self.baseline(style.size));
+                first.items.splice(
+                    0..0,
+                    [
+                        Item::Start(Mark::Content(label)),
+                        Item::Text {
+                            x: marker_x,
+                            baseline,
+                            run,
+                        },
+                        Item::End,
+                    ],
+                );
             }
             flow.extend(item_flow);
         }
         Ok(flow)
     }
 
-    fn image(&self, path: &str, x: Pt, width: Pt) -> Result<Element, TypesetError> {
+    /// An image, described by `alt` (the person's name for a photo); an
+    /// image described by nothing is decoration, skipped by a screen reader.
+    fn image(&mut self, path: &str, alt: &str, x: Pt, width: Pt) -> Result<Element, TypesetError> {
         let image = self
             .setup
             .images
@@ -614,15 +808,27 @@ impl<'a> Layout<'a> {
         let shown_width = mm(self.theme.photo_width).min(width);
         let shown_height =
             shown_width * image.source_height as Pt / image.source_width.max(1) as Pt;
+        let alt = alt.trim();
+        let mark = if alt.is_empty() {
+            Mark::Layout
+        } else {
+            let figure = self.node(Role::Figure);
+            self.structure.nodes[figure].alt = Some(alt.to_string());
+            Mark::Content(figure)
+        };
         Ok(Element {
             height: shown_height,
-            items: vec![Item::Image {
-                image,
-                x,
-                y: 0.0,
-                width: shown_width,
-                height: shown_height,
-            }],
+            items: vec![
+                Item::Start(mark),
+                Item::Image {
+                    image,
+                    x,
+                    y: 0.0,
+                    width: shown_width,
+                    height: shown_height,
+                },
+                Item::End,
+            ],
             keep_with_next: true,
             ..Element::default()
         })
@@ -645,12 +851,14 @@ impl<'a> Layout<'a> {
                 text: title.to_string(),
                 style,
             }];
-            let mut elements = self.paragraph(&spans, x, width, Align::Left);
+            let node = self.node(Role::Heading(1));
+            let mut elements = self.paragraph(&spans, x, width, Align::Left, node);
             elements.iter_mut().for_each(|e| e.keep_with_next = true);
             flow.extend(elements.into_iter().map(Flow::Element));
             flow.push(Flow::Space(self.theme.sizes.body));
         }
         let number_width = self.theme.sizes.body * 3.0;
+        let contents = self.node(Role::Contents);
         let entries: Vec<(usize, String, u8)> = self
             .headings
             .iter()
@@ -672,28 +880,39 @@ impl<'a> Layout<'a> {
                 text: title,
                 style: style.clone(),
             }];
+            // An entry is a link to its heading: its title, then its page
+            // number.
+            let entry = self.structure.add(Role::ContentsEntry, Some(contents));
+            let link = self.structure.add(Role::Link, Some(entry));
             let mut elements = self.paragraph(
                 &spans,
                 x + indent,
                 width - indent - number_width,
                 Align::Left,
+                link,
             );
             let count = elements.len();
             for (i, element) in elements.iter_mut().enumerate() {
                 element.keep_with_next = i + 1 < count;
-                element.items.push(Item::Link {
-                    x,
-                    y: 0.0,
-                    width,
-                    height: element.height,
-                    target: Target::Heading(heading),
-                });
+                // After the entry's `Start`: the link is part of it.
+                element.items.insert(
+                    1.min(element.items.len()),
+                    Item::Link {
+                        x,
+                        y: 0.0,
+                        width,
+                        height: element.height,
+                        target: Target::Heading(heading),
+                    },
+                );
                 if i + 1 == count {
                     element.page_refs.push(PageRef {
                         heading,
                         right: x + width,
                         baseline: element.first_baseline.unwrap_or(0.0),
                         style: style.clone(),
+                        node: link,
+                        at: 0,
                     });
                 }
             }
@@ -709,6 +928,27 @@ impl<'a> Layout<'a> {
     fn single_line(&self, text: &str, style: &Style) -> crate::typeset::Run {
         crate::typeset::Run::shaped(&self.setup.fonts.shape(style.face, text), style)
     }
+}
+
+/// Moves the nodes the items belong to by `offset`: a part set on its own
+/// numbered its nodes from zero.
+fn renumber_nodes(items: &mut [Item], offset: usize) {
+    for item in items {
+        if let Item::Start(Mark::Content(node)) = item {
+            *node += offset;
+        }
+    }
+}
+
+/// Whether every `Start` has its `End`, with none nested and nothing drawn
+/// outside them.
+fn marks_are_balanced(items: &[Item]) -> bool {
+    let mut open = false;
+    items.iter().all(|item| match item {
+        Item::Start(_) => !std::mem::replace(&mut open, true),
+        Item::End => std::mem::replace(&mut open, false),
+        _ => open,
+    }) && !open
 }
 
 fn plain_text(inlines: &[Inline]) -> String {

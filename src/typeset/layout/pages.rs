@@ -74,17 +74,28 @@ impl Layout<'_> {
         let right = self.left + self.width;
         let mut out = Vec::with_capacity(total);
         for (index, (mut items, refs)) in pages.into_iter().enumerate() {
-            for r in refs {
+            // Each contents entry's number is read after its title: from
+            // the last, so that the places of those before stay put.
+            for r in refs.into_iter().rev() {
                 if let Some(Some((page, _))) = anchors.get(r.heading) {
                     let run = self.single_line(&(page + 1).to_string(), &r.style);
                     let x = r.right - run.width();
-                    items.push(Item::Text {
-                        x,
-                        baseline: r.baseline,
-                        run,
-                    });
+                    items.splice(
+                        r.at..r.at,
+                        [
+                            Item::Start(Mark::Content(r.node)),
+                            Item::Text {
+                                x,
+                                baseline: r.baseline,
+                                run,
+                            },
+                            Item::End,
+                        ],
+                    );
                 }
             }
+            // The furniture is not content: a screen reader skips it.
+            items.push(Item::Start(Mark::Pagination));
             let fill = |text: &str| {
                 text.replace("{page}", &(index + 1).to_string())
                     .replace("{pages}", &total.to_string())
@@ -144,7 +155,8 @@ impl Layout<'_> {
                     run,
                 });
             }
-            if self.setup.direction == Direction::RightToLeft {
+            items.push(Item::End);
+            if self.setter.direction == Direction::RightToLeft {
                 mirror(&mut items, self.page_width);
             }
             out.push(Page { items });
@@ -170,6 +182,7 @@ impl Layout<'_> {
             height: self.page_height,
             pages: out,
             headings,
+            structure: self.structure,
             warnings,
         }
     }
@@ -190,8 +203,14 @@ pub fn bind(
     let mut pages = front.pages;
     let mut headings = front.headings;
     let mut warnings = front.warnings;
+    let mut structure = front.structure;
     let top = mm(theme.page.margins.top);
     for (title, part) in parts {
+        // Each brief is a part of the pack's structure, its own headings
+        // below it.
+        let part_node = structure.add(Role::Part, None);
+        structure.nodes[part_node].title = Some(title.clone());
+        let node_offset = structure.append(part.structure, Some(part_node));
         let page_offset = pages.len();
         headings.push(Heading {
             title,
@@ -206,6 +225,7 @@ pub fn bind(
             ..h
         }));
         for mut page in part.pages {
+            renumber_nodes(&mut page.items, node_offset);
             for item in &mut page.items {
                 match item {
                     Item::Link {
@@ -238,7 +258,11 @@ pub fn bind(
             .replace("{pages}", &total.to_string());
         let run = crate::typeset::Run::shaped(&setup.fonts.shape(style.face, &text), &style);
         let x = (width - run.width()) / 2.0;
-        page.items.push(Item::Text { x, baseline, run });
+        page.items.extend([
+            Item::Start(Mark::Pagination),
+            Item::Text { x, baseline, run },
+            Item::End,
+        ]);
     }
     warnings.dedup();
     Document {
@@ -246,6 +270,7 @@ pub fn bind(
         height,
         pages,
         headings,
+        structure,
         warnings,
     }
 }
@@ -267,6 +292,7 @@ fn mirror(items: &mut [Item], page_width: Pt) {
                 *x1 = page_width - *x1;
                 *x2 = page_width - *x2;
             }
+            Item::Start(_) | Item::End => {}
         }
     }
 }
@@ -312,12 +338,14 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
                 *y1 += y;
                 *y2 += y;
             }
+            Item::Start(_) | Item::End => {}
         }
         items.push(item);
     }
     for r in &element.page_refs {
         refs.push(PageRef {
             baseline: r.baseline + y,
+            at: items.len(),
             ..r.clone()
         });
     }
@@ -325,14 +353,14 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
 
 /// `markdown` set with the default theme and the bundled fonts (tests).
 #[cfg(test)]
-fn set_for_test(markdown: &str, direction: Direction, furniture: Furniture) -> Document {
+pub(crate) fn set_for_test(markdown: &str, language: Language, furniture: Furniture) -> Document {
     let theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
     let fonts = crate::typeset::fonts::Fonts::bundled();
     let setup = Setup {
         theme: &theme,
         fonts: &fonts,
         hyphenator: None,
-        direction,
+        language,
         furniture,
         images: crate::images::ImageSources::none(),
     };
@@ -344,7 +372,7 @@ mod pagination_tests {
     use super::*;
 
     fn set(markdown: &str) -> Document {
-        set_for_test(markdown, Direction::LeftToRight, Furniture::default())
+        set_for_test(markdown, Language::En, Furniture::default())
     }
 
     /// Body lines of a page: text items other than the header and footer,
@@ -440,14 +468,14 @@ mod right_to_left_tests {
 | عبد | رئيس |
 ";
 
-    fn set(direction: Direction) -> Document {
+    fn set(language: Language) -> Document {
         let furniture = Furniture {
             marking: None,
             header: "رأس".into(),
             footer_left: "REF".into(),
             footer_right: "{page}".into(),
         };
-        set_for_test(MARKDOWN, direction, furniture)
+        set_for_test(MARKDOWN, language, furniture)
     }
 
     /// Each text item of the first page as (the text as written, left
@@ -483,7 +511,7 @@ mod right_to_left_tests {
 
     #[test]
     fn an_arabic_document_is_the_mirror_image_of_a_left_to_right_one() {
-        let document = set(Direction::RightToLeft);
+        let document = set(Language::Ar);
         let texts = texts(&document);
         let right_margin = document.width - mm(22.0);
         let left_margin = mm(22.0);
@@ -542,11 +570,114 @@ mod right_to_left_tests {
 
     #[test]
     fn a_left_to_right_document_with_the_same_text_starts_at_the_left() {
-        let document = set(Direction::LeftToRight);
+        let document = set(Language::En);
         let texts = texts(&document);
         let left_margin = mm(22.0);
         assert!((find(&texts, "•").1 - left_margin).abs() < 0.5);
         assert!(find(&texts, "الاسم").2 < find(&texts, "الدور").1);
         assert!((find(&texts, "REF").1 - left_margin).abs() < 0.5);
+    }
+}
+
+#[cfg(test)]
+mod structure_tests {
+    use super::*;
+
+    /// The text of each page's items, grouped by what they are marked as.
+    fn texts_by_mark(document: &Document) -> Vec<Vec<(Mark, String)>> {
+        document
+            .pages
+            .iter()
+            .map(|page| {
+                let mut marked = Vec::new();
+                let mut mark = None;
+                for item in &page.items {
+                    match item {
+                        Item::Start(m) => {
+                            mark = Some(*m);
+                            marked.push((*m, String::new()));
+                        }
+                        Item::End => mark = None,
+                        Item::Text { run, .. } => {
+                            assert!(mark.is_some(), "text outside any mark");
+                            let text: String = run
+                                .glyphs
+                                .iter()
+                                .filter_map(|g| g.text.as_deref())
+                                .collect();
+                            marked.last_mut().unwrap().1.push_str(&text);
+                        }
+                        _ => assert!(mark.is_some(), "{item:?} outside any mark"),
+                    }
+                }
+                marked
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_furniture_is_pagination_and_a_repeated_table_header_is_not_read_again() {
+        let rows: String = (0..80).map(|i| format!("| {i} | row {i} |\n")).collect();
+        let markdown = format!("# Programme\n\n| Time | Item |\n|---|---|\n{rows}");
+        let furniture = Furniture {
+            marking: Some("SECRET".into()),
+            header: "Visit".into(),
+            footer_left: "REF-1".into(),
+            footer_right: "{page}/{pages}".into(),
+        };
+        let document = set_for_test(&markdown, Language::En, furniture);
+        assert!(document.pages.len() >= 2);
+        let pages = texts_by_mark(&document);
+        for (index, page) in pages.iter().enumerate() {
+            let pagination: Vec<&str> = page
+                .iter()
+                .filter(|(mark, _)| *mark == Mark::Pagination)
+                .map(|(_, text)| text.as_str())
+                .collect();
+            assert_eq!(
+                pagination,
+                [format!(
+                    "SECRETSECRETVisitREF-1{}/{}",
+                    index + 1,
+                    pages.len()
+                )],
+            );
+            let content: String = page
+                .iter()
+                .filter(|(mark, _)| matches!(mark, Mark::Content(_)))
+                .map(|(_, text)| text.as_str())
+                .collect();
+            assert!(!content.contains("SECRET") && !content.contains("REF-1"));
+        }
+        // The header row is read once, on the first page; on the next it is
+        // drawn again as layout.
+        let header_as = |page: &[(Mark, String)]| {
+            page.iter()
+                .find(|(_, text)| text == "Time")
+                .map(|(mark, _)| *mark)
+        };
+        assert!(matches!(header_as(&pages[0]), Some(Mark::Content(_))));
+        assert_eq!(header_as(&pages[1]), Some(Mark::Layout));
+        // One table, whatever the pages: its rows are all in one body.
+        let tables = document
+            .structure
+            .nodes
+            .iter()
+            .filter(|n| n.role == Role::Table)
+            .count();
+        assert_eq!(tables, 1);
+        let body = document
+            .structure
+            .nodes
+            .iter()
+            .position(|n| n.role == Role::TableBody)
+            .unwrap();
+        let rows = document
+            .structure
+            .nodes
+            .iter()
+            .filter(|n| n.role == Role::TableRow && n.parent == Some(body))
+            .count();
+        assert_eq!(rows, 80);
     }
 }

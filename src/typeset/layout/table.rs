@@ -65,12 +65,30 @@ impl Layout<'_> {
         }
         let widths = column_widths(&min, &max, width);
         let table_id = self.tables.len();
-        let header = self.table_row(head, &widths, align, x, &bold, true, table_id);
-        self.tables.push(header.clone());
+        // One table however many pages it runs over: its header row
+        // repeated on them is not read again.
+        let table = self.node(Role::Table);
+        let table_head = self.structure.add(Role::TableHead, Some(table));
+        let header = self.table_row(head, &widths, align, x, &bold, table_head, table_id);
+        self.tables.push(
+            header
+                .iter()
+                .cloned()
+                .map(|mut element| {
+                    for item in &mut element.items {
+                        if let Item::Start(mark) = item {
+                            *mark = Mark::Layout;
+                        }
+                    }
+                    element
+                })
+                .collect(),
+        );
         let mut flow: Vec<Flow> = header.into_iter().map(Flow::Element).collect();
+        let table_body = self.structure.add(Role::TableBody, Some(table));
         for row in rows {
             flow.extend(
-                self.table_row(row, &widths, align, x, &body, false, table_id)
+                self.table_row(row, &widths, align, x, &body, table_body, table_id)
                     .into_iter()
                     .map(Flow::Element),
             );
@@ -79,7 +97,8 @@ impl Layout<'_> {
     }
 
     /// A table row as one element; a row taller than a page, as one element
-    /// per line, so that it can run on.
+    /// per line, so that it can run on. `group` is the table's head (whose
+    /// cells head their columns) or its body.
     #[allow(clippy::too_many_arguments)]
     fn table_row(
         &mut self,
@@ -88,9 +107,19 @@ impl Layout<'_> {
         align: &[Alignment],
         x: Pt,
         style: &Style,
-        header: bool,
+        group: NodeId,
         table: usize,
     ) -> Vec<Element> {
+        let header = self.structure.nodes[group].role == Role::TableHead;
+        let row = self.structure.add(Role::TableRow, Some(group));
+        let cell_role = if header {
+            Role::TableHeader
+        } else {
+            Role::TableCell
+        };
+        let cell_nodes: Vec<NodeId> = (0..widths.len())
+            .map(|_| self.structure.add(cell_role, Some(row)))
+            .collect();
         let line_height = self.line_height(style.size);
         let baseline = self.baseline(style.size);
         let mut cell_lines = Vec::with_capacity(widths.len());
@@ -129,24 +158,48 @@ impl Layout<'_> {
             let height = (to - from) as Pt * line_height + pad_top + pad_bottom;
             let mut items = Vec::new();
             if header {
-                items.push(Item::Rect {
-                    x,
-                    y: 0.0,
-                    width: total_width,
-                    height,
-                    color: self.theme.colours.table_header,
-                });
+                items.extend([
+                    Item::Start(Mark::Layout),
+                    Item::Rect {
+                        x,
+                        y: 0.0,
+                        width: total_width,
+                        height,
+                        color: self.theme.colours.table_header,
+                    },
+                    Item::End,
+                ]);
             }
             let mut cell_x = x;
             for (c, lines) in cell_lines.iter().enumerate() {
+                let cell = cell_nodes[c];
+                let mut open = None;
+                let mut open_link = None;
                 for (l, line) in lines
                     .iter()
                     .enumerate()
                     .filter(|(l, _)| (from..to).contains(l))
                 {
                     let top = pad_top + (l - from) as Pt * line_height;
-                    for run in &line.runs {
+                    if open.take().is_some() {
+                        // Each line its own piece, as in a paragraph: read
+                        // as lines, not as one word where they meet.
+                        items.push(Item::End);
+                    }
+                    let pieces: Vec<_> = line
+                        .runs
+                        .iter()
+                        .flat_map(|run| self.pieces_of_run(run.clone(), cell, &mut open_link))
+                        .collect();
+                    for (belongs_to, run) in pieces {
                         let run_x = cell_x + CELL_PADDING_X + run.x;
+                        if open != Some(belongs_to) {
+                            if open.is_some() {
+                                items.push(Item::End);
+                            }
+                            items.push(Item::Start(Mark::Content(belongs_to)));
+                            open = Some(belongs_to);
+                        }
                         if let Some(uri) = &run.style.link {
                             items.push(Item::Link {
                                 x: run_x,
@@ -159,21 +212,31 @@ impl Layout<'_> {
                         items.push(Item::Text {
                             x: run_x,
                             baseline: top + baseline,
-                            run: run.clone(),
+                            run,
                         });
                     }
                 }
+                if open.is_none() {
+                    // Every cell is in the structure, an empty one too: each
+                    // row has as many as the table has columns.
+                    items.push(Item::Start(Mark::Content(cell)));
+                }
+                items.push(Item::End);
                 cell_x += widths[c];
             }
             if s == last_slice {
-                items.push(Item::Line {
-                    x1: x,
-                    y1: height,
-                    x2: x + total_width,
-                    y2: height,
-                    width: if header { 0.8 } else { 0.4 },
-                    color: self.theme.colours.rule,
-                });
+                items.extend([
+                    Item::Start(Mark::Layout),
+                    Item::Line {
+                        x1: x,
+                        y1: height,
+                        x2: x + total_width,
+                        y2: height,
+                        width: if header { 0.8 } else { 0.4 },
+                        color: self.theme.colours.rule,
+                    },
+                    Item::End,
+                ]);
             }
             elements.push(Element {
                 height,

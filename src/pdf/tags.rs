@@ -1,0 +1,472 @@
+//! The structure tree of a tagged PDF (ISO 32000-1, 14.7–14.8; PDF/UA-1).
+//!
+//! The typesetter said what every piece of a page belongs to; drawing
+//! numbered each piece of content on its page (its MCID) in reading order
+//! and noted which node it belongs to ([`Tagged`]). Here the nodes become
+//! structure elements: each is placed below its parent the first time
+//! content of it is read, so the tree is in reading order and holds no
+//! empty element; the parent tree maps each page's numbers, and each link
+//! annotation, back to its element.
+
+use super::*;
+
+use crate::typeset::{NodeId, Role, Structure};
+
+/// A piece of a page that belongs to a node, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Tagged {
+    /// Marked content of this number on the page.
+    Content { node: NodeId, mcid: u32 },
+    /// The page's link annotation of this index.
+    Link { node: NodeId, link: usize },
+}
+
+/// A child of an element.
+enum Kid {
+    Element(NodeId),
+    Content { page: usize, mcid: u32 },
+    Annotation { page: usize, id: ObjectId },
+}
+
+/// What tagging adds to the pages: each page's `/StructParents` key (a
+/// page with no content has none) and each annotation's `/StructParent`.
+pub(super) struct Keys {
+    pub(super) pages: Vec<Option<i64>>,
+    pub(super) annotations: BTreeMap<ObjectId, i64>,
+}
+
+/// Writes the structure tree; returns the `/StructTreeRoot`'s id.
+/// `tagged[p]` is page `p`'s content in reading order, `annotations[p]`
+/// its link annotations' ids.
+pub(super) fn add_structure(
+    pdf: &mut lopdf::Document,
+    structure: &Structure,
+    tagged: &[Vec<Tagged>],
+    annotations: &[Vec<ObjectId>],
+    page_ids: &[ObjectId],
+) -> (ObjectId, Keys) {
+    let nodes = &structure.nodes;
+    let mut kids: Vec<Vec<Kid>> = (0..nodes.len()).map(|_| Vec::new()).collect();
+    let mut first_page: Vec<Option<usize>> = vec![None; nodes.len()];
+    let mut placed = vec![false; nodes.len()];
+    let mut top = Vec::new();
+    let mut chain = Vec::new();
+    for (page, pieces) in tagged.iter().enumerate() {
+        for piece in pieces {
+            let (node, kid) = match *piece {
+                Tagged::Content { node, mcid } => (node, Kid::Content { page, mcid }),
+                Tagged::Link { node, link } => (
+                    node,
+                    Kid::Annotation {
+                        page,
+                        id: annotations[page][link],
+                    },
+                ),
+            };
+            // The node and those above it not placed yet, placed from the
+            // top down (iteratively: a document may nest deeply).
+            let mut at = Some(node);
+            while let Some(n) = at.filter(|&n| !placed[n]) {
+                placed[n] = true;
+                chain.push(n);
+                at = nodes[n].parent;
+            }
+            while let Some(n) = chain.pop() {
+                match nodes[n].parent {
+                    Some(parent) => kids[parent].push(Kid::Element(n)),
+                    None => top.push(n),
+                }
+            }
+            if matches!(kid, Kid::Content { .. }) && first_page[node].is_none() {
+                first_page[node] = Some(page);
+            }
+            kids[node].push(kid);
+        }
+    }
+
+    let root = pdf.new_object_id();
+    let document = pdf.new_object_id();
+    let ids: Vec<Option<ObjectId>> = placed
+        .iter()
+        .map(|&placed| placed.then(|| pdf.new_object_id()))
+        .collect();
+    for (n, node) in nodes.iter().enumerate() {
+        let Some(id) = ids[n] else { continue };
+        let mut dict = Dictionary::from_iter([
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(node.role.name().as_bytes().to_vec())),
+            (
+                "P",
+                Object::Reference(node.parent.and_then(|p| ids[p]).unwrap_or(document)),
+            ),
+        ]);
+        let page = first_page[n];
+        if let Some(page) = page {
+            dict.set("Pg", Object::Reference(page_ids[page]));
+        }
+        let kid_objects: Vec<Object> = kids[n]
+            .iter()
+            .map(|kid| match *kid {
+                Kid::Element(child) => Object::Reference(ids[child].expect("placed")),
+                Kid::Content { page: p, mcid } if Some(p) == page => Object::Integer(mcid.into()),
+                Kid::Content { page: p, mcid } => Object::Dictionary(Dictionary::from_iter([
+                    ("Type", Object::Name(b"MCR".to_vec())),
+                    ("Pg", Object::Reference(page_ids[p])),
+                    ("MCID", Object::Integer(mcid.into())),
+                ])),
+                Kid::Annotation { page: p, id } => Object::Dictionary(Dictionary::from_iter([
+                    ("Type", Object::Name(b"OBJR".to_vec())),
+                    ("Pg", Object::Reference(page_ids[p])),
+                    ("Obj", Object::Reference(id)),
+                ])),
+            })
+            .collect();
+        dict.set(
+            "K",
+            match <[Object; 1]>::try_from(kid_objects) {
+                Ok([one]) => one,
+                Err(many) => Object::Array(many),
+            },
+        );
+        if let Some(alt) = &node.alt {
+            dict.set("Alt", text_string(alt));
+        }
+        if let Some(lang) = &node.lang {
+            dict.set("Lang", text_string(lang));
+        }
+        if let Some(title) = &node.title {
+            dict.set("T", text_string(title));
+        }
+        if node.role == Role::TableHeader {
+            // A header cell heads the cells below it (PDF/UA, 7.5).
+            dict.set(
+                "A",
+                Object::Dictionary(Dictionary::from_iter([
+                    ("O", Object::Name(b"Table".to_vec())),
+                    ("Scope", Object::Name(b"Column".to_vec())),
+                ])),
+            );
+        }
+        pdf.objects.insert(id, Object::Dictionary(dict));
+    }
+    pdf.objects.insert(
+        document,
+        Object::Dictionary(Dictionary::from_iter([
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(b"Document".to_vec())),
+            ("P", Object::Reference(root)),
+            (
+                "K",
+                Object::Array(
+                    top.iter()
+                        .map(|&n| Object::Reference(ids[n].expect("placed")))
+                        .collect(),
+                ),
+            ),
+        ])),
+    );
+
+    // The parent tree: for each page with content, the element of each of
+    // its numbers; then for each annotation, its link's element.
+    let mut nums = Vec::new();
+    let mut keys = Keys {
+        pages: Vec::with_capacity(tagged.len()),
+        annotations: BTreeMap::new(),
+    };
+    let mut next_key = 0i64;
+    for pieces in tagged {
+        let mut parents: Vec<Object> = Vec::new();
+        for piece in pieces {
+            if let Tagged::Content { node, mcid } = *piece {
+                debug_assert_eq!(mcid as usize, parents.len());
+                parents.push(Object::Reference(ids[node].expect("placed")));
+            }
+        }
+        if parents.is_empty() {
+            keys.pages.push(None);
+            continue;
+        }
+        let array = pdf.add_object(Object::Array(parents));
+        nums.extend([Object::Integer(next_key), Object::Reference(array)]);
+        keys.pages.push(Some(next_key));
+        next_key += 1;
+    }
+    for (page, pieces) in tagged.iter().enumerate() {
+        for piece in pieces {
+            if let Tagged::Link { node, link } = *piece {
+                let annotation = annotations[page][link];
+                nums.extend([
+                    Object::Integer(next_key),
+                    Object::Reference(ids[node].expect("placed")),
+                ]);
+                keys.annotations.insert(annotation, next_key);
+                next_key += 1;
+            }
+        }
+    }
+    let parent_tree = pdf.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
+    pdf.objects.insert(
+        root,
+        Object::Dictionary(Dictionary::from_iter([
+            ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+            ("K", Object::Reference(document)),
+            ("ParentTree", Object::Reference(parent_tree)),
+            ("ParentTreeNextKey", Object::Integer(next_key)),
+        ])),
+    );
+    (root, keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+    use crate::typeset::layout::set_for_test;
+    use crate::typeset::Furniture;
+
+    /// The structure tree of a PDF as an outline: each element's type (and
+    /// its attributes) on a line, indented below its parent, and `"…"` for
+    /// the text of each of its pieces of content, in order.
+    fn outline(pdf: &[u8]) -> String {
+        let pdf = lopdf::Document::load_mem(pdf).unwrap();
+        // The text of each marked content, by page and number: the text
+        // the page's content stream shows between its BDC and EMC.
+        let mut texts: BTreeMap<(ObjectId, i64), String> = BTreeMap::new();
+        for (_, &page) in pdf.get_pages().iter() {
+            let content = lopdf::content::Content::decode(&pdf.get_page_content(page)).unwrap();
+            let mut open: Option<i64> = None;
+            for op in content.operations {
+                match op.operator.as_str() {
+                    "BDC" => {
+                        open = op
+                            .operands
+                            .get(1)
+                            .and_then(|o| o.as_dict().ok())
+                            .and_then(|d| d.get(b"MCID").ok())
+                            .and_then(|m| m.as_i64().ok());
+                        if let Some(mcid) = open {
+                            texts.insert((page, mcid), String::new());
+                        }
+                    }
+                    "EMC" => open = None,
+                    "TJ" => {
+                        if let Some(mcid) = open {
+                            let glyphs: usize = op.operands[0]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter_map(|o| o.as_str().ok())
+                                .map(|s| s.len() / 2)
+                                .sum();
+                            texts
+                                .get_mut(&(page, mcid))
+                                .unwrap()
+                                .push_str(&"x".repeat(glyphs));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let root = pdf
+            .catalog()
+            .unwrap()
+            .get(b"StructTreeRoot")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let document = pdf
+            .get_dictionary(root)
+            .unwrap()
+            .get(b"K")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let mut out = String::new();
+        walk(&pdf, document, None, 0, &texts, &mut out);
+        out
+    }
+
+    fn walk(
+        pdf: &lopdf::Document,
+        id: ObjectId,
+        page: Option<ObjectId>,
+        depth: usize,
+        texts: &BTreeMap<(ObjectId, i64), String>,
+        out: &mut String,
+    ) {
+        let element = pdf.get_dictionary(id).unwrap();
+        let role =
+            String::from_utf8_lossy(element.get(b"S").unwrap().as_name().unwrap()).to_string();
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(&role);
+        for key in ["Alt", "Lang", "T"] {
+            if let Ok(value) = element.get(key.as_bytes()) {
+                let text = lopdf::decode_text_string(value).unwrap();
+                out.push_str(&format!(" {key}={text:?}"));
+            }
+        }
+        if let Ok(attributes) = element.get(b"A").and_then(Object::as_dict) {
+            let scope = attributes.get(b"Scope").unwrap().as_name().unwrap();
+            out.push_str(&format!(" Scope={}", String::from_utf8_lossy(scope)));
+        }
+        out.push('\n');
+        let page = element
+            .get(b"Pg")
+            .and_then(Object::as_reference)
+            .ok()
+            .or(page);
+        let kids = match element.get(b"K") {
+            Ok(Object::Array(kids)) => kids.clone(),
+            Ok(kid) => vec![kid.clone()],
+            Err(_) => Vec::new(),
+        };
+        for kid in kids {
+            let line = |out: &mut String, text: &str| {
+                out.push_str(&"  ".repeat(depth + 1));
+                out.push_str(text);
+                out.push('\n');
+            };
+            match kid {
+                Object::Integer(mcid) => line(out, &format!("{:?}", texts[&(page.unwrap(), mcid)])),
+                Object::Reference(child) => walk(pdf, child, page, depth + 1, texts, out),
+                Object::Dictionary(reference) => {
+                    match reference.get(b"Type").unwrap().as_name().unwrap() {
+                        b"MCR" => {
+                            let page = reference.get(b"Pg").unwrap().as_reference().unwrap();
+                            let mcid = reference.get(b"MCID").unwrap().as_i64().unwrap();
+                            line(out, &format!("{:?} (next page)", texts[&(page, mcid)]));
+                        }
+                        b"OBJR" => line(out, "(link annotation)"),
+                        other => panic!("{other:?}"),
+                    }
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    fn write_tagged(markdown: &str, language: Language) -> Vec<u8> {
+        let furniture = Furniture {
+            marking: Some("RESTRICTED".into()),
+            header: "Header".into(),
+            footer_left: "REF".into(),
+            footer_right: "{page}".into(),
+        };
+        let document = set_for_test(markdown, language, furniture);
+        let fonts = Fonts::bundled();
+        let metadata = Metadata {
+            title: "Test".into(),
+            language: language.code().into(),
+            ..Metadata::default()
+        };
+        write(document, &fonts, &metadata, Conformance::default()).unwrap()
+    }
+
+    #[test]
+    fn the_structure_tree_is_the_document_in_reading_order() {
+        // Text is shown as one x per glyph: the test is of structure, not
+        // of fonts.
+        let markdown = "\
+<!-- cover -->
+
+# Visit
+
+## To Paris
+
+<!-- pagebreak -->
+
+<!-- contents: Contents -->
+
+<!-- pagebreak -->
+
+# Programme
+
+Meet [the team](https://example.org) at ten.
+
+### Details
+
+- one
+- two
+  1. nested
+
+| Time | Item |
+|---|---|
+| 10:00 | |
+| 11:00 | Talks عبد |
+
+> Quoted
+
+---
+";
+        let expected = "\
+Document
+  H1
+    \"xxxxx\"
+  P
+    \"xxxxxxxx\"
+  H1
+    \"xxxxxxxx\"
+  TOC
+    TOCI
+      Link
+        \"xxxxxxxxxxx\"
+        (link annotation)
+        \"x\"
+  H1
+    \"xxxxxxxxxxx\"
+  P
+    \"xxxxx\"
+    Link
+      \"xxxxxxxx\"
+      (link annotation)
+    \"xxxxxxxx\"
+  H2
+    \"xxxxxxx\"
+  L
+    LI
+      Lbl
+        \"x\"
+      LBody
+        P
+          \"xxx\"
+    LI
+      Lbl
+        \"x\"
+      LBody
+        P
+          \"xxx\"
+        L
+          LI
+            Lbl
+              \"xx\"
+            LBody
+              P
+                \"xxxxxx\"
+  Table
+    THead
+      TR
+        TH Scope=Column
+          \"xxxx\"
+        TH Scope=Column
+          \"xxxx\"
+    TBody
+      TR
+        TD
+          \"xxxxx\"
+        TD
+          \"\"
+      TR
+        TD
+          \"xxxxx\"
+        TD
+          \"xxxxxx\"
+          Span Lang=\"ar\"
+            \"xxx\"
+  BlockQuote
+    P
+      \"xxxxxx\"
+";
+        assert_eq!(outline(&write_tagged(markdown, Language::En)), expected);
+    }
+}
