@@ -115,13 +115,13 @@ impl Content {
                 self.bytes.push(b'/');
                 let role = structure.nodes.get(node).map_or("Span", |n| n.role.name());
                 self.bytes.extend_from_slice(role.as_bytes());
-                self.bytes.extend_from_slice(b" <</MCID ");
+                self.bytes.extend_from_slice(b"<</MCID ");
                 digits(&mut self.bytes, mcid.into());
-                self.bytes.extend_from_slice(b">> BDC\n");
+                self.bytes.extend_from_slice(b">>BDC\n");
             }
             Mark::Pagination => self
                 .bytes
-                .extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
+                .extend_from_slice(b"/Artifact<</Type/Pagination>>BDC\n"),
             Mark::Layout => self.bytes.extend_from_slice(b"/Artifact BMC\n"),
         }
     }

@@ -46,9 +46,45 @@ struct Chunk {
 /// when a value of this file does not fit it.
 const MIN_XREF_WIDTHS: [usize; 3] = [1, 4, 2];
 
-/// Writes the objects of `pdf` with the trailer entries `Root` and `Info` of
-/// its trailer, and an `/ID` of its own.
-pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
+/// Stands in a stream for the file's id, as 32 hexadecimal digits: the
+/// writer fills it in once the id, a hash of everything else, is known (the
+/// XMP metadata's document id is the trailer's `/ID`).
+pub const ID_PLACEHOLDER: &[u8; 32] = b"@@briefing-document-id-to-come@@";
+
+/// Objects written as PDF already, each numbered (in ascending order) and
+/// packed like the others: a structure tree of a pack has hundreds of
+/// thousands of small elements, and as `lopdf` dictionaries they took more
+/// memory than all the pages.
+#[derive(Default)]
+pub struct Written {
+    bytes: Vec<u8>,
+    /// Each object's number and where its bytes end.
+    ends: Vec<(u32, usize)>,
+}
+
+impl Written {
+    /// Adds object `number` (above every one added before), written by
+    /// `write`.
+    pub fn add(&mut self, number: u32, write: impl FnOnce(&mut Vec<u8>)) {
+        debug_assert!(self.ends.last().is_none_or(|&(last, _)| last < number));
+        write(&mut self.bytes);
+        self.ends.push((number, self.bytes.len()));
+    }
+
+    /// The objects, in order: number and bytes.
+    fn objects(&self) -> impl Iterator<Item = (u32, &[u8])> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(number, end)| {
+            let bytes = &self.bytes[start..end];
+            start = end;
+            (number, bytes)
+        })
+    }
+}
+
+/// Writes the objects of `pdf` and those `written` already with the trailer
+/// entries `Root` and `Info` of its trailer, and an `/ID` of its own.
+pub fn save(pdf: &lopdf::Document, written: &Written) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 * 1024);
     out.extend_from_slice(b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     let mut places: Vec<(u32, Place)> = Vec::with_capacity(pdf.objects.len() + 2);
@@ -57,36 +93,56 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
     // after the document's own objects.
     let first_object_stream = pdf.max_id + 1;
     let mut chunks = vec![Chunk::default()];
+    let mut id_placeholders = Vec::new();
+    let mut written = written.objects().peekable();
     for (&(number, _), object) in &pdf.objects {
+        while let Some((packed, bytes)) = written.next_if(|(n, _)| *n < number) {
+            pack(
+                &mut chunks,
+                &mut places,
+                first_object_stream,
+                packed,
+                |out| out.extend_from_slice(bytes),
+            );
+        }
         if let Object::Stream(stream) = object {
             places.push((number, Place::File(out.len())));
             indirect(&mut out, number, |out| {
                 write_dictionary(out, &stream.dict, Some(stream.content.len()));
                 out.extend_from_slice(b"\nstream\n");
+                // Only the XMP metadata, unfiltered, holds the placeholder.
+                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML") {
+                    let start = out.len();
+                    id_placeholders.extend(
+                        stream
+                            .content
+                            .windows(ID_PLACEHOLDER.len())
+                            .enumerate()
+                            .filter(|(_, w)| w == ID_PLACEHOLDER)
+                            .map(|(i, _)| start + i),
+                    );
+                }
                 out.extend_from_slice(&stream.content);
                 out.extend_from_slice(b"\nendstream");
             });
         } else {
-            let full = chunks.last().is_some_and(|chunk| {
-                chunk.offsets.len() >= MAX_OBJECTS_PER_STREAM
-                    || chunk.objects.len() >= MAX_BYTES_PER_STREAM
-            });
-            if full {
-                chunks.push(Chunk::default());
-            }
-            let stream = first_object_stream + (chunks.len() - 1) as u32;
-            let chunk = chunks.last_mut().expect("there is always a chunk");
-            places.push((
+            pack(
+                &mut chunks,
+                &mut places,
+                first_object_stream,
                 number,
-                Place::Packed {
-                    stream,
-                    index: chunk.offsets.len(),
-                },
-            ));
-            chunk.offsets.push((number, chunk.objects.len()));
-            write_object(&mut chunk.objects, object);
-            chunk.objects.push(b'\n');
+                |out| write_object(out, object),
+            );
         }
+    }
+    for (packed, bytes) in written {
+        pack(
+            &mut chunks,
+            &mut places,
+            first_object_stream,
+            packed,
+            |out| out.extend_from_slice(bytes),
+        );
     }
     chunks.retain(|chunk| !chunk.offsets.is_empty());
     // The trailer's entries, written once: hashed, then in the xref stream.
@@ -99,22 +155,25 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
             Some((key, bytes))
         })
         .collect();
-    // Every object is in the streams written so far or in a chunk, in the
-    // order of their numbers: the same bytes for the same objects, however
-    // they are split into object streams.
-    let mut hash = Sha256::new();
-    hash.update(&out);
-    for chunk in &chunks {
-        hash.update(&chunk.objects);
-    }
-    for (_, value) in &trailer {
-        hash.update(value);
-    }
-    let id = Object::String(hash.finalize()[..16].to_vec(), StringFormat::Hexadecimal);
     for (number, chunk) in (first_object_stream..).zip(&chunks) {
         places.push((number, Place::File(out.len())));
         write_object_stream(&mut out, number, chunk);
     }
+    // Every object is in the file written so far, in the order of their
+    // numbers (the packed ones compressed: hashing them as they are took
+    // as long as compressing them): the same bytes for the same objects.
+    let mut hash = Sha256::new();
+    hash.update(&out);
+    for (_, value) in &trailer {
+        hash.update(value);
+    }
+    let digest = hash.finalize();
+    for at in id_placeholders {
+        for (i, byte) in digest[..16].iter().enumerate() {
+            out[at + 2 * i..at + 2 * i + 2].copy_from_slice(&hex(*byte));
+        }
+    }
+    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
     let xref = first_object_stream + chunks.len() as u32;
     drop(chunks);
     let xref_offset = out.len();
@@ -175,6 +234,35 @@ pub fn save(pdf: &lopdf::Document) -> Vec<u8> {
     out
 }
 
+/// Packs object `number`, written by `write`, into the last chunk, or a new
+/// one when that is full.
+fn pack(
+    chunks: &mut Vec<Chunk>,
+    places: &mut Vec<(u32, Place)>,
+    first_object_stream: u32,
+    number: u32,
+    write: impl FnOnce(&mut Vec<u8>),
+) {
+    let full = chunks.last().is_some_and(|chunk| {
+        chunk.offsets.len() >= MAX_OBJECTS_PER_STREAM || chunk.objects.len() >= MAX_BYTES_PER_STREAM
+    });
+    if full {
+        chunks.push(Chunk::default());
+    }
+    let stream = first_object_stream + (chunks.len() - 1) as u32;
+    let chunk = chunks.last_mut().expect("there is always a chunk");
+    places.push((
+        number,
+        Place::Packed {
+            stream,
+            index: chunk.offsets.len(),
+        },
+    ));
+    chunk.offsets.push((number, chunk.objects.len()));
+    write(&mut chunk.objects);
+    chunk.objects.push(b'\n');
+}
+
 /// The object stream `number` of the objects in `chunk`: a header of each
 /// one's number and offset, then the objects, deflated.
 fn write_object_stream(out: &mut Vec<u8>, number: u32, chunk: &Chunk) {
@@ -221,7 +309,7 @@ fn indirect(out: &mut Vec<u8>, number: u32, body: impl FnOnce(&mut Vec<u8>)) {
     out.extend_from_slice(b"\nendobj\n");
 }
 
-fn write_object(out: &mut Vec<u8>, object: &Object) {
+pub(super) fn write_object(out: &mut Vec<u8>, object: &Object) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(value) => out.extend_from_slice(if *value { b"true" } else { b"false" }),
@@ -271,14 +359,14 @@ fn write_dictionary(out: &mut Vec<u8>, dict: &lopdf::Dictionary, length: Option<
     out.extend_from_slice(b">>");
 }
 
-fn reference(out: &mut Vec<u8>, (number, generation): ObjectId) {
+pub(super) fn reference(out: &mut Vec<u8>, (number, generation): ObjectId) {
     integer(out, number as i64);
     out.push(b' ');
     integer(out, generation as i64);
     out.extend_from_slice(b" R");
 }
 
-fn integer(out: &mut Vec<u8>, value: i64) {
+pub(super) fn integer(out: &mut Vec<u8>, value: i64) {
     if value < 0 {
         out.push(b'-');
     }
@@ -378,7 +466,7 @@ mod tests {
             ("Pages", Object::Reference(pages)),
         ]));
         pdf.trailer.set("Root", Object::Reference(catalog));
-        let bytes = save(&pdf);
+        let bytes = save(&pdf, &Written::default());
         let back = lopdf::Document::load_mem(&bytes).unwrap();
         let root = back.trailer.get(b"Root").unwrap().as_reference().unwrap();
         let pages = back
@@ -401,7 +489,7 @@ mod tests {
                 .unwrap()
                 .to_vec()
         };
-        assert_eq!(id(&bytes), id(&save(&pdf)));
+        assert_eq!(id(&bytes), id(&save(&pdf, &Written::default())));
         assert_eq!(id(&bytes).len(), 16);
         // The widths this writer always wrote.
         assert_eq!(xref_widths(&bytes), [1, 4, 2]);
@@ -409,7 +497,7 @@ mod tests {
             content,
             Object::Stream(Stream::new(Dictionary::new(), b"BT ET ".to_vec())),
         );
-        assert_ne!(id(&bytes), id(&save(&pdf)));
+        assert_ne!(id(&bytes), id(&save(&pdf, &Written::default())));
     }
 
     #[test]
@@ -513,7 +601,7 @@ mod tests {
             ("Pages", Object::Reference(pages_id)),
         ]));
         pdf.trailer.set("Root", Object::Reference(catalog));
-        let bytes = save(&pdf);
+        let bytes = save(&pdf, &Written::default());
 
         // Bounded object streams, and fields wide enough for this file.
         let object_streams = bytes.windows(12).filter(|w| w == b"/Type/ObjStm").count();

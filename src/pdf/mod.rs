@@ -124,6 +124,7 @@ pub fn write(
         })
         .collect();
     let mut structure_keys = None;
+    let mut written = file::Written::default();
     if conformance.tagged {
         let tagged: Vec<Vec<Tagged>> = drawn
             .iter_mut()
@@ -131,6 +132,7 @@ pub fn write(
             .collect();
         let (root, keys) = add_structure(
             &mut pdf,
+            &mut written,
             &document.structure,
             &tagged,
             &annotations,
@@ -143,9 +145,7 @@ pub fn write(
         }
         structure_keys = Some((root, keys.pages));
     }
-    let mut content_digest = Sha256::new();
     for (index, (page, &page_id)) in drawn.into_iter().zip(&page_ids).enumerate() {
-        content_digest.update(&page.content);
         let content = pdf.add_object(Stream::new(
             Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
             page.content,
@@ -214,16 +214,11 @@ pub fn write(
             Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])),
         );
     }
-    // The document's id in the metadata: a digest of what the pages show
-    // and what the file says of itself, the same on every run.
-    content_digest.update(format!("{metadata:?}{conformance:?}").as_bytes());
-    let digest = content_digest.finalize();
+    // The document's id in the metadata is the file's `/ID`, filled in as
+    // the file is written.
     let document_id = format!(
         "uuid:{}",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        std::str::from_utf8(file::ID_PLACEHOLDER).expect("ASCII")
     );
     let xmp = pdf.add_object(Stream::new(
         Dictionary::from_iter([
@@ -243,7 +238,7 @@ pub fn write(
     pdf.trailer.set("Info", Object::Reference(info));
     // Every stream is compressed already: pages and fonts here, images
     // when they were read.
-    Ok(file::save(&pdf))
+    Ok(file::save(&pdf, &written))
 }
 
 /// A text string as PDF wants it: UTF-16BE with a byte-order mark.

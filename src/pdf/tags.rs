@@ -10,6 +10,8 @@
 
 use super::*;
 
+use file::Written;
+
 use crate::typeset::{NodeId, Role, Structure};
 
 /// A piece of a page that belongs to a node, in reading order.
@@ -35,11 +37,12 @@ pub(super) struct Keys {
     pub(super) annotations: BTreeMap<ObjectId, i64>,
 }
 
-/// Writes the structure tree; returns the `/StructTreeRoot`'s id.
-/// `tagged[p]` is page `p`'s content in reading order, `annotations[p]`
+/// Writes the structure tree into `written`; returns the `/StructTreeRoot`'s
+/// id. `tagged[p]` is page `p`'s content in reading order, `annotations[p]`
 /// its link annotations' ids.
 pub(super) fn add_structure(
     pdf: &mut lopdf::Document,
+    written: &mut Written,
     structure: &Structure,
     tagged: &[Vec<Tagged>],
     annotations: &[Vec<ObjectId>],
@@ -84,136 +87,167 @@ pub(super) fn add_structure(
         }
     }
 
+    // Every object's number first, in the order they are written.
     let root = pdf.new_object_id();
     let document = pdf.new_object_id();
     let ids: Vec<Option<ObjectId>> = placed
         .iter()
         .map(|&placed| placed.then(|| pdf.new_object_id()))
         .collect();
-    for (n, node) in nodes.iter().enumerate() {
-        let Some(id) = ids[n] else { continue };
-        let mut dict = Dictionary::from_iter([
-            ("Type", Object::Name(b"StructElem".to_vec())),
-            ("S", Object::Name(node.role.name().as_bytes().to_vec())),
-            (
-                "P",
-                Object::Reference(node.parent.and_then(|p| ids[p]).unwrap_or(document)),
-            ),
-        ]);
-        let page = first_page[n];
-        if let Some(page) = page {
-            dict.set("Pg", Object::Reference(page_ids[page]));
-        }
-        let kid_objects: Vec<Object> = kids[n]
-            .iter()
-            .map(|kid| match *kid {
-                Kid::Element(child) => Object::Reference(ids[child].expect("placed")),
-                Kid::Content { page: p, mcid } if Some(p) == page => Object::Integer(mcid.into()),
-                Kid::Content { page: p, mcid } => Object::Dictionary(Dictionary::from_iter([
-                    ("Type", Object::Name(b"MCR".to_vec())),
-                    ("Pg", Object::Reference(page_ids[p])),
-                    ("MCID", Object::Integer(mcid.into())),
-                ])),
-                Kid::Annotation { page: p, id } => Object::Dictionary(Dictionary::from_iter([
-                    ("Type", Object::Name(b"OBJR".to_vec())),
-                    ("Pg", Object::Reference(page_ids[p])),
-                    ("Obj", Object::Reference(id)),
-                ])),
-            })
-            .collect();
-        dict.set(
-            "K",
-            match <[Object; 1]>::try_from(kid_objects) {
-                Ok([one]) => one,
-                Err(many) => Object::Array(many),
-            },
-        );
-        if let Some(alt) = &node.alt {
-            dict.set("Alt", text_string(alt));
-        }
-        if let Some(lang) = &node.lang {
-            dict.set("Lang", text_string(lang));
-        }
-        if let Some(title) = &node.title {
-            dict.set("T", text_string(title));
-        }
-        if node.role == Role::TableHeader {
-            // A header cell heads the cells below it (PDF/UA, 7.5).
-            dict.set(
-                "A",
-                Object::Dictionary(Dictionary::from_iter([
-                    ("O", Object::Name(b"Table".to_vec())),
-                    ("Scope", Object::Name(b"Column".to_vec())),
-                ])),
-            );
-        }
-        pdf.objects.insert(id, Object::Dictionary(dict));
-    }
-    pdf.objects.insert(
-        document,
-        Object::Dictionary(Dictionary::from_iter([
-            ("Type", Object::Name(b"StructElem".to_vec())),
-            ("S", Object::Name(b"Document".to_vec())),
-            ("P", Object::Reference(root)),
-            (
-                "K",
-                Object::Array(
-                    top.iter()
-                        .map(|&n| Object::Reference(ids[n].expect("placed")))
-                        .collect(),
-                ),
-            ),
-        ])),
-    );
-
-    // The parent tree: for each page with content, the element of each of
-    // its numbers; then for each annotation, its link's element.
-    let mut nums = Vec::new();
+    let parent_arrays: Vec<Option<ObjectId>> = tagged
+        .iter()
+        .map(|pieces| {
+            pieces
+                .iter()
+                .any(|p| matches!(p, Tagged::Content { .. }))
+                .then(|| pdf.new_object_id())
+        })
+        .collect();
+    let parent_tree = pdf.new_object_id();
     let mut keys = Keys {
         pages: Vec::with_capacity(tagged.len()),
         annotations: BTreeMap::new(),
     };
     let mut next_key = 0i64;
-    for pieces in tagged {
-        let mut parents: Vec<Object> = Vec::new();
-        for piece in pieces {
-            if let Tagged::Content { node, mcid } = *piece {
-                debug_assert_eq!(mcid as usize, parents.len());
-                parents.push(Object::Reference(ids[node].expect("placed")));
-            }
-        }
-        if parents.is_empty() {
-            keys.pages.push(None);
-            continue;
-        }
-        let array = pdf.add_object(Object::Array(parents));
-        nums.extend([Object::Integer(next_key), Object::Reference(array)]);
-        keys.pages.push(Some(next_key));
-        next_key += 1;
+    for array in &parent_arrays {
+        keys.pages.push(array.map(|_| {
+            next_key += 1;
+            next_key - 1
+        }));
     }
+    let mut annotation_parents = Vec::new();
     for (page, pieces) in tagged.iter().enumerate() {
         for piece in pieces {
             if let Tagged::Link { node, link } = *piece {
-                let annotation = annotations[page][link];
-                nums.extend([
-                    Object::Integer(next_key),
-                    Object::Reference(ids[node].expect("placed")),
-                ]);
-                keys.annotations.insert(annotation, next_key);
+                keys.annotations.insert(annotations[page][link], next_key);
+                annotation_parents.push((next_key, node));
                 next_key += 1;
             }
         }
     }
-    let parent_tree = pdf.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
-    pdf.objects.insert(
-        root,
-        Object::Dictionary(Dictionary::from_iter([
-            ("Type", Object::Name(b"StructTreeRoot".to_vec())),
-            ("K", Object::Reference(document)),
-            ("ParentTree", Object::Reference(parent_tree)),
-            ("ParentTreeNextKey", Object::Integer(next_key)),
-        ])),
-    );
+
+    let element = |node: NodeId| ids[node].expect("placed");
+    written.add(root.0, |out| {
+        out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
+        file::reference(out, document);
+        out.extend_from_slice(b"/ParentTree ");
+        file::reference(out, parent_tree);
+        out.extend_from_slice(b"/ParentTreeNextKey ");
+        file::integer(out, next_key);
+        out.extend_from_slice(b">>");
+    });
+    written.add(document.0, |out| {
+        out.extend_from_slice(b"<</S/Document/P ");
+        file::reference(out, root);
+        out.extend_from_slice(b"/K[");
+        for (i, &n) in top.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            file::reference(out, element(n));
+        }
+        out.extend_from_slice(b"]>>");
+    });
+    // (`/Type /StructElem` is optional, and left out: it was a tenth of the
+    // tree's bytes.)
+    for (n, node) in nodes.iter().enumerate() {
+        let Some(id) = ids[n] else { continue };
+        let page = first_page[n];
+        written.add(id.0, |out| {
+            out.extend_from_slice(b"<</S/");
+            out.extend_from_slice(node.role.name().as_bytes());
+            out.extend_from_slice(b"/P ");
+            file::reference(out, node.parent.map_or(document, element));
+            if let Some(page) = page {
+                out.extend_from_slice(b"/Pg ");
+                file::reference(out, page_ids[page]);
+            }
+            out.extend_from_slice(b"/K");
+            let many = kids[n].len() != 1;
+            out.extend_from_slice(if many { b"[" } else { b" " });
+            for (i, kid) in kids[n].iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                match *kid {
+                    Kid::Element(child) => file::reference(out, element(child)),
+                    Kid::Content { page: p, mcid } if Some(p) == page => {
+                        file::integer(out, mcid.into())
+                    }
+                    Kid::Content { page: p, mcid } => {
+                        out.extend_from_slice(b"<</Type/MCR/Pg ");
+                        file::reference(out, page_ids[p]);
+                        out.extend_from_slice(b"/MCID ");
+                        file::integer(out, mcid.into());
+                        out.extend_from_slice(b">>");
+                    }
+                    Kid::Annotation { page: p, id } => {
+                        out.extend_from_slice(b"<</Type/OBJR/Pg ");
+                        file::reference(out, page_ids[p]);
+                        out.extend_from_slice(b"/Obj ");
+                        file::reference(out, id);
+                        out.extend_from_slice(b">>");
+                    }
+                }
+            }
+            if many {
+                out.push(b']');
+            }
+            let texts = [
+                (&b"/Alt "[..], node.alt.as_deref()),
+                (b"/Lang ", node.lang),
+                (b"/T ", node.title.as_deref()),
+            ];
+            for (key, text) in texts {
+                if let Some(text) = text {
+                    out.extend_from_slice(key);
+                    file::write_object(out, &text_string(text));
+                }
+            }
+            if node.role == Role::TableHeader {
+                // A header cell heads the cells below it (PDF/UA, 7.5).
+                out.extend_from_slice(b"/A<</O/Table/Scope/Column>>");
+            }
+            out.extend_from_slice(b">>");
+        });
+    }
+    // The parent tree: for each page with content, the element of each of
+    // its numbers; then for each annotation, its link's element.
+    for (pieces, array) in tagged.iter().zip(&parent_arrays) {
+        let Some(array) = array else { continue };
+        written.add(array.0, |out| {
+            out.push(b'[');
+            let mut first = true;
+            for piece in pieces {
+                if let Tagged::Content { node, mcid } = *piece {
+                    debug_assert!(first || mcid > 0);
+                    if !std::mem::take(&mut first) {
+                        out.push(b' ');
+                    }
+                    file::reference(out, element(node));
+                }
+            }
+            out.push(b']');
+        });
+    }
+    written.add(parent_tree.0, |out| {
+        out.extend_from_slice(b"<</Nums[");
+        for (key, array) in keys.pages.iter().zip(&parent_arrays) {
+            if let (Some(key), Some(array)) = (key, array) {
+                file::integer(out, *key);
+                out.push(b' ');
+                file::reference(out, *array);
+                out.push(b' ');
+            }
+        }
+        for &(key, node) in &annotation_parents {
+            file::integer(out, key);
+            out.push(b' ');
+            file::reference(out, element(node));
+            out.push(b' ');
+        }
+        out.extend_from_slice(b"]>>");
+    });
     (root, keys)
 }
 

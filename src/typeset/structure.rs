@@ -25,11 +25,11 @@ pub struct Node {
     /// `None`: a child of the document itself.
     pub parent: Option<NodeId>,
     /// What a figure shows, in words (the person's name for a photo).
-    pub alt: Option<String>,
+    pub alt: Option<Box<str>>,
     /// The language of an element written in another than the document's.
-    pub lang: Option<String>,
+    pub lang: Option<&'static str>,
     /// The title of a part of a pack: the brief it holds.
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
 }
 
 /// The standard structure types of PDF 1.7 that a briefing uses, so that

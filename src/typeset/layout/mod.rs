@@ -277,15 +277,14 @@ impl<'a> Layout<'a> {
         // is one link.
         let mut open_link: Option<(String, NodeId)> = None;
         let mut elements = Vec::with_capacity(count);
+        let mut pieces = Vec::new();
         for (i, line) in lines.into_iter().enumerate() {
             let mut items = Vec::with_capacity(line.runs.len() + 2);
             let mut open = None;
-            let pieces: Vec<_> = line
-                .runs
-                .into_iter()
-                .flat_map(|run| self.pieces_of_run(run, node, &mut open_link))
-                .collect();
-            for (belongs_to, run) in pieces {
+            for run in line.runs {
+                self.pieces_of_run(run, node, &mut open_link, &mut pieces);
+            }
+            for (belongs_to, run) in pieces.drain(..) {
                 if open != Some(belongs_to) {
                     if open.is_some() {
                         items.push(Item::End);
@@ -332,7 +331,8 @@ impl<'a> Layout<'a> {
         run: crate::typeset::Run,
         parent: NodeId,
         open_link: &mut Option<(String, NodeId)>,
-    ) -> Vec<(NodeId, crate::typeset::Run)> {
+        pieces: &mut Vec<(NodeId, crate::typeset::Run)>,
+    ) {
         if let Some(uri) = &run.style.link {
             let link = match open_link {
                 Some((open_uri, link)) if open_uri == uri => *link,
@@ -342,14 +342,16 @@ impl<'a> Layout<'a> {
                     link
                 }
             };
-            return vec![(link, run)];
+            pieces.push((link, run));
+            return;
         }
         *open_link = None;
         // Most runs are in Latin, Greek or Cyrillic letters (which start
         // below U+0590, so their UTF-8 below 0xD6): one look at the bytes.
         let mut texts = run.glyphs.iter().filter_map(|g| g.text.as_deref());
         if texts.all(|t| t.bytes().all(|b| b < 0xD6)) {
-            return vec![(parent, run)];
+            pieces.push((parent, run));
+            return;
         }
         // Each glyph's language (`None`: the document's); a glyph of no
         // script (a space, a digit) goes with the one before.
@@ -367,7 +369,10 @@ impl<'a> Layout<'a> {
                 current
             })
             .collect();
-        let mut pieces = Vec::new();
+        if languages.iter().all(|&language| language == languages[0]) {
+            pieces.push((self.node_for_language(languages[0], parent), run));
+            return;
+        }
         let mut x = run.x;
         let mut start = 0;
         for end in 1..=run.glyphs.len() {
@@ -380,18 +385,22 @@ impl<'a> Layout<'a> {
                 glyphs: run.glyphs[start..end].to_vec(),
             };
             x += piece.width();
-            let node = match languages[start] {
-                Some(language) => {
-                    let span = self.structure.add(Role::Span, Some(parent));
-                    self.structure.nodes[span].lang = Some(language.to_string());
-                    span
-                }
-                None => parent,
-            };
-            pieces.push((node, piece));
+            pieces.push((self.node_for_language(languages[start], parent), piece));
             start = end;
         }
-        pieces
+    }
+
+    /// `parent` for text in the document's language, else a new `Span` in
+    /// `language` below it.
+    fn node_for_language(&mut self, language: Option<&'static str>, parent: NodeId) -> NodeId {
+        match language {
+            Some(language) => {
+                let span = self.structure.add(Role::Span, Some(parent));
+                self.structure.nodes[span].lang = Some(language);
+                span
+            }
+            None => parent,
+        }
     }
 
     /// A paragraph as content of `node`.
@@ -813,7 +822,7 @@ impl<'a> Layout<'a> {
             Mark::Layout
         } else {
             let figure = self.node(Role::Figure);
-            self.structure.nodes[figure].alt = Some(alt.to_string());
+            self.structure.nodes[figure].alt = Some(alt.into());
             Mark::Content(figure)
         };
         Ok(Element {

@@ -209,7 +209,7 @@ pub fn bind(
         // Each brief is a part of the pack's structure, its own headings
         // below it.
         let part_node = structure.add(Role::Part, None);
-        structure.nodes[part_node].title = Some(title.clone());
+        structure.nodes[part_node].title = Some(title.as_str().into());
         let node_offset = structure.append(part.structure, Some(part_node));
         let page_offset = pages.len();
         headings.push(Heading {
@@ -327,7 +327,24 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
     if let Some(a) = element.anchor {
         anchors[a] = Some((page, y));
     }
-    for item in &element.items {
+    let mut element_items = element.items.as_slice();
+    // The next line of the paragraph (or the next piece of the same node)
+    // on the same page continues its marked content: a paragraph is one
+    // piece of a page, not one per line.
+    if let (Some(Item::End), Some(Item::Start(Mark::Content(next)))) =
+        (items.last(), element_items.first())
+    {
+        let open = items.iter().rev().find_map(|item| match item {
+            Item::Start(mark) => Some(*mark),
+            _ => None,
+        });
+        let page_number_after = refs.last().is_some_and(|r| r.at >= items.len());
+        if open == Some(Mark::Content(*next)) && !page_number_after {
+            items.pop();
+            element_items = &element_items[1..];
+        }
+    }
+    for item in element_items {
         let mut item = item.clone();
         match &mut item {
             Item::Text { baseline, .. } => *baseline += y,

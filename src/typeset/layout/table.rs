@@ -156,7 +156,13 @@ impl Layout<'_> {
             let pad_top = if s == 0 { CELL_PADDING_Y } else { 0.0 };
             let pad_bottom = if s == last_slice { CELL_PADDING_Y } else { 0.0 };
             let height = (to - from) as Pt * line_height + pad_top + pad_bottom;
-            let mut items = Vec::new();
+            // Each run, and each cell's start and end.
+            let runs: usize = cell_lines
+                .iter()
+                .flat_map(|lines| &lines[from.min(lines.len())..to.min(lines.len())])
+                .map(|line| line.runs.len() + 1)
+                .sum();
+            let mut items = Vec::with_capacity(runs + 2 * widths.len() + 6);
             if header {
                 items.extend([
                     Item::Start(Mark::Layout),
@@ -175,23 +181,17 @@ impl Layout<'_> {
                 let cell = cell_nodes[c];
                 let mut open = None;
                 let mut open_link = None;
+                let mut pieces = Vec::new();
                 for (l, line) in lines
                     .iter()
                     .enumerate()
                     .filter(|(l, _)| (from..to).contains(l))
                 {
                     let top = pad_top + (l - from) as Pt * line_height;
-                    if open.take().is_some() {
-                        // Each line its own piece, as in a paragraph: read
-                        // as lines, not as one word where they meet.
-                        items.push(Item::End);
+                    for run in &line.runs {
+                        self.pieces_of_run(run.clone(), cell, &mut open_link, &mut pieces);
                     }
-                    let pieces: Vec<_> = line
-                        .runs
-                        .iter()
-                        .flat_map(|run| self.pieces_of_run(run.clone(), cell, &mut open_link))
-                        .collect();
-                    for (belongs_to, run) in pieces {
+                    for (belongs_to, run) in pieces.drain(..) {
                         let run_x = cell_x + CELL_PADDING_X + run.x;
                         if open != Some(belongs_to) {
                             if open.is_some() {
