@@ -188,6 +188,14 @@ pub const LABELS: &[(&str, &str, &str, &str, &str)] = &[
     ),
     ("notes", "Notes", "Hinweise", "Remarques", "ملاحظات"),
     ("with", "With", "Mit", "Avec", "مع"),
+    // A bilateral meeting as a row of the programme: `Bilateral meeting: X`.
+    (
+        "bilateral",
+        "Bilateral meeting",
+        "Bilaterales Gespräch",
+        "Entretien bilatéral",
+        "لقاء ثنائي",
+    ),
     (
         "our_objectives",
         "Our objectives",

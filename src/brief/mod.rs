@@ -6,6 +6,7 @@
 //! [`yaml`] (text to a tree with positions) → [`read`] (tree to typed brief,
 //! collecting problems) → [`rules`] (checks across fields).
 
+pub mod contact;
 mod read;
 pub use read::Spans;
 mod rules;
@@ -326,6 +327,8 @@ pub fn from_bytes(bytes: &[u8], base_dir: &Path, images: &ImageRules) -> Result<
     } = read::read(&root, base_dir, images);
     if let Some(brief) = &brief {
         problems.extend(rules::check(brief, &spans));
+        warnings.extend(rules::clashes(brief, &spans));
+        warnings.extend(rules::contact_links(brief, &spans));
     }
     let by_place = |a: &Problem, b: &Problem| {
         (a.span.is_none(), a.span, &a.path).cmp(&(b.span.is_none(), b.span, &b.path))

@@ -44,7 +44,8 @@ pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) ->
 }
 
 /// Where a link leads, in words: the heading it goes to, the address it
-/// opens, or for a page the first heading on it (its number if it has none).
+/// opens (an e-mail address or phone number as written in the URI, decoded),
+/// or for a page the first heading on it (its number if it has none).
 fn description(target: &Target, document: &Document) -> String {
     match target {
         Target::Heading(index) => document
@@ -52,7 +53,13 @@ fn description(target: &Target, document: &Document) -> String {
             .get(*index)
             .map(|h| h.title.clone())
             .unwrap_or_default(),
-        Target::Uri(uri) => uri.strip_prefix("mailto:").unwrap_or(uri).to_string(),
+        // An address or a number is read as itself, not as a URI.
+        Target::Uri(uri) => match uri.strip_prefix("mailto:").or(uri.strip_prefix("tel:")) {
+            Some(said) => percent_encoding::percent_decode_str(said)
+                .decode_utf8_lossy()
+                .into_owned(),
+            None => uri.clone(),
+        },
         Target::Page(page) => document
             .headings
             .iter()

@@ -10,6 +10,8 @@
 //! | `md` | `{{md background indent=2}}` | the Markdown as written |
 //! | `md_cell` | `{{md_cell notes}}` | the Markdown on one line, fit for a table cell |
 //! | `join` | `{{join attendees ", "}}` | `A, B` (each escaped) |
+//! | `email_link` | `{{email_link email}}` | `[a@b.org](<mailto:a@b.org>)`, or the text if it is no address |
+//! | `phone_link` | `{{phone_link phone}}` | `[+47 22 55](<tel:+472255>)`, or the text if it is no number |
 
 use chrono::NaiveDate;
 use handlebars::{
@@ -29,6 +31,8 @@ pub fn register(registry: &mut Handlebars) {
     registry.register_helper("md", Box::new(md));
     registry.register_helper("md_cell", Box::new(md_cell));
     registry.register_helper("join", Box::new(join));
+    registry.register_helper("email_link", Box::new(email_link));
+    registry.register_helper("phone_link", Box::new(phone_link));
 }
 
 fn language(ctx: &Context) -> Language {
@@ -156,5 +160,48 @@ fn join(
         .map(|s| r.get_escape_fn()(s))
         .collect();
     out.write(&texts.join(separator))?;
+    Ok(())
+}
+
+/// An e-mail address as a `mailto:` link; a value that is no address is
+/// written as plain text (`check` warns about it).
+fn email_link(
+    h: &Helper,
+    r: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    write_link(r, out, param(h, 0)?, crate::brief::contact::mailto)
+}
+
+/// A phone number as a `tel:` link; a value that is no number is written as
+/// plain text (`check` warns about it).
+fn phone_link(
+    h: &Helper,
+    r: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    write_link(r, out, param(h, 0)?, crate::brief::contact::tel)
+}
+
+/// `value` escaped, as a link to `uri(value)` when there is one. The URI is
+/// percent-encoded, so it holds no `<`, `>` or space to end the link early.
+fn write_link(
+    r: &Handlebars,
+    out: &mut dyn Output,
+    value: &Value,
+    uri: fn(&str) -> Option<String>,
+) -> HelperResult {
+    let Some(text) = value.as_str() else {
+        return Ok(());
+    };
+    let shown = r.get_escape_fn()(text);
+    match uri(text) {
+        Some(uri) => out.write(&format!("[{shown}](<{uri}>)"))?,
+        None => out.write(&shown)?,
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::brief::{Bilateral, Brief, Person, ScheduleItem};
+use crate::brief::{Bilateral, Brief, Markdown, Person, Time};
 
 #[derive(Serialize)]
 pub struct View<'a> {
@@ -20,10 +20,11 @@ pub struct View<'a> {
     /// Markdown summary is then wrapped in `<div dir="rtl">`, for viewers
     /// to lay it out that way.
     pub right_to_left: bool,
-    /// The schedule by day, each day's items in time order.
+    /// The schedule and the bilateral meetings by day, each day's items in
+    /// time order.
     pub programme: Vec<Day<'a>>,
     /// The bilateral meetings in date and time order.
-    pub meetings: Vec<&'a Bilateral>,
+    pub meetings: Vec<Meeting<'a>>,
     /// The venue on one line: name, address, city, country, as given.
     pub venue_line: Option<String>,
     pub delegation_columns: Columns,
@@ -42,7 +43,87 @@ pub struct ProgrammeColumns {
 #[derive(Serialize)]
 pub struct Day<'a> {
     pub date: NaiveDate,
-    pub items: Vec<&'a ScheduleItem>,
+    pub items: Vec<ProgrammeItem<'a>>,
+}
+
+/// One row of a day's programme: an item of the schedule, or a bilateral
+/// meeting (then `meeting` is the anchor of its section).
+#[derive(Serialize)]
+pub struct ProgrammeItem<'a> {
+    pub date: NaiveDate,
+    pub start: Option<Time>,
+    pub end: Option<Time>,
+    /// The item's title; for a meeting, whom it is with (the person's name,
+    /// else the organisation).
+    pub title: &'a str,
+    pub location: Option<&'a str>,
+    pub attendees: &'a [String],
+    /// A schedule item's notes (a meeting's are in its section).
+    pub notes: Option<&'a Markdown>,
+    /// For a bilateral meeting, the anchor of its section, to link to as
+    /// `#{{meeting}}`.
+    pub meeting: Option<String>,
+}
+
+/// A bilateral meeting, with the anchor of its section in the briefing.
+#[derive(Serialize)]
+pub struct Meeting<'a> {
+    #[serde(flatten)]
+    pub bilateral: &'a Bilateral,
+    /// `meeting-1`, `meeting-2`, … in date order: what the programme's row
+    /// links to (`<!-- anchor: {{anchor}} -->` before the meeting's heading).
+    pub anchor: String,
+}
+
+/// Whom a meeting is with, as its heading names it.
+fn counterpart(meeting: &Bilateral) -> &str {
+    meeting
+        .with
+        .name
+        .as_deref()
+        .or(meeting.with.organization.as_deref())
+        .unwrap_or_default()
+}
+
+/// The schedule and the meetings, day by day. A day's items are in order of
+/// their start time; items without one come first (in the order given:
+/// arrivals, all-day items), and at the same time a schedule item comes
+/// before a meeting, each in the order given.
+fn programme<'a>(brief: &'a Brief, meetings: &[Meeting<'a>]) -> Vec<Day<'a>> {
+    let items = brief.schedule.iter().map(|item| ProgrammeItem {
+        date: item.date,
+        start: item.start,
+        end: item.end,
+        title: &item.title,
+        location: item.location.as_deref(),
+        attendees: &item.attendees,
+        notes: item.notes.as_ref(),
+        meeting: None,
+    });
+    let meetings = meetings.iter().map(|m| ProgrammeItem {
+        date: m.bilateral.date,
+        start: m.bilateral.start,
+        end: m.bilateral.end,
+        title: counterpart(m.bilateral),
+        location: m.bilateral.location.as_deref(),
+        attendees: &m.bilateral.attendees,
+        notes: None,
+        meeting: Some(m.anchor.clone()),
+    });
+    let mut all: Vec<ProgrammeItem> = items.chain(meetings).collect();
+    // Stable: schedule items before meetings, each in the author's order.
+    all.sort_by_key(|item| (item.date, item.start));
+    let mut days: Vec<Day> = Vec::new();
+    for item in all {
+        match days.last_mut() {
+            Some(day) if day.date == item.date => day.items.push(item),
+            _ => days.push(Day {
+                date: item.date,
+                items: vec![item],
+            }),
+        }
+    }
+    days
 }
 
 /// Which optional columns of a table of people hold anything at all.
@@ -67,26 +148,21 @@ impl Columns {
 
 impl<'a> View<'a> {
     pub fn new(brief: &'a Brief) -> View<'a> {
-        let mut items: Vec<&ScheduleItem> = brief.schedule.iter().collect();
-        // Stable: items at the same time keep the order the author gave.
-        items.sort_by_key(|item| (item.date, item.start));
-        let mut programme: Vec<Day> = Vec::new();
-        for item in items {
-            match programme.last_mut() {
-                Some(day) if day.date == item.date => day.items.push(item),
-                _ => programme.push(Day {
-                    date: item.date,
-                    items: vec![item],
-                }),
-            }
-        }
-        let mut meetings: Vec<&Bilateral> = brief.bilaterals.iter().collect();
-        meetings.sort_by_key(|m| (m.date, m.start));
+        let mut sorted: Vec<&Bilateral> = brief.bilaterals.iter().collect();
+        sorted.sort_by_key(|m| (m.date, m.start));
+        let meetings: Vec<Meeting> = sorted
+            .into_iter()
+            .enumerate()
+            .map(|(i, bilateral)| Meeting {
+                bilateral,
+                anchor: format!("meeting-{}", i + 1),
+            })
+            .collect();
+        let programme = programme(brief, &meetings);
         let labels = crate::i18n::labels(brief.language, &brief.labels);
         View {
             brief,
             right_to_left: brief.language.is_right_to_left(),
-            programme,
             meetings,
             venue_line: brief.venue.as_ref().and_then(|v| {
                 let parts: Vec<&str> = [&v.name, &v.address, &v.city, &v.country]
@@ -98,14 +174,19 @@ impl<'a> View<'a> {
             labels,
             delegation_columns: Columns::of(&brief.delegation),
             counterpart_columns: Columns::of(&brief.counterparts),
-            programme_columns: ProgrammeColumns {
-                time: brief
-                    .schedule
-                    .iter()
-                    .any(|i| i.start.is_some() || i.end.is_some()),
-                location: brief.schedule.iter().any(|i| i.location.is_some()),
-                attendees: brief.schedule.iter().any(|i| !i.attendees.is_empty()),
-            },
+            programme_columns: ProgrammeColumns::of(&programme),
+            programme,
+        }
+    }
+}
+
+impl ProgrammeColumns {
+    fn of(days: &[Day]) -> ProgrammeColumns {
+        let items = || days.iter().flat_map(|day| &day.items);
+        ProgrammeColumns {
+            time: items().any(|i| i.start.is_some() || i.end.is_some()),
+            location: items().any(|i| i.location.is_some()),
+            attendees: items().any(|i| !i.attendees.is_empty()),
         }
     }
 }

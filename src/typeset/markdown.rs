@@ -6,6 +6,8 @@
 //! | `<!-- cover -->` | what follows, up to the next page break, is the cover: centred, not numbered, not in the contents |
 //! | `<!-- pagebreak -->` | start a new page |
 //! | `<!-- contents: Title -->` | the table of contents under this title, with page numbers |
+//! | `<!-- anchor: NAME -->` | the next heading can be linked to as `[text](#NAME)` |
+//! | `<!-- columns: NAME -->` | the next table shares its column widths with every table marked `NAME` |
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -24,6 +26,8 @@ pub enum Block {
     Heading {
         level: u8,
         text: Vec<Inline>,
+        /// The name links to it by (`<!-- anchor: NAME -->` before it).
+        anchor: Option<String>,
     },
     Paragraph(Vec<Inline>),
     List {
@@ -34,6 +38,9 @@ pub enum Block {
         align: Vec<Alignment>,
         head: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
+        /// The group whose tables share column widths (`<!-- columns: NAME -->`
+        /// before it).
+        columns: Option<String>,
     },
     Quote(Vec<Block>),
     Code(String),
@@ -94,6 +101,10 @@ enum InlineKind {
 struct Builder {
     stack: Vec<Open>,
     style: Style,
+    /// The anchor directive waiting for the next heading.
+    anchor: Option<String>,
+    /// The columns directive waiting for the next table.
+    columns: Option<String>,
 }
 
 impl Builder {
@@ -194,6 +205,12 @@ impl Builder {
                 })
             }
             Some("cover") => self.push_block(Block::Cover),
+            Some(d) if d.starts_with("anchor:") => {
+                self.anchor = named(d, "anchor:");
+            }
+            Some(d) if d.starts_with("columns:") => {
+                self.columns = named(d, "columns:");
+            }
             Some(_) => {} // any other comment is a comment
             None => self.push_block(Block::Paragraph(vec![Inline {
                 text: html.trim_end().to_string(),
@@ -277,6 +294,7 @@ impl Builder {
                         InlineKind::Heading(level) => Some(Block::Heading {
                             level,
                             text: inlines,
+                            anchor: self.anchor.take(),
                         }),
                         _ if inlines.iter().all(|i| i.text.trim().is_empty()) => None,
                         _ => Some(Block::Paragraph(inlines)),
@@ -331,7 +349,13 @@ impl Builder {
             }
             TagEnd::Table => {
                 if let Some(Open::Table(align, head, rows, _)) = self.stack.pop() {
-                    self.push_block(Block::Table { align, head, rows });
+                    let columns = self.columns.take();
+                    self.push_block(Block::Table {
+                        align,
+                        head,
+                        rows,
+                        columns,
+                    });
                 }
             }
             _ => {}
@@ -356,6 +380,12 @@ impl Builder {
     }
 }
 
+/// The name of a directive such as `anchor: NAME` (none if empty).
+fn named(directive: &str, prefix: &str) -> Option<String> {
+    let name = directive.strip_prefix(prefix)?.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,7 +406,8 @@ mod tests {
                 Block::Cover,
                 Block::Heading {
                     level: 1,
-                    text: vec![plain("Title")]
+                    text: vec![plain("Title")],
+                    anchor: None,
                 },
                 Block::PageBreak,
                 Block::Contents {
@@ -408,6 +439,26 @@ mod tests {
         };
         assert_eq!(head, &vec![vec![plain("A")], vec![plain("B")]]);
         assert_eq!(rows, &vec![vec![vec![plain("1")], vec![plain("2")]]]);
+    }
+
+    #[test]
+    fn anchors_and_column_groups_go_to_the_next_heading_and_table() {
+        let blocks = parse(
+            "<!-- anchor: meeting-1 -->\n\n## Talks\n\n<!-- columns: days -->\n\n| A |\n|---|\n| 1 |\n\n| B |\n|---|\n",
+        );
+        assert!(
+            matches!(&blocks[0], Block::Heading { anchor: Some(a), .. } if a == "meeting-1"),
+            "{blocks:?}"
+        );
+        assert!(
+            matches!(&blocks[1], Block::Table { columns: Some(c), .. } if c == "days"),
+            "{blocks:?}"
+        );
+        // The directive is for one table only.
+        assert!(
+            matches!(&blocks[2], Block::Table { columns: None, .. }),
+            "{blocks:?}"
+        );
     }
 
     #[test]

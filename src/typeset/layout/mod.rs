@@ -15,6 +15,7 @@ pub use pages::bind;
 pub(crate) use pages::set_for_test;
 pub use table::column_widths;
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::i18n::Language;
@@ -125,6 +126,13 @@ struct Layout<'a> {
     /// below the heading before (a reader moving by headings expects no
     /// gaps).
     heading_roles: Arc<[u8]>,
+    /// The headings named by an anchor directive, by name: what `#NAME`
+    /// links go to.
+    anchors: Arc<HashMap<String, usize>>,
+    /// The column sizes of each group of tables that share widths
+    /// (`<!-- columns: NAME -->`), by name and number of columns, measured
+    /// over every row of every table in the group.
+    column_groups: Arc<BTreeMap<(String, usize), table::ColumnSizes>>,
     next_heading: usize,
     cover: bool,
     tables: Vec<Vec<Element>>,
@@ -167,6 +175,8 @@ impl<'a> Layout<'a> {
             width: page_width - mm(margins.left) - mm(margins.right),
             headings: Arc::new([]),
             heading_roles: Arc::new([]),
+            anchors: Arc::new(HashMap::new()),
+            column_groups: Arc::new(BTreeMap::new()),
             next_heading: 0,
             cover: false,
             tables: Vec::new(),
@@ -175,7 +185,13 @@ impl<'a> Layout<'a> {
             structure: Structure::default(),
             parent: None,
         };
-        let headings = layout.number_headings(blocks);
+        let (headings, anchors) = layout.number_headings(blocks);
+        layout.anchors = anchors.into();
+        // Measured before the body is set part by part: the tables of a
+        // group are in different parts.
+        let mut groups = BTreeMap::new();
+        layout.measure_column_groups(blocks, &mut groups);
+        layout.column_groups = groups.into();
         let mut above = 0;
         layout.heading_roles = headings
             .iter()
@@ -188,16 +204,26 @@ impl<'a> Layout<'a> {
         layout
     }
 
-    /// The headings that get an anchor, numbered when the theme says so.
-    fn number_headings(&self, blocks: &[Block]) -> Vec<(String, u8)> {
+    /// The headings that get an anchor, numbered when the theme says so,
+    /// and the index of each named by an anchor directive (the first, if
+    /// two share a name).
+    fn number_headings(&self, blocks: &[Block]) -> (Vec<(String, u8)>, HashMap<String, usize>) {
         let mut counters = [0usize; 3];
         let mut cover = false;
         let mut headings = Vec::new();
+        let mut anchors = HashMap::new();
         for block in blocks {
             match block {
                 Block::Cover => cover = true,
                 Block::PageBreak => cover = false,
-                Block::Heading { level, text } if !cover => {
+                Block::Heading {
+                    level,
+                    text,
+                    anchor,
+                } if !cover => {
+                    if let Some(name) = anchor {
+                        anchors.entry(name.clone()).or_insert(headings.len());
+                    }
                     let title = plain_text(text);
                     let level = *level;
                     let numbered = if self.theme.numbered_headings && level <= 2 {
@@ -215,7 +241,28 @@ impl<'a> Layout<'a> {
                 _ => {}
             }
         }
-        headings
+        (headings, anchors)
+    }
+
+    /// Where a link goes: `#NAME` to the heading of that anchor, `#page=N`
+    /// to page N, anything else to the URI.
+    fn target(&self, uri: &str) -> Target {
+        match uri
+            .strip_prefix('#')
+            .and_then(|name| self.anchors.get(name))
+        {
+            Some(&heading) => Target::Heading(heading),
+            None => Target::of_link(uri),
+        }
+    }
+
+    /// Whether a link leads anywhere: a `#NAME` no heading has is set as
+    /// plain text rather than as a link to nothing.
+    fn leads_somewhere(&self, uri: &str) -> bool {
+        match uri.strip_prefix('#') {
+            Some(name) => name.starts_with("page=") || self.anchors.contains_key(name),
+            None => true,
+        }
     }
 
     fn body_style(&self) -> Style {
@@ -230,26 +277,29 @@ impl<'a> Layout<'a> {
     fn spans(&self, inlines: &[Inline], base: &Style) -> Vec<Span> {
         inlines
             .iter()
-            .map(|inline| Span {
-                text: inline.text.clone(),
-                style: Style {
-                    face: if inline.code {
-                        Face::Mono
-                    } else {
-                        let bold =
-                            inline.bold || matches!(base.face, Face::Bold | Face::BoldItalic);
-                        let italic =
-                            inline.italic || matches!(base.face, Face::Italic | Face::BoldItalic);
-                        Face::styled(bold, italic)
+            .map(|inline| {
+                let link = inline.link.clone().filter(|uri| self.leads_somewhere(uri));
+                Span {
+                    text: inline.text.clone(),
+                    style: Style {
+                        face: if inline.code {
+                            Face::Mono
+                        } else {
+                            let bold =
+                                inline.bold || matches!(base.face, Face::Bold | Face::BoldItalic);
+                            let italic = inline.italic
+                                || matches!(base.face, Face::Italic | Face::BoldItalic);
+                            Face::styled(bold, italic)
+                        },
+                        size: base.size,
+                        color: if link.is_some() {
+                            self.theme.colours.link
+                        } else {
+                            base.color
+                        },
+                        link,
                     },
-                    size: base.size,
-                    color: if inline.link.is_some() {
-                        self.theme.colours.link
-                    } else {
-                        base.color
-                    },
-                    link: inline.link.clone(),
-                },
+                }
             })
             .collect()
     }
@@ -298,7 +348,7 @@ impl<'a> Layout<'a> {
                         y: 0.0,
                         width: run.width(),
                         height,
-                        target: Target::of_link(uri),
+                        target: self.target(uri),
                     });
                 }
                 items.push(Item::Text {
@@ -460,6 +510,8 @@ impl<'a> Layout<'a> {
                 let mut part = Layout {
                     headings: self.headings.clone(),
                     heading_roles: self.heading_roles.clone(),
+                    anchors: self.anchors.clone(),
+                    column_groups: self.column_groups.clone(),
                     next_heading,
                     cover,
                     tables: Vec::new(),
@@ -538,7 +590,7 @@ impl<'a> Layout<'a> {
                 flow.push(Flow::Space(gap));
             }
             match block {
-                Block::Heading { level, text } => {
+                Block::Heading { level, text, .. } => {
                     flow.extend(self.heading(*level, text, x, width, top_level))
                 }
                 Block::Paragraph(inlines) => {
@@ -560,8 +612,14 @@ impl<'a> Layout<'a> {
                 Block::List { start, items } => {
                     flow.extend(self.list(*start, items, x, width, depth)?)
                 }
-                Block::Table { align, head, rows } => {
-                    flow.extend(self.table(align, head, rows, x, width))
+                Block::Table {
+                    align,
+                    head,
+                    rows,
+                    columns,
+                } => {
+                    let group = columns.as_deref();
+                    flow.extend(self.table(align, head, rows, group, x, width))
                 }
                 Block::Quote(blocks) => {
                     let quote = self.node(Role::Quote);

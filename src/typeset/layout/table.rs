@@ -5,30 +5,85 @@ use pulldown_cmark::Alignment;
 
 use super::*;
 
+/// Each column's narrowest (its longest word) and widest (its longest cell
+/// on one line) widths.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct ColumnSizes {
+    pub min: Vec<Pt>,
+    pub max: Vec<Pt>,
+}
+
+impl ColumnSizes {
+    /// The sizes that fit both: each column as wide as the wider of the two.
+    fn widen(&mut self, other: &ColumnSizes) {
+        for (mine, theirs) in [(&mut self.min, &other.min), (&mut self.max, &other.max)] {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m = m.max(*t);
+            }
+        }
+    }
+}
+
+/// How many columns a table has: its widest row.
+fn column_count(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> usize {
+    head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0))
+}
+
 impl Layout<'_> {
-    pub(super) fn table(
-        &mut self,
-        align: &[Alignment],
-        head: &[Vec<Inline>],
-        rows: &[Vec<Vec<Inline>>],
-        x: Pt,
-        width: Pt,
-    ) -> Vec<Flow> {
-        let size = self.theme.sizes.table;
+    /// Measures the tables marked as sharing their column widths (at any
+    /// depth), each group over all its rows. A group's tables with another
+    /// number of columns form a group of their own.
+    pub(super) fn measure_column_groups(
+        &self,
+        blocks: &[Block],
+        groups: &mut BTreeMap<(String, usize), ColumnSizes>,
+    ) {
+        for block in blocks {
+            match block {
+                Block::Table {
+                    head,
+                    rows,
+                    columns: Some(name),
+                    ..
+                } => {
+                    let sizes = self.measure_columns(head, rows);
+                    match groups.entry((name.clone(), sizes.min.len())) {
+                        std::collections::btree_map::Entry::Vacant(slot) => {
+                            slot.insert(sizes);
+                        }
+                        std::collections::btree_map::Entry::Occupied(mut group) => {
+                            group.get_mut().widen(&sizes)
+                        }
+                    }
+                }
+                Block::List { items, .. } => {
+                    for item in items {
+                        self.measure_column_groups(item, groups);
+                    }
+                }
+                Block::Quote(inner) => self.measure_column_groups(inner, groups),
+                _ => {}
+            }
+        }
+    }
+
+    /// The styles of a table's body and of its header row.
+    fn table_styles(&self) -> (Style, Style) {
         let body = Style {
-            size,
+            size: self.theme.sizes.table,
             ..self.body_style()
         };
         let bold = Style {
             face: Face::Bold,
             ..body.clone()
         };
-        let columns = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
-        if columns == 0 {
-            return Vec::new();
-        }
-        // Each column's narrowest (its longest word) and widest (its longest
-        // cell on one line) widths.
+        (body, bold)
+    }
+
+    /// Each column's narrowest and widest widths, over every row.
+    fn measure_columns(&self, head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> ColumnSizes {
+        let (body, bold) = self.table_styles();
+        let columns = column_count(head, rows);
         let fonts = self.setup.fonts;
         let mut min = vec![0.0f32; columns];
         let mut max = vec![0.0f32; columns];
@@ -63,7 +118,30 @@ impl Layout<'_> {
                 max[c] = max[c].max(line + 2.0 * CELL_PADDING_X + 1.0).max(min[c]);
             }
         }
-        let widths = column_widths(&min, &max, width);
+        ColumnSizes { min, max }
+    }
+
+    /// A table; `group` names the tables it shares its column widths with.
+    pub(super) fn table(
+        &mut self,
+        align: &[Alignment],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        group: Option<&str>,
+        x: Pt,
+        width: Pt,
+    ) -> Vec<Flow> {
+        let (body, bold) = self.table_styles();
+        let columns = column_count(head, rows);
+        if columns == 0 {
+            return Vec::new();
+        }
+        let shared = group.and_then(|name| self.column_groups.get(&(name.to_string(), columns)));
+        let sizes = match shared {
+            Some(sizes) => sizes.clone(),
+            None => self.measure_columns(head, rows),
+        };
+        let widths = column_widths(&sizes.min, &sizes.max, width);
         let table_id = self.tables.len();
         // One table however many pages it runs over: its header row
         // repeated on them is not read again.
@@ -206,7 +284,7 @@ impl Layout<'_> {
                                 y: top,
                                 width: run.width(),
                                 height: line_height,
-                                target: Target::of_link(uri),
+                                target: self.target(uri),
                             });
                         }
                         items.push(Item::Text {
@@ -377,5 +455,73 @@ mod tests {
             column_widths(&[100.0, 300.0], &[200.0, 600.0], 200.0),
             vec![100.0, 100.0]
         );
+    }
+}
+
+#[cfg(test)]
+mod shared_width_tests {
+    use crate::i18n::Language;
+    use crate::typeset::layout::{set_for_test, Furniture};
+    use crate::typeset::{Document, Item, Pt};
+
+    /// Where each row's rules start and each cell's text starts, page 1:
+    /// the x of every text item of a table row whose first cell is `first`.
+    fn row_xs(document: &Document, first: &str) -> Vec<Pt> {
+        let items = &document.pages[0].items;
+        let texts: Vec<(Pt, Pt, String)> = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { x, baseline, run } => Some((
+                    *baseline,
+                    *x,
+                    run.glyphs
+                        .iter()
+                        .filter_map(|g| g.text.as_deref())
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let baseline = texts.iter().find(|(_, _, t)| t == first).unwrap().0;
+        let mut xs: Vec<Pt> = texts
+            .iter()
+            .filter(|(b, _, _)| (b - baseline).abs() < 0.1)
+            .map(|(_, x, _)| *x)
+            .collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup_by(|a, b| (*a - *b).abs() < 0.1);
+        xs
+    }
+
+    const DAYS: &str = "\
+<!-- columns: days -->
+
+| Time | What | Where |
+|---|---|---|
+| 09:00 | A | Hall |
+
+<!-- columns: days -->
+
+| Time | What | Where |
+|---|---|---|
+| 10:00 | An opening session of some length | The conference centre's great hall |
+";
+
+    #[test]
+    fn tables_of_a_group_share_their_column_widths() {
+        let document = set_for_test(DAYS, Language::En, Furniture::default());
+        let first = row_xs(&document, "09:00");
+        let second = row_xs(&document, "10:00");
+        assert_eq!(first.len(), 3, "{first:?}");
+        // The columns stand where the second table's longer cells put them.
+        let third_first = first[2];
+        assert_eq!(first, second);
+        // Without the directive, the first table is sized on its own.
+        let alone = set_for_test(
+            &DAYS.replace("<!-- columns: days -->", ""),
+            Language::En,
+            Furniture::default(),
+        );
+        assert_ne!(row_xs(&alone, "09:00")[2], third_first);
     }
 }
