@@ -279,10 +279,10 @@ pub fn clashes(brief: &Brief, spans: &Spans) -> Vec<Problem> {
                 .get(&format!("{}.start", a.path))
                 .map_or_else(String::new, |span| format!(" at line {}", span.line));
             let who = names_of(&names);
-            let (verb, them) = if names.len() == 1 {
-                ("is", "the attendee")
+            let (verb, has, them) = if names.len() == 1 {
+                ("is", "has", "the attendee")
             } else {
-                ("are", "the attendees")
+                ("are", "have", "the attendees")
             };
             let (message, help) = match clash {
                 Clash::Overlap => {
@@ -308,7 +308,7 @@ pub fn clashes(brief: &Brief, spans: &Spans) -> Vec<Problem> {
                 }
                 Clash::Travel => (
                     format!(
-                        "{who} cannot get from `{}` to `{}` in no time: `{}` ends at {} when `{}` starts",
+                        "{who} {has} no time to get from `{}` to `{}`: `{}` ends at {}, when `{}` starts",
                         a.location.unwrap_or_default(),
                         b.location.unwrap_or_default(),
                         a.path,
@@ -460,7 +460,7 @@ mod tests {
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(
             warnings[0].message,
-            "`Ann` cannot get from `Hall` to `Town` in no time: `schedule[1]` ends at 11:00 when `schedule[2]` starts"
+            "`Ann` has no time to get from `Hall` to `Town`: `schedule[1]` ends at 11:00, when `schedule[2]` starts"
         );
     }
 

@@ -14,6 +14,7 @@ mod new;
 mod outputs;
 mod pack;
 mod pdf;
+mod programme;
 mod render;
 mod scripts;
 mod standards;

@@ -556,6 +556,9 @@ fn a_screen_reader_is_told_the_title_and_where_each_link_leads() {
             "7 Gesprächspartner",
             "8 Organisationen",
             "9 Hintergrund",
+            // The meeting's row in the programme, its title on two lines.
+            "5.1 Föderaler Sicherheitsdienst der Russischen Föderation (FSB)",
+            "5.1 Föderaler Sicherheitsdienst der Russischen Föderation (FSB)",
         ]
     );
 }
