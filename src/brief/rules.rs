@@ -190,8 +190,9 @@ pub fn clashes(brief: &Brief, spans: &Spans) -> Vec<Problem> {
         .iter()
         .filter_map(|p| p.name.as_deref())
         .collect();
-    let mut items = Vec::new();
-    // (attendee, date, start, end, item), one per attendee of a timed item.
+    // The timed items, and one booking per member who attends one: the
+    // tuple is the order they are compared in (member, then time).
+    let mut items: Vec<Booked> = Vec::new();
     let mut bookings: Vec<(usize, NaiveDate, Time, Time, usize)> = Vec::new();
     let schedule = brief.schedule.iter().enumerate().map(|(i, item)| {
         let path = format!("schedule[{i}]");
@@ -202,38 +203,29 @@ pub fn clashes(brief: &Brief, spans: &Spans) -> Vec<Problem> {
             item.end,
             &item.location,
             &item.attendees,
-            false,
         )
     });
-    let bilaterals = brief.bilaterals.iter().enumerate().map(|(i, meeting)| {
+    let meetings = brief.bilaterals.iter().enumerate().map(|(i, meeting)| {
         let path = format!("bilaterals[{i}]");
         let m = meeting;
-        (
-            path,
-            m.date,
-            m.start,
-            m.end,
-            &m.location,
-            &m.attendees,
-            true,
-        )
+        (path, m.date, m.start, m.end, &m.location, &m.attendees)
     });
-    for (path, date, start, end, location, attendees, bilateral) in schedule.chain(bilaterals) {
+    for (path, date, start, end, location, attendees) in schedule.chain(meetings) {
         let Some(start) = start else { continue };
         // An end before the start is an error of its own.
         let end = end.filter(|&end| end > start);
         let index = items.len();
         items.push(Booked {
+            bilateral: path.starts_with("bilaterals"),
             path,
             start,
             end: end.unwrap_or(start),
             given_end: end,
             location: location.as_deref(),
-            bilateral,
         });
         for attendee in attendees {
             if let Some(&member) = members.get(attendee.as_str()) {
-                bookings.push((member, date, start, end.unwrap_or(start), index));
+                bookings.push((member, date, start, items[index].end, index));
             }
         }
     }
