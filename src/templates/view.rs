@@ -256,3 +256,62 @@ pub struct PackEntry {
     /// The brief's file.
     pub file: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn a_days_programme_holds_its_meetings_in_time_order() {
+        let yaml = r#"title: T
+visit: {start: 2026-03-02, end: 2026-03-03}
+schedule:
+  - {date: 2026-03-02, start: "16:30", title: Press point}
+  - {date: 2026-03-03, start: "09:00", title: Breakfast}
+  - {date: 2026-03-02, title: All day}
+  - {date: 2026-03-02, start: "15:00", title: Tour}
+bilaterals:
+  - {with: {name: Late}, date: 2026-03-02, start: "17:00"}
+  - {with: {organization: Untimed}, date: 2026-03-02}
+  - {with: {name: Same time}, date: 2026-03-02, start: "15:00"}
+"#;
+        let brief = crate::brief::from_bytes(
+            yaml.as_bytes(),
+            Path::new("."),
+            &crate::images::ImageRules::default(),
+        )
+        .unwrap()
+        .brief;
+        let view = View::new(&brief);
+        let days: Vec<Vec<(&str, Option<&str>)>> = view
+            .programme
+            .iter()
+            .map(|day| {
+                day.items
+                    .iter()
+                    .map(|i| (i.title, i.meeting.as_deref()))
+                    .collect()
+            })
+            .collect();
+        // Untimed first (the schedule's, then the meetings'); at the same
+        // time, the schedule item before the meeting.
+        assert_eq!(
+            days,
+            [
+                vec![
+                    ("All day", None),
+                    ("Untimed", Some("meeting-1")),
+                    ("Tour", None),
+                    ("Same time", Some("meeting-2")),
+                    ("Press point", None),
+                    ("Late", Some("meeting-3")),
+                ],
+                vec![("Breakfast", None)],
+            ]
+        );
+        let anchors: Vec<&str> = view.meetings.iter().map(|m| m.anchor.as_str()).collect();
+        assert_eq!(anchors, ["meeting-1", "meeting-2", "meeting-3"]);
+    }
+}

@@ -1026,3 +1026,29 @@ fn plain_text(inlines: &[Inline]) -> String {
         .trim()
         .to_string()
 }
+
+#[cfg(test)]
+mod anchor_tests {
+    use super::{set_for_test, Furniture};
+    use crate::i18n::Language;
+    use crate::typeset::{Item, Target};
+
+    #[test]
+    fn a_link_to_an_anchor_goes_to_its_heading_and_one_to_no_anchor_is_text() {
+        let document = set_for_test(
+            "| Go |\n|---|\n| [to B](#b) and [nowhere](#c) |\n\n# A\n\n<!-- anchor: b -->\n\n# B\n",
+            Language::En,
+            Furniture::default(),
+        );
+        let targets: Vec<&Target> = document
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|item| match item {
+                Item::Link { target, .. } => Some(target),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(targets, [&Target::Heading(1)]);
+    }
+}
