@@ -15,6 +15,7 @@ mod outputs;
 mod pack;
 mod pdf;
 mod render;
+mod schema;
 mod scripts;
 mod standards;
 mod support;
