@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod defaults;
 mod docs;
 mod generate;
 mod hostile;
