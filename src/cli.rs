@@ -460,14 +460,48 @@ fn inputs_or_report(paths: &[PathBuf], reporter: &Reporter) -> (Vec<PathBuf>, bo
             reporter.diagnostics(
                 &[Diagnostic::error(
                     path,
-                    "the folder holds no brief (`*.yaml` or `*.yml` file)",
-                )],
+                    format!("no briefs (`*.yaml`, `*.yml`) in `{}`", display_path(path)),
+                )
+                .with_help(skipped_in(path))],
                 None,
             );
             ok = false;
         }
     }
     (render::expand_inputs(paths), ok)
+}
+
+/// What a folder without briefs holds that is not read: files ending in
+/// `.YAML` (extensions are matched as written), or subfolders (folders are
+/// not searched below their own files).
+fn skipped_in(folder: &Path) -> Option<String> {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let is_dir = entry.path().is_dir();
+            (entry.file_name().to_string_lossy().into_owned(), is_dir)
+        })
+        .collect();
+    names.sort();
+    let written_otherwise = names.iter().find(|(name, is_dir)| {
+        !is_dir
+            && Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    });
+    if let Some((name, _)) = written_otherwise {
+        return Some(format!(
+            "`{name}` is not read: briefs end in `.yaml` or `.yml`, in lower case"
+        ));
+    }
+    names.iter().find(|(_, is_dir)| *is_dir).map(|(name, _)| {
+        format!(
+            "folders are not searched below their own files: name `{}` too",
+            display_path(&folder.join(name))
+        )
+    })
 }
 
 /// Says what a batch did, as the options ask: human text on stderr, or
@@ -518,7 +552,8 @@ impl Reporter<'_> {
                         "{}",
                         serde_json::json!({
                             "type": "output",
-                            "input": display_path(&report.input),
+                            // A pack is made of many briefs: no one input.
+                            "input": (report.input != *output).then(|| display_path(&report.input)),
                             "output": display_path(output),
                             "pages": pages,
                             "bytes": bytes,
