@@ -409,6 +409,13 @@ impl Templates {
                 "the template refers to a field that does not exist".to_string(),
                 Some("check the spelling against docs/templates.md".to_string()),
             ),
+            handlebars::RenderErrorReason::PartialNotFound(partial) => (
+                format!("there is no partial `{partial}`"),
+                Some(format!(
+                    "`{{{{> {partial}}}}}` includes the template `{partial}.md.hbs` of the folder, or a default; the templates are: {}",
+                    self.sources.keys().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                )),
+            ),
             reason => (reason.to_string(), None),
         };
         TemplateError {

@@ -54,3 +54,42 @@ fn every_key_of_the_format_is_documented_in_its_section() {
         }
     }
 }
+
+const TEMPLATES: &str = include_str!("../../docs/templates.md");
+
+#[test]
+fn the_templates_documented_are_the_files_export_writes() {
+    let mut documented: Vec<&str> = TEMPLATES
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split('`').next())
+        .filter(|name| name.ends_with(".hbs") || name.ends_with(".yaml"))
+        .collect();
+    documented.sort();
+    let mut embedded: Vec<&str> = briefing::templates::DEFAULTS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain([briefing::templates::THEME_FILE])
+        .collect();
+    embedded.sort();
+    assert_eq!(
+        documented, embedded,
+        "docs/templates.md lists the files of `templates export`"
+    );
+}
+
+#[test]
+fn every_field_a_template_sees_besides_the_brief_is_documented() {
+    let specimen = briefing::templates::specimen_brief();
+    let view = serde_json::to_value(briefing::templates::View::new(&specimen)).unwrap();
+    let brief = serde_json::to_value(&specimen).unwrap();
+    for field in view.as_object().unwrap().keys() {
+        if brief.get(field).is_some() {
+            continue;
+        }
+        assert!(
+            TEMPLATES.contains(&format!("`{field}`")),
+            "docs/templates.md does not document the field `{field}`"
+        );
+    }
+}
