@@ -713,7 +713,7 @@ fn renderer(
                     briefing::files::read_input(&error.file, templates::TEMPLATE_FILE_LIMIT)
                         .ok()
                         .and_then(|bytes| String::from_utf8(bytes).ok());
-                reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
+                reporter.diagnostics(&render::template_diagnostics(error), source.as_deref());
                 return None;
             }
         },
