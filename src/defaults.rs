@@ -83,7 +83,8 @@ pub fn find(input: &Path) -> Option<PathBuf> {
         .ok();
     for folder in start.ancestors() {
         let file = folder.join(FILE_NAME);
-        if file.is_file() {
+        // Anything of that name, so that a folder or a pipe is refused, not passed over.
+        if std::fs::symlink_metadata(&file).is_ok() {
             // Shown relative to the current folder where it is below it.
             let shown = here
                 .as_deref()

@@ -2,7 +2,7 @@
 //! briefs or above them, with flags winning and every mistake reported at
 //! its line and column.
 
-use crate::support::{briefing_in, copy_fixture, files_in};
+use crate::support::{briefing_in, briefing_within, copy_fixture, files_in};
 
 /// A folder `briefs/` with one valid brief, and `briefs/briefing.toml`.
 fn briefs_with(defaults: &str) -> tempfile::TempDir {
@@ -168,4 +168,23 @@ fn the_file_sets_templates_and_fonts_for_check() {
     std::fs::create_dir(dir.path().join("my-templates")).unwrap();
     let run = briefing_in(dir.path(), &["check", "briefs"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_defaults_file_too_large_or_not_a_file_is_refused_unread() {
+    let dir = briefs_with(&"# x".repeat(30_000));
+    let run = briefing_within(20, dir.path(), &["check", "briefs"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the defaults file: it is 88 KB, more than the 64 KB a file may be here\n --> briefs/briefing.toml\n\n"
+    );
+    std::fs::remove_file(dir.path().join("briefs/briefing.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("briefs/briefing.toml")).unwrap();
+    let run = briefing_within(20, dir.path(), &["check", "briefs"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the defaults file: it is a folder, not a file\n --> briefs/briefing.toml\n\n"
+    );
 }
