@@ -285,3 +285,100 @@ impl Object {
         self.keys.iter().find(|key| key.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value as Json};
+
+    /// Every object of the format with its required keys alone, and every
+    /// key that holds objects with one of them: a brief that reaches every
+    /// object and gives nothing the table calls optional.
+    fn skeleton(object: &Object) -> Json {
+        let mut fields = serde_json::Map::new();
+        for key in object.keys {
+            let required = match object.one_of_required {
+                Some(keys) => keys.first() == Some(&key.name),
+                None => key.required,
+            };
+            let value = match key.value {
+                Mapping(inner) => skeleton(inner),
+                ListOf(inner) => json!([skeleton(inner)]),
+                TalkingPoints => json!([skeleton(&TALKING_POINT)]),
+                _ if !required => continue,
+                Date => json!("2026-02-10"),
+                Time => json!("09:30"),
+                Language => json!("en"),
+                TimeZone => json!("Europe/Berlin"),
+                _ => json!("x"),
+            };
+            fields.insert(key.name.to_string(), value);
+        }
+        Json::Object(fields)
+    }
+
+    /// `brief` without `key` in every mapping that stands for `object`.
+    fn without(brief: &mut Json, object: &Object, at: &Object, key: &str) {
+        let Json::Object(fields) = brief else {
+            return;
+        };
+        if std::ptr::eq(object, at) {
+            fields.remove(key);
+        }
+        for field in at.keys {
+            let Some(value) = fields.get_mut(field.name) else {
+                continue;
+            };
+            match field.value {
+                Mapping(inner) => without(value, object, inner, key),
+                ListOf(inner) => {
+                    for item in value.as_array_mut().into_iter().flatten() {
+                        without(item, object, inner, key);
+                    }
+                }
+                TalkingPoints => {
+                    for item in value.as_array_mut().into_iter().flatten() {
+                        without(item, object, &TALKING_POINT, key);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn problems(brief: &Json) -> Vec<String> {
+        let yaml = serde_yaml::to_string(brief).unwrap();
+        match crate::brief::from_bytes(
+            yaml.as_bytes(),
+            std::path::Path::new("."),
+            &crate::images::ImageRules::default(),
+        ) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.problems.into_iter().map(|p| p.message).collect(),
+        }
+    }
+
+    #[test]
+    fn the_reader_requires_the_keys_the_table_requires_and_no_others() {
+        let skeleton = skeleton(&BRIEF);
+        assert_eq!(problems(&skeleton), Vec::<String>::new(), "{skeleton}");
+        for object in OBJECTS {
+            for key in object.keys.iter().filter(|key| key.required) {
+                let mut brief = skeleton.clone();
+                without(&mut brief, object, &BRIEF, key.name);
+                if object.one_of_required.is_some() {
+                    continue;
+                }
+                let found = problems(&brief);
+                assert!(
+                    found
+                        .iter()
+                        .any(|p| p.starts_with(&format!("missing required key `{}`", key.name))),
+                    "{}.{}: {found:?}",
+                    object.name,
+                    key.name
+                );
+            }
+        }
+    }
+}
