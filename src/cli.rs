@@ -17,6 +17,8 @@ use briefing::render::{self, PackRequest, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
 
+mod defaults;
+
 /// Like `println!` and `eprintln!`, but a closed pipe (`briefing … | head`)
 /// ends the output quietly instead of in a panic. Each line goes out in one
 /// write, so that a run ended by a signal never leaves half a line.
@@ -38,7 +40,7 @@ macro_rules! say_err {
     name = "briefing",
     version,
     about = "Turns YAML briefs of delegation visits into briefings",
-    after_help = "The brief format: docs/brief-format.md. Exit codes: 0 all good, 1 a brief or template failed, 2 usage error."
+    after_help = "The brief format: `briefing schema --markdown` (its JSON Schema, for editors: `briefing schema`). Exit codes: 0 all good, 1 a brief or template failed, 2 usage error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -133,6 +135,13 @@ enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Print the JSON Schema of the brief format (draft-07), for editors to
+    /// check briefs as they are typed: `briefing schema > brief.schema.json`.
+    Schema {
+        /// Print the documentation of the brief format (Markdown) instead.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Work with the default templates.
     Templates {
@@ -316,7 +325,13 @@ enum TemplatesCommand {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+        .unwrap_or_else(|error| error.exit());
+    // Flags win over `briefing.toml`: its values fill what was not given.
+    if !defaults::apply(&mut cli.command, &matches) {
+        return ExitCode::from(1);
+    }
     #[cfg(unix)]
     remove_unfinished_files_on_signals();
     if let Command::Check { batch, .. }
@@ -388,6 +403,7 @@ pub fn run() -> ExitCode {
         ),
         Command::Fonts { templates, images } => list_fonts(templates.as_deref(), &images),
         Command::New { file, force } => new_brief(&file, force),
+        Command::Schema { markdown } => print_schema(markdown),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
         } => export_templates(&dir, force),
@@ -444,14 +460,48 @@ fn inputs_or_report(paths: &[PathBuf], reporter: &Reporter) -> (Vec<PathBuf>, bo
             reporter.diagnostics(
                 &[Diagnostic::error(
                     path,
-                    "the folder holds no brief (`*.yaml` or `*.yml` file)",
-                )],
+                    format!("no briefs (`*.yaml`, `*.yml`) in `{}`", display_path(path)),
+                )
+                .with_help(skipped_in(path))],
                 None,
             );
             ok = false;
         }
     }
     (render::expand_inputs(paths), ok)
+}
+
+/// What a folder without briefs holds that is not read: files ending in
+/// `.YAML` (extensions are matched as written), or subfolders (folders are
+/// not searched below their own files).
+fn skipped_in(folder: &Path) -> Option<String> {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let is_dir = entry.path().is_dir();
+            (entry.file_name().to_string_lossy().into_owned(), is_dir)
+        })
+        .collect();
+    names.sort();
+    let written_otherwise = names.iter().find(|(name, is_dir)| {
+        !is_dir
+            && Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    });
+    if let Some((name, _)) = written_otherwise {
+        return Some(format!(
+            "`{name}` is not read: briefs end in `.yaml` or `.yml`, in lower case"
+        ));
+    }
+    names.iter().find(|(_, is_dir)| *is_dir).map(|(name, _)| {
+        format!(
+            "folders are not searched below their own files: name `{}` too",
+            display_path(&folder.join(name))
+        )
+    })
 }
 
 /// Says what a batch did, as the options ask: human text on stderr, or
@@ -502,7 +552,8 @@ impl Reporter<'_> {
                         "{}",
                         serde_json::json!({
                             "type": "output",
-                            "input": display_path(&report.input),
+                            // A pack is made of many briefs: no one input.
+                            "input": (report.input != *output).then(|| display_path(&report.input)),
                             "output": display_path(output),
                             "pages": pages,
                             "bytes": bytes,
@@ -662,7 +713,7 @@ fn renderer(
                     briefing::files::read_input(&error.file, templates::TEMPLATE_FILE_LIMIT)
                         .ok()
                         .and_then(|bytes| String::from_utf8(bytes).ok());
-                reporter.diagnostics(&[render::template_diagnostic(error)], source.as_deref());
+                reporter.diagnostics(&render::template_diagnostics(error), source.as_deref());
                 return None;
             }
         },
@@ -926,6 +977,25 @@ fn new_brief(file: &Path, force: bool) -> bool {
             return false;
         }
     }
+    // The schema the starter brief's first line names, beside it, unless
+    // one is there already: an editor then checks the brief as it is typed.
+    let schema = file
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(briefing::brief::schema::FILE_NAME);
+    if std::fs::symlink_metadata(&schema).is_err() {
+        let text = format!("{}\n", briefing::brief::schema::json_text());
+        match files::write_atomically(&schema, text.as_bytes()) {
+            Ok(()) => say_err!(
+                "wrote {}, the JSON Schema editors check briefs with",
+                display_path(&schema)
+            ),
+            Err(diagnostic) => {
+                print_diagnostics(&[*diagnostic], None);
+                return false;
+            }
+        }
+    }
     match files::write_atomically(file, templates::STARTER_BRIEF.as_bytes()) {
         Ok(()) => {
             say_err!(
@@ -939,6 +1009,17 @@ fn new_brief(file: &Path, force: bool) -> bool {
             false
         }
     }
+}
+
+/// `briefing schema`: the JSON Schema, or the format's documentation,
+/// which `cargo install` does not install as a file.
+fn print_schema(markdown: bool) -> bool {
+    if markdown {
+        say_out!("{}", briefing::brief::FORMAT_DOCUMENTATION.trim_end());
+    } else {
+        say_out!("{}", briefing::brief::schema::json_text());
+    }
+    true
 }
 
 fn export_templates(dir: &Path, force: bool) -> bool {

@@ -18,6 +18,7 @@
 //! and [`i18n`] holds labels and date formatting per language.
 
 pub mod brief;
+pub mod defaults;
 pub mod diag;
 pub mod files;
 pub mod i18n;

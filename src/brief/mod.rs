@@ -7,7 +7,9 @@
 //! collecting problems) → [`rules`] (checks across fields).
 
 pub mod contact;
+pub mod keys;
 mod read;
+pub mod schema;
 pub use read::Spans;
 mod rules;
 pub mod yaml;
@@ -21,6 +23,10 @@ use serde::{Serialize, Serializer};
 use crate::diag::Span;
 pub use crate::i18n::Language;
 use crate::images::{BriefImages, ImageRules};
+
+/// `docs/brief-format.md`, which `briefing schema --markdown` prints:
+/// `cargo install` installs the binary alone.
+pub const FORMAT_DOCUMENTATION: &str = include_str!("../../docs/brief-format.md");
 
 /// A brief larger than this is refused before parsing: real briefs are tens
 /// of kilobytes, and the limit keeps a runaway file from costing seconds.

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::keys;
 use super::yaml::{Kind, Node};
 use super::*;
 use crate::diag::nearest;
@@ -15,68 +16,6 @@ use crate::images::{images_in_markdown, BriefImageReader, BriefImages, ImageErro
 /// Where each value read stands in the file, by its path in the brief, so
 /// that the checks after reading can point at it.
 pub type Spans = HashMap<String, Span>;
-
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "subtitle",
-    "language",
-    "classification",
-    "reference",
-    "issued",
-    "prepared_by",
-    "event",
-    "visit",
-    "venue",
-    "delegation",
-    "counterparts",
-    "organizations",
-    "objectives",
-    "talking_points",
-    "schedule",
-    "bilaterals",
-    "background",
-    "logistics",
-    "contacts",
-    "labels",
-];
-const VISIT_KEYS: &[&str] = &["start", "end", "timezone"];
-const VENUE_KEYS: &[&str] = &["name", "address", "city", "country"];
-const EVENT_KEYS: &[&str] = &["name", "host", "description"];
-const PERSON_KEYS: &[&str] = &[
-    "name",
-    "title",
-    "organization",
-    "country",
-    "role",
-    "bio",
-    "photo",
-];
-const ORGANIZATION_KEYS: &[&str] = &["name", "acronym"];
-const TALKING_POINT_KEYS: &[&str] = &["topic", "points"];
-const SCHEDULE_KEYS: &[&str] = &[
-    "date",
-    "start",
-    "end",
-    "title",
-    "location",
-    "attendees",
-    "notes",
-];
-const BILATERAL_KEYS: &[&str] = &[
-    "with",
-    "date",
-    "start",
-    "end",
-    "location",
-    "attendees",
-    "objectives",
-    "their_objectives",
-    "talking_points",
-    "if_raised",
-    "press_line",
-    "notes",
-];
-const CONTACT_KEYS: &[&str] = &["name", "role", "phone", "email"];
 
 /// What reading the tree found: the brief (`None` when a required value is
 /// missing or unreadable; the problems say why), where each value stands,
@@ -444,7 +383,7 @@ impl<'a> Reader<'a> {
             root,
             "",
             "a mapping of keys such as `title:` and `visit:`",
-            TOP_KEYS,
+            &keys::BRIEF.names(),
         )?;
         let title = self.required_text(&top, "title");
         let language = self.language(&top);
@@ -530,7 +469,7 @@ impl<'a> Reader<'a> {
             node,
             "visit",
             "a mapping with `start:` and `end:`",
-            VISIT_KEYS,
+            &keys::VISIT.names(),
         )?;
         let start = self.required_date(&record, "start");
         let end = self.required_date(&record, "end");
@@ -562,7 +501,12 @@ impl<'a> Reader<'a> {
     }
 
     fn venue(&mut self, node: &Node) -> Option<Venue> {
-        let record = self.record(node, "venue", "a mapping of `name:`, `city:` …", VENUE_KEYS)?;
+        let record = self.record(
+            node,
+            "venue",
+            "a mapping of `name:`, `city:` …",
+            &keys::VENUE.names(),
+        )?;
         Some(Venue {
             name: self.text(&record, "name"),
             address: self.text(&record, "address"),
@@ -572,7 +516,12 @@ impl<'a> Reader<'a> {
     }
 
     fn event(&mut self, node: &Node) -> Option<Event> {
-        let record = self.record(node, "event", "a mapping with `name:`", EVENT_KEYS)?;
+        let record = self.record(
+            node,
+            "event",
+            "a mapping with `name:`",
+            &keys::EVENT.names(),
+        )?;
         let name = self.required_text(&record, "name");
         Some(Event {
             host: self.text(&record, "host"),
@@ -584,7 +533,12 @@ impl<'a> Reader<'a> {
     /// A person; `institution_allowed` lets `name` be left out when an
     /// `organization` is given (the counterpart of a bilateral meeting).
     fn person(&mut self, node: &Node, path: &str, institution_allowed: bool) -> Option<Person> {
-        let record = self.record(node, path, "a person (a mapping with `name:`)", PERSON_KEYS)?;
+        let record = self.record(
+            node,
+            path,
+            "a person (a mapping with `name:`)",
+            &keys::PERSON.names(),
+        )?;
         let organization = self.text(&record, "organization");
         let institution_only = institution_allowed && record.get("name").is_none();
         let name = if institution_only {
@@ -636,7 +590,7 @@ impl<'a> Reader<'a> {
             node,
             path,
             "an organisation (a mapping with `name:`)",
-            ORGANIZATION_KEYS,
+            &keys::ORGANIZATION.names(),
         )?;
         let name = self.required_text(&record, "name");
         Some(Organization {
@@ -658,7 +612,7 @@ impl<'a> Reader<'a> {
             node,
             path,
             "a point (text) or a mapping with `topic:` and `points:`",
-            TALKING_POINT_KEYS,
+            &keys::TALKING_POINT.names(),
         )?;
         Some(TalkingPoint {
             topic: Some(self.required_text(&record, "topic")?),
@@ -672,7 +626,7 @@ impl<'a> Reader<'a> {
             node,
             path,
             "a programme item (a mapping with `date:` and `title:`)",
-            SCHEDULE_KEYS,
+            &keys::SCHEDULE_ITEM.names(),
         )?;
         // Read every field before giving up on the item, so that all of its
         // problems are reported at once.
@@ -694,7 +648,7 @@ impl<'a> Reader<'a> {
             node,
             path,
             "a meeting (a mapping with `with:` and `date:`)",
-            BILATERAL_KEYS,
+            &keys::BILATERAL.names(),
         )?;
         let with = match record.get("with") {
             Some(node) => self.person(node, &record.key_path("with"), true),
@@ -725,7 +679,7 @@ impl<'a> Reader<'a> {
             node,
             path,
             "a contact (a mapping with `name:`)",
-            CONTACT_KEYS,
+            &keys::CONTACT.names(),
         )?;
         let name = self.required_text(&record, "name");
         Some(Contact {

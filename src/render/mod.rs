@@ -224,6 +224,15 @@ fn font_diagnostic(theme_file: &Path, error: crate::typeset::fonts::FontError) -
 }
 
 /// A template problem as a diagnostic about the template file.
+/// A template error and those found with it ([`TemplateError::more`]).
+pub fn template_diagnostics(mut error: TemplateError) -> Vec<Diagnostic> {
+    let more = std::mem::take(&mut error.more);
+    std::iter::once(error)
+        .chain(more.into_vec())
+        .map(template_diagnostic)
+        .collect()
+}
+
 pub fn template_diagnostic(error: TemplateError) -> Diagnostic {
     let span = error.line.map(|line| Span {
         line,

@@ -80,6 +80,9 @@ pub struct TemplateError {
     pub column: Option<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// The other problems found with this one, reported together (those of
+    /// a theme).
+    pub more: Box<[TemplateError]>,
 }
 
 impl TemplateError {
@@ -90,6 +93,7 @@ impl TemplateError {
             column: None,
             message,
             help: None,
+            more: Box::default(),
         }
     }
 }
@@ -164,12 +168,18 @@ impl Templates {
         let theme_file = dir.join(THEME_FILE);
         if theme_file.exists() {
             let text = read_template_file(&theme_file, "theme")?;
-            templates.theme = Theme::from_yaml(&text).map_err(|error| TemplateError {
-                file: theme_file.clone(),
-                line: error.line,
-                column: error.column,
-                message: format!("the theme is not valid: {}", error.message),
-                help: Some("compare with the default: `briefing templates export DIR`".into()),
+            templates.theme = Theme::from_yaml(&text).map_err(|problems| {
+                let mut errors = problems.into_iter().map(|error| TemplateError {
+                    file: theme_file.clone(),
+                    line: error.line,
+                    column: error.column,
+                    message: format!("the theme is not valid: {}", error.message),
+                    help: Some("compare with the default: `briefing templates export DIR`".into()),
+                    more: Box::default(),
+                });
+                let mut first = errors.next().expect("a theme refused has a problem");
+                first.more = errors.collect();
+                first
             })?;
             templates.theme_file = theme_file;
         }
@@ -281,6 +291,7 @@ impl Templates {
             column: circle.closing.column,
             message,
             help: Some("rendering would never end: remove one of these includes".into()),
+            more: Box::default(),
         })
     }
 
@@ -370,6 +381,7 @@ impl Templates {
                     "a list repeated inside a list, or a partial included many times over, multiplies the text: check the blocks and includes here"
                         .into(),
                 ),
+                more: Box::default(),
             });
         }
         rendered.map_err(|error| self.render_error(name, error))?;
@@ -409,6 +421,13 @@ impl Templates {
                 "the template refers to a field that does not exist".to_string(),
                 Some("check the spelling against docs/templates.md".to_string()),
             ),
+            handlebars::RenderErrorReason::PartialNotFound(partial) => (
+                format!("there is no partial `{partial}`"),
+                Some(format!(
+                    "`{{{{> {partial}}}}}` includes the template `{partial}.md.hbs` of the folder, or a default; the templates are: {}",
+                    self.sources.keys().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                )),
+            ),
             reason => (reason.to_string(), None),
         };
         TemplateError {
@@ -417,6 +436,7 @@ impl Templates {
             column: error.column_no,
             message,
             help,
+            more: Box::default(),
         }
     }
 }
@@ -485,6 +505,7 @@ fn read_template_file(path: &Path, what: &str) -> Result<String, TemplateError> 
             help: Some(format!(
                 "save the {what} as UTF-8 (any editor can: \"Save with encoding\")"
             )),
+            more: Box::default(),
         }
     })
 }
@@ -565,6 +586,7 @@ impl Source {
                     column: error.column,
                     message: error.message,
                     help: error.help,
+                    more: Box::default(),
                 }
             })?;
         includes::guard(&mut template);
@@ -646,6 +668,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, TemplateError> {
         column: None,
         message: diagnostic.message,
         help: diagnostic.help,
+        more: Box::default(),
     })?;
     Ok(files.into_iter().map(|(path, _, _)| path).collect())
 }

@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use serde::de::{self, Deserializer};
+use serde::de::Deserializer;
 use serde::Deserialize;
 
 use super::Color;
@@ -147,10 +147,60 @@ pub struct Colours {
     pub table_header: Color,
 }
 
+/// A colour, or [`NOT_A_COLOUR`] for anything else: each colour that is
+/// not one is reported afterwards at its own line ([`colour_problems`]),
+/// all of them together, rather than by serde at the first key of
+/// `colours:`, one at a time.
 fn colour<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Color, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    Color::from_hex(&text)
-        .ok_or_else(|| de::Error::custom(format!("`{text}` is not a colour like \"#12355b\"")))
+    let value = serde_yaml::Value::deserialize(deserializer)?;
+    Ok(value
+        .as_str()
+        .and_then(Color::from_hex)
+        .unwrap_or(NOT_A_COLOUR))
+}
+
+/// What a colour that is not one reads as, until it is reported.
+const NOT_A_COLOUR: Color = Color {
+    r: f32::NAN,
+    g: f32::NAN,
+    b: f32::NAN,
+};
+
+/// Every value under `colours:` that is not a colour, at its own place.
+fn colour_problems(text: &str) -> Vec<ThemeError> {
+    let Some(root) = crate::brief::yaml::parse(text).ok().flatten() else {
+        return Vec::new();
+    };
+    let Some(Node {
+        kind: Kind::Mapping(entries),
+        ..
+    }) = find(&root, "colours")
+    else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(key, value)| {
+            let written = match &value.kind {
+                Kind::Scalar(text) => text.clone(),
+                _ => value.describe().to_string(),
+            };
+            if matches!(&value.kind, Kind::Scalar(text) if Color::from_hex(text).is_some()) {
+                return None;
+            }
+            let name = match &key.kind {
+                Kind::Scalar(name) => name.clone(),
+                _ => String::new(),
+            };
+            Some(ThemeError {
+                message: format!(
+                    "`colours.{name}` is `{written}`, which is not a colour like \"#12355b\""
+                ),
+                line: Some(value.span.line),
+                column: Some(value.span.column),
+            })
+        })
+        .collect()
 }
 
 /// A theme that cannot be used: what is wrong and where.
@@ -248,65 +298,89 @@ fn millimetres(value: f32) -> String {
 }
 
 impl Theme {
-    pub fn from_yaml(text: &str) -> Result<Theme, ThemeError> {
-        let theme: Theme = serde_yaml::from_str(text).map_err(|error| {
-            let full = error.to_string();
-            let message = match full.find(" at line ") {
-                Some(i) => full[..i].to_string(),
-                None => full,
-            };
-            ThemeError {
-                message,
-                line: error.location().map(|l| l.line()),
-                column: error.location().map(|l| l.column()),
+    /// The theme, or every problem found in it, in the order of the file.
+    /// A key serde cannot read (unknown, missing, of the wrong type) stops
+    /// the reading: it is reported with the colours that are not colours,
+    /// and the numbers are checked once it is put right.
+    pub fn from_yaml(text: &str) -> Result<Theme, Vec<ThemeError>> {
+        let mut problems = colour_problems(text);
+        match serde_yaml::from_str::<Theme>(text) {
+            Ok(theme) => {
+                problems.extend(theme.check().into_iter().map(|misfit| misfit.located(text)));
+                if problems.is_empty() {
+                    return Ok(theme);
+                }
             }
-        })?;
-        theme.check().map_err(|misfit| misfit.located(text))?;
-        Ok(theme)
+            Err(error) => {
+                let full = error.to_string();
+                let message = match full.find(" at line ") {
+                    Some(i) => full[..i].to_string(),
+                    None => full,
+                };
+                problems.push(ThemeError {
+                    message,
+                    line: error.location().map(|l| l.line()),
+                    column: error.location().map(|l| l.column()),
+                });
+            }
+        }
+        // Stable: problems on one line stay in the order they were found.
+        problems.sort_by_key(|problem| (problem.line.is_none(), problem.line, problem.column));
+        Err(problems)
     }
 
-    /// Every number within its [`bounds`]; the first that is not is the
-    /// error.
-    fn check(&self) -> Result<(), Misfit> {
+    /// Every number within its [`bounds`]; each that is not is a misfit.
+    fn check(&self) -> Vec<Misfit> {
+        let mut misfits: Vec<Misfit> = Vec::new();
         let m = &self.page.margins;
         let top_and_bottom = "the top and bottom margins are millimetres";
         let header_and_footer = ", room for the running header and footer";
         let sides = "the left and right margins are millimetres";
-        within(
-            "page.margins.top",
-            m.top,
-            bounds::TOP_AND_BOTTOM_MARGINS,
-            top_and_bottom,
-            header_and_footer,
-        )?;
-        within(
-            "page.margins.bottom",
-            m.bottom,
-            bounds::TOP_AND_BOTTOM_MARGINS,
-            top_and_bottom,
-            header_and_footer,
-        )?;
-        within("page.margins.left", m.left, bounds::SIDE_MARGINS, sides, "")?;
-        within(
-            "page.margins.right",
-            m.right,
-            bounds::SIDE_MARGINS,
-            sides,
-            "",
-        )?;
+        let mut margins_fit = true;
+        for (path, value, range, what, why) in [
+            (
+                "page.margins.top",
+                m.top,
+                bounds::TOP_AND_BOTTOM_MARGINS,
+                top_and_bottom,
+                header_and_footer,
+            ),
+            (
+                "page.margins.bottom",
+                m.bottom,
+                bounds::TOP_AND_BOTTOM_MARGINS,
+                top_and_bottom,
+                header_and_footer,
+            ),
+            ("page.margins.left", m.left, bounds::SIDE_MARGINS, sides, ""),
+            (
+                "page.margins.right",
+                m.right,
+                bounds::SIDE_MARGINS,
+                sides,
+                "",
+            ),
+        ] {
+            if let Err(misfit) = within(path, value, range, what, why) {
+                misfits.push(misfit);
+                margins_fit = false;
+            }
+        }
         let (width, height) = self.page.size.points();
         let page = match self.page.size {
             PageSize::A4 => "A4",
             PageSize::Letter => "Letter",
         };
         let share = bounds::MARGINS_SHARE;
-        for (dimension, [first, second], length) in [
+        // Margins each out of bounds are not also said to be too wide together.
+        let dimensions = [
             ("width", [("left", m.left), ("right", m.right)], width),
             ("height", [("top", m.top), ("bottom", m.bottom)], height),
-        ] {
+        ];
+        for (dimension, [first, second], length) in dimensions.into_iter().filter(|_| margins_fit) {
             let most = length * share * 25.4 / 72.0;
             if first.1 + second.1 > most {
-                return Err(Misfit {
+                misfits.push(Misfit {
                     path: "page.margins".into(),
                     value: None,
                     rule: format!(
@@ -333,22 +407,30 @@ impl Theme {
             ("cover_subtitle", s.cover_subtitle),
         ] {
             let path = format!("sizes.{name}");
-            within(&path, size, bounds::FONT_SIZES, "font sizes are points", "")?;
+            misfits
+                .extend(within(&path, size, bounds::FONT_SIZES, "font sizes are points", "").err());
         }
-        within(
-            "line_height",
-            self.line_height,
-            bounds::LINE_HEIGHTS,
-            "the line height is a multiple of the font size",
-            "",
-        )?;
-        within(
-            "photo_width",
-            self.photo_width,
-            bounds::PHOTO_WIDTHS,
-            "a photo's width is millimetres",
-            "",
-        )
+        misfits.extend(
+            within(
+                "line_height",
+                self.line_height,
+                bounds::LINE_HEIGHTS,
+                "the line height is a multiple of the font size",
+                "",
+            )
+            .err(),
+        );
+        misfits.extend(
+            within(
+                "photo_width",
+                self.photo_width,
+                bounds::PHOTO_WIDTHS,
+                "a photo's width is millimetres",
+                "",
+            )
+            .err(),
+        );
+        misfits
     }
 }
 
@@ -384,17 +466,46 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_colour_is_located() {
-        let text = include_str!("../../templates/theme.yaml").replace("\"#b3001b\"", "\"red\"");
-        let error = Theme::from_yaml(&text).unwrap_err();
-        assert!(error.message.contains("`red` is not a colour"), "{error:?}");
-        assert!(error.line.is_some());
+    fn every_bad_colour_is_located_at_its_own_line_with_the_other_problems() {
+        let text = include_str!("../../templates/theme.yaml")
+            .replace("\"#b3001b\"", "\"red\"")
+            .replace("table_header: \"#e6ebf1\"", "table_header: 12")
+            .replace("photo_width: 28", "photo_width: 0");
+        let problems = Theme::from_yaml(&text).unwrap_err();
+        let found: Vec<(&str, Option<usize>, Option<usize>)> = problems
+            .iter()
+            .map(|p| (p.message.as_str(), p.line, p.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "`photo_width` is `0`, but a photo's width is millimetres from 5 to 100",
+                    Some(32),
+                    Some(14)
+                ),
+                (
+                    "`colours.marking` is `red`, which is not a colour like \"#12355b\"",
+                    Some(37),
+                    Some(12)
+                ),
+                (
+                    "`colours.table_header` is `12`, which is not a colour like \"#12355b\"",
+                    Some(40),
+                    Some(17)
+                ),
+            ]
+        );
     }
 
+    /// The default theme with `from` replaced by `to`: its one problem.
     fn with(from: &str, to: &str) -> Result<Theme, ThemeError> {
         let text = include_str!("../../templates/theme.yaml");
         assert!(text.contains(from), "{from}");
-        Theme::from_yaml(&text.replace(from, to))
+        Theme::from_yaml(&text.replace(from, to)).map_err(|mut problems| {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            problems.remove(0)
+        })
     }
 
     #[test]

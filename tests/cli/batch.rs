@@ -149,3 +149,17 @@ fn a_wrong_command_line_exits_with_2() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_json_diagnostic_about_a_whole_file_has_no_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = briefing_in(
+        dir.path(),
+        &["check", "missing.yaml", "--message-format", "json"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        r#"{"column":null,"file":"missing.yaml","help":null,"line":null,"message":"cannot read the brief: No such file or directory","path":null,"severity":"error","type":"diagnostic"}"#
+    );
+}

@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod defaults;
 mod docs;
 mod generate;
 mod hostile;
@@ -16,6 +17,7 @@ mod pack;
 mod pdf;
 mod programme;
 mod render;
+mod schema;
 mod scripts;
 mod standards;
 mod support;

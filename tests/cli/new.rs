@@ -9,7 +9,8 @@ fn the_starter_brief_passes_check() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stderr,
-        "wrote briefs/my-visit.yaml: edit it, then run `briefing check briefs/my-visit.yaml`\n"
+        "wrote briefs/brief.schema.json, the JSON Schema editors check briefs with\n\
+         wrote briefs/my-visit.yaml: edit it, then run `briefing check briefs/my-visit.yaml`\n"
     );
     let check = briefing_in(dir.path(), &["check", "briefs/my-visit.yaml"]);
     assert_eq!(check.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");

@@ -233,3 +233,41 @@ fn a_pack_of_german_briefs_speaks_german_unless_told_otherwise() {
     let cover = &page_texts(&dir.path().join("en/pack.pdf"))[0];
     assert!(cover.contains("2\u{a0}briefs"), "{cover}");
 }
+
+#[test]
+fn a_packs_json_lines_name_no_one_input_and_one_bad_brief_stops_the_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let briefs = dir.path().join("briefs");
+    std::fs::create_dir(&briefs).unwrap();
+    crate::support::copy_fixture("valid_minimal", &briefs, "a.yaml");
+    let run = briefing_in(dir.path(), &["pack", "briefs", "--message-format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(lines[0]["type"], "output");
+    assert_eq!(lines[0]["output"], "out/pack.pdf");
+    assert_eq!(lines[0]["input"], serde_json::Value::Null);
+    let mut keys: Vec<&String> = lines[2].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["failed", "packed", "pages", "seconds", "type", "warnings"]
+    );
+
+    // One brief with an error: every brief is still read, nothing written.
+    crate::support::copy_fixture("missing_title", &briefs, "b.yaml");
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let run = briefing_in(dir.path(), &["pack", "briefs"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .ends_with("0 briefs packed into 0 pages, 1 failed, 0 warnings (… s)\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out/pack.pdf").exists());
+}

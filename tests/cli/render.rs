@@ -305,6 +305,22 @@ fn a_folder_without_briefs_is_reported() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: the folder holds no brief (`*.yaml` or `*.yml` file)\n --> empty\n\n0 briefs checked: 0 valid, 0 warnings (… s)\n"
+        "error: no briefs (`*.yaml`, `*.yml`) in `empty`\n --> empty\n\n0 briefs checked: 0 valid, 0 warnings (… s)\n"
+    );
+    // What is there and not read is named.
+    std::fs::write(dir.path().join("empty/VISIT.YAML"), "title: x\n").unwrap();
+    let run = briefing_in(dir.path(), &["render", "empty"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: no briefs (`*.yaml`, `*.yml`) in `empty`\n --> empty\n  = help: `VISIT.YAML` is not read: briefs end in `.yaml` or `.yml`, in lower case\n\n0 briefs rendered, 0 failed, 0 warnings (… s)\n"
+    );
+    std::fs::remove_file(dir.path().join("empty/VISIT.YAML")).unwrap();
+    std::fs::create_dir(dir.path().join("empty/2026")).unwrap();
+    let run = briefing_in(dir.path(), &["pack", "empty"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: no briefs (`*.yaml`, `*.yml`) in `empty`\n --> empty\n  = help: folders are not searched below their own files: name `empty/2026` too\n\n0 briefs packed into 0 pages, 0 failed, 0 warnings (… s)\n"
     );
 }

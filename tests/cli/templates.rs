@@ -259,3 +259,20 @@ fn export_says_when_its_folder_cannot_be_made() {
         "error: cannot create the folder: `mine` is a file, not a folder\n --> mine/templates\n\n"
     );
 }
+
+#[test]
+fn an_unknown_partial_is_named_with_its_place_and_the_templates_there_are() {
+    let dir = folder_with_brief();
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(
+        dir.path().join("mine/summary.md.hbs"),
+        "# {{title}}\n\n{{> extra_facts}}\n",
+    )
+    .unwrap();
+    let run = briefing_in(dir.path(), &["check", "visit.yaml", "--templates", "mine"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: there is no partial `extra_facts`\n --> mine/summary.md.hbs:3:1\n  |\n3 | {{> extra_facts}}\n  | ^\n  = help: `{{> extra_facts}}` includes the template `extra_facts.md.hbs` of the folder, or a default; the templates are: `briefing`, `briefing_meeting`, `briefing_people`, `briefing_sections`, `contacts`, `pack`, `pack_index`, `people`, `summary`, `summary_facts`, `summary_meetings`, `summary_programme`, `talking_points`\n\n"
+    );
+}
