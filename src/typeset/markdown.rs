@@ -6,6 +6,9 @@
 //! | `<!-- cover -->` | what follows, up to the next page break, is the cover: centred, not numbered, not in the contents |
 //! | `<!-- pagebreak -->` | start a new page |
 //! | `<!-- contents: Title -->` | the table of contents under this title, with page numbers |
+//! | `<!-- card -->` … `<!-- end card -->` | the first image at the side, the other blocks beside it, kept together on a page |
+//! | `<!-- one-page: Pointer -->` … `<!-- end one-page -->` | a page that is never more than one: what does not fit is cut at a block, with the pointer said instead |
+//! | `<!-- see: Heading -->` | inside a one-page region: what follows is a digest of the section of this heading (the pointer names it) |
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -47,6 +50,62 @@ pub enum Block {
         title: String,
     },
     Cover,
+    /// An image beside a flow of blocks (a person's photo beside their
+    /// name and biography), kept together on one page.
+    Card {
+        /// `None`: the theme's `photo_placeholder` says what stands there.
+        picture: Option<Picture>,
+        blocks: Vec<Block>,
+    },
+    /// Blocks that take one page and never more: those that do not fit are
+    /// left out, and `pointer` (with `{section}` and `{page}` filled in)
+    /// says where to read on.
+    OnePage {
+        pointer: String,
+        blocks: Vec<Block>,
+    },
+    /// In a one-page region: the blocks after it digest the section headed
+    /// by this text.
+    See(String),
+}
+
+/// An image as a Markdown image names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub path: String,
+    pub alt: String,
+}
+
+/// The directives that hold blocks, up to their `end`.
+#[derive(Debug, Clone, PartialEq)]
+enum Region {
+    Card,
+    OnePage { pointer: String },
+}
+
+impl Region {
+    fn name(&self) -> &'static str {
+        match self {
+            Region::Card => "card",
+            Region::OnePage { .. } => "one-page",
+        }
+    }
+
+    fn into_block(self, mut blocks: Vec<Block>) -> Block {
+        match self {
+            Region::Card => {
+                let picture = match blocks.first() {
+                    Some(Block::Image { .. }) => match blocks.remove(0) {
+                        Block::Image { path, alt } => Some(Picture { path, alt }),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                Block::Card { picture, blocks }
+            }
+            Region::OnePage { pointer } => Block::OnePage { pointer, blocks },
+        }
+    }
 }
 
 /// Parses a document.
@@ -82,6 +141,7 @@ enum Open {
     Row(Vec<Vec<Inline>>),
     Image(String, Vec<Inline>),
     Code(String),
+    Region(Region, Vec<Block>),
 }
 
 enum InlineKind {
@@ -99,9 +159,12 @@ struct Builder {
 impl Builder {
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Open::Root(blocks) | Open::Item(blocks) | Open::Quote(blocks)) => {
-                blocks.push(block)
-            }
+            Some(
+                Open::Root(blocks)
+                | Open::Item(blocks)
+                | Open::Quote(blocks)
+                | Open::Region(_, blocks),
+            ) => blocks.push(block),
             // Loose text in a list item (a "tight" list) arrives without a
             // paragraph: make one.
             _ => {
@@ -140,6 +203,21 @@ impl Builder {
                 }
                 _ => inlines.push(inline),
             }
+        }
+    }
+
+    /// Closes the innermost region (card, one-page) as a block.
+    fn close_region(&mut self) {
+        if let Some(Open::Region(region, blocks)) = self.stack.pop() {
+            self.push_block(region.into_block(blocks));
+        }
+    }
+
+    /// Closes the regions left open at the end of their container: a
+    /// forgotten `end` ends them there.
+    fn close_open_regions(&mut self) {
+        while matches!(self.stack.last(), Some(Open::Region(..))) {
+            self.close_region();
         }
     }
 
@@ -194,6 +272,26 @@ impl Builder {
                 })
             }
             Some("cover") => self.push_block(Block::Cover),
+            Some("card") => self.stack.push(Open::Region(Region::Card, Vec::new())),
+            Some(d) if d.starts_with("one-page") => {
+                let pointer = d["one-page".len()..].trim_start_matches(':').trim();
+                self.stack.push(Open::Region(
+                    Region::OnePage {
+                        pointer: pointer.to_string(),
+                    },
+                    Vec::new(),
+                ))
+            }
+            Some(d) if d.starts_with("see:") => {
+                self.push_block(Block::See(d["see:".len()..].trim().to_string()))
+            }
+            Some(d) if d.starts_with("end ") => {
+                let name = d["end ".len()..].trim();
+                if matches!(self.stack.last(), Some(Open::Region(region, _)) if region.name() == name)
+                {
+                    self.close_region();
+                }
+            }
             Some(_) => {} // any other comment is a comment
             None => self.push_block(Block::Paragraph(vec![Inline {
                 text: html.trim_end().to_string(),
@@ -288,6 +386,7 @@ impl Builder {
             }
             TagEnd::Item => {
                 self.close_implicit();
+                self.close_open_regions();
                 if let Some(Open::Item(blocks)) = self.stack.pop() {
                     if let Some(Open::List(_, items)) = self.stack.last_mut() {
                         items.push(blocks);
@@ -301,6 +400,7 @@ impl Builder {
                 }
             }
             TagEnd::BlockQuote(_) => {
+                self.close_open_regions();
                 if let Some(Open::Quote(blocks)) = self.stack.pop() {
                     self.push_block(Block::Quote(blocks));
                 }
@@ -349,6 +449,7 @@ impl Builder {
 
     fn finish(mut self) -> Vec<Block> {
         self.close_implicit();
+        self.close_open_regions();
         match self.stack.into_iter().next() {
             Some(Open::Root(blocks)) => blocks,
             _ => Vec::new(),
@@ -419,6 +520,62 @@ mod tests {
                 path: "photos/jane doe.png".into(),
                 alt: "Jane Doe".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_card_holds_its_picture_and_the_blocks_beside_it() {
+        let blocks = parse(
+            "<!-- card -->\n![Jane Doe](<photos/jane.png>)\n\n**Jane Doe**\n\nHer life.\n<!-- end card -->\n\nAfter.\n",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Card {
+                    picture: Some(Picture {
+                        path: "photos/jane.png".into(),
+                        alt: "Jane Doe".into()
+                    }),
+                    blocks: vec![
+                        Block::Paragraph(vec![Inline {
+                            text: "Jane Doe".into(),
+                            bold: true,
+                            ..Inline::default()
+                        }]),
+                        Block::Paragraph(vec![plain("Her life.")]),
+                    ]
+                },
+                Block::Paragraph(vec![plain("After.")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_card_without_a_picture_and_an_unclosed_one_page_region() {
+        let blocks = parse(
+            "<!-- one-page: see {section}, page {page} -->\n\n<!-- card -->\n\nText.\n\n<!-- end card -->\n\n<!-- see: Programme -->\n\n- one\n",
+        );
+        assert_eq!(
+            blocks,
+            vec![Block::OnePage {
+                pointer: "see {section}, page {page}".into(),
+                blocks: vec![
+                    Block::Card {
+                        picture: None,
+                        blocks: vec![Block::Paragraph(vec![plain("Text.")])],
+                    },
+                    Block::See("Programme".into()),
+                    Block::List {
+                        start: None,
+                        items: vec![vec![Block::Paragraph(vec![plain("one")])]],
+                    },
+                ]
+            }]
+        );
+        // An `end` with no region of its name open is a comment.
+        assert_eq!(
+            parse("<!-- end card -->\n\nText.\n"),
+            vec![Block::Paragraph(vec![plain("Text.")])]
         );
     }
 }
