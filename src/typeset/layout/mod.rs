@@ -4,8 +4,9 @@
 //! anything, so that "page X of Y" and the contents' page numbers are filled
 //! in once every page is known.
 //!
-//! [`table`] sets tables; [`pages`] cuts the flow into pages, adds each
-//! page's furniture and binds documents into a pack.
+//! [`table`] sets tables; [`card`] sets a picture beside a flow of blocks;
+//! [`one_page`] sets a region cut to fit one page; [`pages`] cuts the flow
+//! into pages, adds each page's furniture and binds documents into a pack.
 
 mod card;
 mod one_page;

@@ -211,8 +211,15 @@ impl Layout<'_> {
 }
 
 /// Adds a unit; returns its height, the gap above it counted unless it is
-/// the first (a page's first block has none).
-fn add(units: &mut Vec<Unit>, flow: Vec<Flow>, section: Option<String>, before: Snapshot) -> Pt {
+/// the first (a page's first block has none). A page break inside the
+/// region is dropped: the region is one page.
+fn add(
+    units: &mut Vec<Unit>,
+    mut flow: Vec<Flow>,
+    section: Option<String>,
+    before: Snapshot,
+) -> Pt {
+    flow.retain(|f| !matches!(f, Flow::PageBreak));
     let mut height = 0.0;
     let mut started = !units.is_empty();
     for f in &flow {
@@ -313,6 +320,14 @@ mod tests {
                 assert!(*baseline <= bottom, "{baseline} below {bottom}");
             }
         }
+    }
+
+    #[test]
+    fn a_page_break_inside_the_region_is_ignored() {
+        let document = set(
+            "<!-- one-page -->\n\nOne.\n\n<!-- pagebreak -->\n\nTwo.\n\n<!-- end one-page -->\n",
+        );
+        assert_eq!(document.pages.len(), 1);
     }
 
     #[test]
