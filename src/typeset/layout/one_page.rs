@@ -148,7 +148,8 @@ impl Layout<'_> {
         let node = self.node(Role::Paragraph);
         match heading {
             Some(heading) if !pointer.is_empty() => {
-                let sentence = pointer.replace("{section}", &self.headings[heading].0);
+                let sentence =
+                    self.fitted_pointer(pointer, &self.headings[heading].0, &style, width);
                 let link = self.structure.add(Role::Link, Some(node));
                 let height = self.line_height(style.size);
                 let style = Style {
@@ -191,6 +192,27 @@ impl Layout<'_> {
                     .collect()
             }
         }
+    }
+
+    /// `pointer` with `{section}` filled in, the section's title shortened
+    /// (with "…") where the sentence would be wider than the line with a
+    /// page number of four digits: it is set on one line.
+    fn fitted_pointer(&self, pointer: &str, section: &str, style: &Style, width: Pt) -> String {
+        let fits = |sentence: &str| {
+            self.single_line(&sentence.replace("{page}", "0000"), style)
+                .width()
+                <= width
+        };
+        let mut title: Vec<char> = section.chars().collect();
+        let mut sentence = pointer.replace("{section}", section);
+        while !fits(&sentence) && !title.is_empty() {
+            // A tenth at a time: a title is a line or two, never thousands.
+            let keep = title.len() - title.len().div_ceil(10);
+            title.truncate(keep);
+            let shortened: String = title.iter().collect::<String>().trim_end().to_string();
+            sentence = pointer.replace("{section}", &format!("{shortened}…"));
+        }
+        sentence
     }
 
     /// The heading (outside the cover) whose own text, its number left
@@ -320,6 +342,33 @@ mod tests {
                 assert!(*baseline <= bottom, "{baseline} below {bottom}");
             }
         }
+    }
+
+    #[test]
+    fn a_pointer_to_a_long_title_is_shortened_to_one_line() {
+        let title = "Programme of the visit with every meeting ".repeat(4);
+        let markdown = region(200)
+            .replace("# Programme", &format!("# {}", title.trim()))
+            .replace(
+                "<!-- see: Programme -->",
+                &format!("<!-- see: {} -->", title.trim()),
+            );
+        let document = set(&markdown);
+        let pointer = document.pages[1]
+            .items
+            .iter()
+            .rev()
+            .find_map(|item| match item {
+                Item::Text { x, run, .. } => Some((*x, run.width(), run.glyphs.len())),
+                _ => None,
+            })
+            .unwrap();
+        let text = page_text(&document, 1);
+        assert!(text.ends_with("…, page 4"), "{text}");
+        assert!(
+            pointer.0 + pointer.1 <= document.width - mm(22.0),
+            "{pointer:?}"
+        );
     }
 
     #[test]
