@@ -414,3 +414,45 @@ fn the_german_pointer_is_in_german() {
     );
     assert!(texts[2].contains("Inhalt"), "{}", texts[2]);
 }
+
+#[test]
+fn a_user_drops_the_at_a_glance_page_by_leaving_out_its_partial() {
+    let dir = folder(&brief(""));
+    let export = briefing_in(dir.path(), &["templates", "export", "t"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let briefing = std::fs::read_to_string(dir.path().join("t/briefing.md.hbs")).unwrap();
+    assert!(briefing.contains("{{> at_a_glance}}\n"));
+    std::fs::write(
+        dir.path().join("t/briefing.md.hbs"),
+        briefing.replace("{{> at_a_glance}}\n", ""),
+    )
+    .unwrap();
+    let pdf = render(dir.path(), &["--templates", "t"]);
+    let texts = page_texts(&pdf);
+    assert!(texts.iter().all(|t| !t.contains("At a glance")));
+    assert!(texts[1].contains("Contents"), "{}", texts[1]);
+}
+
+#[test]
+fn an_arabic_card_has_its_photo_on_the_right_and_its_text_on_the_left() {
+    let yaml = "title: زيارة\nlanguage: ar\nvisit:\n  start: 2026-03-02\n  end: 2026-03-03\ncounterparts:\n  - name: ديمترا كوريس\n    title: وزيرة الخارجية\n    bio: وزيرة منذ 2023 وسفيرة سابقة.\n    photo: photos/p1.png\n";
+    let dir = folder(yaml);
+    let pdf = render(dir.path(), &[]);
+    let images = images_by_page(&pdf);
+    let (page, photo) = images
+        .iter()
+        .enumerate()
+        .find_map(|(page, drawn)| drawn.first().map(|d| (page, *d)))
+        .expect("the photo is drawn");
+    let right_margin = 595.28 - 22.0 * 72.0 / 25.4;
+    assert!((photo.right - right_margin).abs() < 0.5, "{photo:?}");
+    let Some(words) = words_by_page(&pdf) else {
+        return;
+    };
+    let year = words[page].iter().find(|w| w.text == "2023").unwrap();
+    assert!(year.left < photo.left, "{year:?} {photo:?}");
+    assert!(
+        year.top >= photo.top - 1.0 && year.top < photo.bottom,
+        "{year:?}"
+    );
+}
