@@ -154,7 +154,17 @@ enum InlineKind {
 struct Builder {
     stack: Vec<Open>,
     style: Style,
+    /// Quotes opened past [`NESTING_LIMIT`], set as part of the one around
+    /// them: their ends close nothing.
+    flattened_quotes: usize,
 }
+
+/// How deep quotes, cards and one-page regions nest: deeper ones are set as
+/// part of the one around them (a quote) or taken for a comment (a
+/// region). Each level is a level of recursion when the blocks are set, and
+/// a Markdown field of `>>>>…` or of `<!-- card -->` repeated would
+/// otherwise overflow the stack.
+pub const NESTING_LIMIT: usize = 32;
 
 impl Builder {
     fn push_block(&mut self, block: Block) {
@@ -204,6 +214,11 @@ impl Builder {
                 _ => inlines.push(inline),
             }
         }
+    }
+
+    /// Whether the containers open are as many as may nest.
+    fn too_deep(&self) -> bool {
+        self.stack.len() > NESTING_LIMIT
     }
 
     /// Closes the innermost region (card, one-page) as a block.
@@ -272,6 +287,8 @@ impl Builder {
                 })
             }
             Some("cover") => self.push_block(Block::Cover),
+            // Too deep: a comment.
+            Some(d) if (d == "card" || d.starts_with("one-page")) && self.too_deep() => {}
             Some("card") => self.stack.push(Open::Region(Region::Card, Vec::new())),
             Some(d) if d.starts_with("one-page") => {
                 let pointer = d["one-page".len()..].trim_start_matches(':').trim();
@@ -322,6 +339,7 @@ impl Builder {
                 self.stack.push(Open::List(start, Vec::new()))
             }
             Tag::Item => self.stack.push(Open::Item(Vec::new())),
+            Tag::BlockQuote(_) if self.too_deep() => self.flattened_quotes += 1,
             Tag::BlockQuote(_) => self.stack.push(Open::Quote(Vec::new())),
             Tag::CodeBlock(_) => self.stack.push(Open::Code(String::new())),
             Tag::Table(align) => self
@@ -399,6 +417,7 @@ impl Builder {
                     self.push_block(Block::List { start, items });
                 }
             }
+            TagEnd::BlockQuote(_) if self.flattened_quotes > 0 => self.flattened_quotes -= 1,
             TagEnd::BlockQuote(_) => {
                 self.close_open_regions();
                 if let Some(Open::Quote(blocks)) = self.stack.pop() {
@@ -548,6 +567,24 @@ mod tests {
                 Block::Paragraph(vec![plain("After.")]),
             ]
         );
+    }
+
+    /// How many blocks stand one inside the other, first block first.
+    fn depth(blocks: &[Block]) -> usize {
+        match blocks.first() {
+            Some(Block::Quote(inner) | Block::Card { blocks: inner, .. }) => 1 + depth(inner),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn quotes_and_cards_nest_no_deeper_than_the_limit() {
+        let quotes = format!("{} x\n", ">".repeat(100_000));
+        let blocks = parse(&quotes);
+        assert_eq!(depth(&blocks), NESTING_LIMIT);
+        let cards = "<!-- card -->\n\n".repeat(100_000) + "x\n";
+        let blocks = parse(&cards);
+        assert_eq!(depth(&blocks), NESTING_LIMIT);
     }
 
     #[test]

@@ -456,3 +456,23 @@ fn an_arabic_card_has_its_photo_on_the_right_and_its_text_on_the_left() {
         "{year:?}"
     );
 }
+
+#[test]
+fn cards_and_quotes_nested_a_hundred_thousand_deep_render_without_overflowing() {
+    // Each level is a level of recursion in the typesetter: past 32 a card
+    // is a comment and a quote part of the one around it.
+    let mut yaml = String::from(
+        "title: Deep\nvisit:\n  start: 2026-03-02\n  end: 2026-03-03\nbackground: |\n  ",
+    );
+    yaml.push_str(&">".repeat(100_000));
+    yaml.push_str(" quoted\n\n");
+    for _ in 0..20_000 {
+        yaml.push_str("  <!-- card -->\n\n");
+    }
+    yaml.push_str("  Deepest text.\n");
+    let dir = folder(&yaml);
+    let pdf = render(dir.path(), &[]);
+    let texts = page_texts(&pdf);
+    assert!(texts.len() <= 5, "{} pages", texts.len());
+    assert!(texts.concat().contains("quoted"));
+}

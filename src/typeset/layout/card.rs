@@ -16,6 +16,9 @@ const CARD_GAP: f32 = 1.2;
 /// The space above a card, besides the gap between blocks, in multiples
 /// of the body size.
 const CARD_SPACE: f32 = 0.6;
+/// The narrowest a picture is set, in multiples of the body size: a card
+/// narrower than twice this has none.
+const NARROWEST_SIDE: f32 = 2.0;
 /// A placeholder is a portrait photo's shape: four high for three wide.
 const PLACEHOLDER_ASPECT: f32 = 4.0 / 3.0;
 
@@ -38,8 +41,10 @@ impl Layout<'_> {
         depth: usize,
     ) -> Result<Vec<Flow>, TypesetError> {
         // The picture is read first (its figure node comes first), then the
-        // text beside it.
+        // text beside it. In a column too narrow for both (cards in cards),
+        // the text stands alone.
         let side = match picture {
+            _ if width / 2.0 < self.theme.sizes.body * NARROWEST_SIDE => None,
             Some(picture) => {
                 let element = self.image(&picture.path, &picture.alt, x, width / 2.0)?;
                 let width = element.items.iter().find_map(|item| match item {
