@@ -257,6 +257,29 @@ pub const LABELS: &[(&str, &str, &str, &str, &str)] = &[
     ("visit", "Visit", "Besuch", "Visite", "زيارة"),
     ("page", "Page", "Seite", "Page", "الصفحة"),
     ("file", "File", "Datei", "Fichier", "الملف"),
+    (
+        "at_a_glance",
+        "At a glance",
+        "Auf einen Blick",
+        "L’essentiel",
+        "لمحة سريعة",
+    ),
+    (
+        "head_of_delegation",
+        "Head of delegation",
+        "Delegationsleitung",
+        "Chef de délégation",
+        "رئيس الوفد",
+    ),
+    // What stands where the at-a-glance page is cut: `{section}` is the
+    // section with its number, `{page}` its page.
+    (
+        "see_section",
+        "… see {section}, page {page}",
+        "… siehe {section}, Seite {page}",
+        "… voir {section}, page {page}",
+        "… انظر {section}، الصفحة {page}",
+    ),
     // What stands between the items of a list in running text (a name and
     // a title, the attendees): Arabic has its own comma.
     ("separator", ", ", ", ", ", ", "، "),

@@ -43,6 +43,7 @@ pub const DEFAULTS: &[(&str, &str)] = embed![
     "talking_points.md.hbs",
     "contacts.md.hbs",
     "briefing.md.hbs",
+    "at_a_glance.md.hbs",
     "briefing_sections.md.hbs",
     "briefing_meeting.md.hbs",
     "briefing_people.md.hbs",
@@ -710,6 +711,7 @@ mod tests {
         assert_eq!(
             reached,
             [
+                "at_a_glance",
                 "briefing",
                 "briefing_meeting",
                 "briefing_people",

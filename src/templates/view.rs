@@ -25,6 +25,8 @@ pub struct View<'a> {
     pub programme: Vec<Day<'a>>,
     /// The bilateral meetings in date and time order.
     pub meetings: Vec<Meeting<'a>>,
+    /// Who leads the delegation: its first member, as the brief lists it.
+    pub head_of_delegation: Option<&'a Person>,
     /// The venue on one line: name, address, city, country, as given.
     pub venue_line: Option<String>,
     pub delegation_columns: Columns,
@@ -164,6 +166,7 @@ impl<'a> View<'a> {
             brief,
             right_to_left: brief.language.is_right_to_left(),
             meetings,
+            head_of_delegation: brief.delegation.first(),
             venue_line: brief.venue.as_ref().and_then(|v| {
                 let parts: Vec<&str> = [&v.name, &v.address, &v.city, &v.country]
                     .into_iter()

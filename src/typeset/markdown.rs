@@ -8,6 +8,9 @@
 //! | `<!-- contents: Title -->` | the table of contents under this title, with page numbers |
 //! | `<!-- anchor: NAME -->` | the next heading can be linked to as `[text](#NAME)` |
 //! | `<!-- columns: NAME -->` | the next table shares its column widths with every table marked `NAME` |
+//! | `<!-- card -->` … `<!-- end card -->` | the first image at the side, the other blocks beside it, kept together on a page |
+//! | `<!-- one-page: Pointer -->` … `<!-- end one-page -->` | a page that is never more than one: what does not fit is cut at a block, with the pointer said instead |
+//! | `<!-- see: Heading -->` | inside a one-page region: what follows is a digest of the section of this heading (the pointer names it) |
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -54,6 +57,62 @@ pub enum Block {
         title: String,
     },
     Cover,
+    /// An image beside a flow of blocks (a person's photo beside their
+    /// name and biography), kept together on one page.
+    Card {
+        /// `None`: the theme's `photo_placeholder` says what stands there.
+        picture: Option<Picture>,
+        blocks: Vec<Block>,
+    },
+    /// Blocks that take one page and never more: those that do not fit are
+    /// left out, and `pointer` (with `{section}` and `{page}` filled in)
+    /// says where to read on.
+    OnePage {
+        pointer: String,
+        blocks: Vec<Block>,
+    },
+    /// In a one-page region: the blocks after it digest the section headed
+    /// by this text.
+    See(String),
+}
+
+/// An image as a Markdown image names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub path: String,
+    pub alt: String,
+}
+
+/// The directives that hold blocks, up to their `end`.
+#[derive(Debug, Clone, PartialEq)]
+enum Region {
+    Card,
+    OnePage { pointer: String },
+}
+
+impl Region {
+    fn name(&self) -> &'static str {
+        match self {
+            Region::Card => "card",
+            Region::OnePage { .. } => "one-page",
+        }
+    }
+
+    fn into_block(self, mut blocks: Vec<Block>) -> Block {
+        match self {
+            Region::Card => {
+                let picture = match blocks.first() {
+                    Some(Block::Image { .. }) => match blocks.remove(0) {
+                        Block::Image { path, alt } => Some(Picture { path, alt }),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                Block::Card { picture, blocks }
+            }
+            Region::OnePage { pointer } => Block::OnePage { pointer, blocks },
+        }
+    }
 }
 
 /// Parses a document.
@@ -89,6 +148,7 @@ enum Open {
     Row(Vec<Vec<Inline>>),
     Image(String, Vec<Inline>),
     Code(String),
+    Region(Region, Vec<Block>),
 }
 
 enum InlineKind {
@@ -105,14 +165,27 @@ struct Builder {
     anchor: Option<String>,
     /// The columns directive waiting for the next table.
     columns: Option<String>,
+    /// Quotes opened past [`NESTING_LIMIT`], set as part of the one around
+    /// them: their ends close nothing.
+    flattened_quotes: usize,
 }
+
+/// How deep quotes, cards and one-page regions nest: deeper ones are set as
+/// part of the one around them (a quote) or taken for a comment (a
+/// region). Each level is a level of recursion when the blocks are set, and
+/// a Markdown field of `>>>>…` or of `<!-- card -->` repeated would
+/// otherwise overflow the stack.
+pub const NESTING_LIMIT: usize = 32;
 
 impl Builder {
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Open::Root(blocks) | Open::Item(blocks) | Open::Quote(blocks)) => {
-                blocks.push(block)
-            }
+            Some(
+                Open::Root(blocks)
+                | Open::Item(blocks)
+                | Open::Quote(blocks)
+                | Open::Region(_, blocks),
+            ) => blocks.push(block),
             // Loose text in a list item (a "tight" list) arrives without a
             // paragraph: make one.
             _ => {
@@ -151,6 +224,26 @@ impl Builder {
                 }
                 _ => inlines.push(inline),
             }
+        }
+    }
+
+    /// Whether the containers open are as many as may nest.
+    fn too_deep(&self) -> bool {
+        self.stack.len() > NESTING_LIMIT
+    }
+
+    /// Closes the innermost region (card, one-page) as a block.
+    fn close_region(&mut self) {
+        if let Some(Open::Region(region, blocks)) = self.stack.pop() {
+            self.push_block(region.into_block(blocks));
+        }
+    }
+
+    /// Closes the regions left open at the end of their container: a
+    /// forgotten `end` ends them there.
+    fn close_open_regions(&mut self) {
+        while matches!(self.stack.last(), Some(Open::Region(..))) {
+            self.close_region();
         }
     }
 
@@ -211,6 +304,28 @@ impl Builder {
             Some(d) if d.starts_with("columns:") => {
                 self.columns = named(d, "columns:");
             }
+            // Too deep: a comment.
+            Some(d) if (d == "card" || d.starts_with("one-page")) && self.too_deep() => {}
+            Some("card") => self.stack.push(Open::Region(Region::Card, Vec::new())),
+            Some(d) if d.starts_with("one-page") => {
+                let pointer = d["one-page".len()..].trim_start_matches(':').trim();
+                self.stack.push(Open::Region(
+                    Region::OnePage {
+                        pointer: pointer.to_string(),
+                    },
+                    Vec::new(),
+                ))
+            }
+            Some(d) if d.starts_with("see:") => {
+                self.push_block(Block::See(d["see:".len()..].trim().to_string()))
+            }
+            Some(d) if d.starts_with("end ") => {
+                let name = d["end ".len()..].trim();
+                if matches!(self.stack.last(), Some(Open::Region(region, _)) if region.name() == name)
+                {
+                    self.close_region();
+                }
+            }
             Some(_) => {} // any other comment is a comment
             None => self.push_block(Block::Paragraph(vec![Inline {
                 text: html.trim_end().to_string(),
@@ -241,6 +356,7 @@ impl Builder {
                 self.stack.push(Open::List(start, Vec::new()))
             }
             Tag::Item => self.stack.push(Open::Item(Vec::new())),
+            Tag::BlockQuote(_) if self.too_deep() => self.flattened_quotes += 1,
             Tag::BlockQuote(_) => self.stack.push(Open::Quote(Vec::new())),
             Tag::CodeBlock(_) => self.stack.push(Open::Code(String::new())),
             Tag::Table(align) => self
@@ -306,6 +422,7 @@ impl Builder {
             }
             TagEnd::Item => {
                 self.close_implicit();
+                self.close_open_regions();
                 if let Some(Open::Item(blocks)) = self.stack.pop() {
                     if let Some(Open::List(_, items)) = self.stack.last_mut() {
                         items.push(blocks);
@@ -318,7 +435,9 @@ impl Builder {
                     self.push_block(Block::List { start, items });
                 }
             }
+            TagEnd::BlockQuote(_) if self.flattened_quotes > 0 => self.flattened_quotes -= 1,
             TagEnd::BlockQuote(_) => {
+                self.close_open_regions();
                 if let Some(Open::Quote(blocks)) = self.stack.pop() {
                     self.push_block(Block::Quote(blocks));
                 }
@@ -373,6 +492,7 @@ impl Builder {
 
     fn finish(mut self) -> Vec<Block> {
         self.close_implicit();
+        self.close_open_regions();
         match self.stack.into_iter().next() {
             Some(Open::Root(blocks)) => blocks,
             _ => Vec::new(),
@@ -470,6 +590,80 @@ mod tests {
                 path: "photos/jane doe.png".into(),
                 alt: "Jane Doe".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_card_holds_its_picture_and_the_blocks_beside_it() {
+        let blocks = parse(
+            "<!-- card -->\n![Jane Doe](<photos/jane.png>)\n\n**Jane Doe**\n\nHer life.\n<!-- end card -->\n\nAfter.\n",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Card {
+                    picture: Some(Picture {
+                        path: "photos/jane.png".into(),
+                        alt: "Jane Doe".into()
+                    }),
+                    blocks: vec![
+                        Block::Paragraph(vec![Inline {
+                            text: "Jane Doe".into(),
+                            bold: true,
+                            ..Inline::default()
+                        }]),
+                        Block::Paragraph(vec![plain("Her life.")]),
+                    ]
+                },
+                Block::Paragraph(vec![plain("After.")]),
+            ]
+        );
+    }
+
+    /// How many blocks stand one inside the other, first block first.
+    fn depth(blocks: &[Block]) -> usize {
+        match blocks.first() {
+            Some(Block::Quote(inner) | Block::Card { blocks: inner, .. }) => 1 + depth(inner),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn quotes_and_cards_nest_no_deeper_than_the_limit() {
+        let quotes = format!("{} x\n", ">".repeat(100_000));
+        let blocks = parse(&quotes);
+        assert_eq!(depth(&blocks), NESTING_LIMIT);
+        let cards = "<!-- card -->\n\n".repeat(100_000) + "x\n";
+        let blocks = parse(&cards);
+        assert_eq!(depth(&blocks), NESTING_LIMIT);
+    }
+
+    #[test]
+    fn a_card_without_a_picture_and_an_unclosed_one_page_region() {
+        let blocks = parse(
+            "<!-- one-page: see {section}, page {page} -->\n\n<!-- card -->\n\nText.\n\n<!-- end card -->\n\n<!-- see: Programme -->\n\n- one\n",
+        );
+        assert_eq!(
+            blocks,
+            vec![Block::OnePage {
+                pointer: "see {section}, page {page}".into(),
+                blocks: vec![
+                    Block::Card {
+                        picture: None,
+                        blocks: vec![Block::Paragraph(vec![plain("Text.")])],
+                    },
+                    Block::See("Programme".into()),
+                    Block::List {
+                        start: None,
+                        items: vec![vec![Block::Paragraph(vec![plain("one")])]],
+                    },
+                ]
+            }]
+        );
+        // An `end` with no region of its name open is a comment.
+        assert_eq!(
+            parse("<!-- end card -->\n\nText.\n"),
+            vec![Block::Paragraph(vec![plain("Text.")])]
         );
     }
 }

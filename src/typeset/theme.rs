@@ -20,6 +20,9 @@ pub struct Theme {
     pub numbered_headings: bool,
     /// Millimetres.
     pub photo_width: f32,
+    /// What a card without a photo shows where the photo would be.
+    #[serde(default)]
+    pub missing_photo: MissingPhoto,
     pub colours: Colours,
     pub header: String,
     pub footer_left: String,
@@ -27,6 +30,20 @@ pub struct Theme {
     /// What the PDF is written to: read by the writer, not the typesetter.
     #[serde(default)]
     pub pdf: PdfSettings,
+}
+
+/// What stands in a card (`<!-- card -->`) that has no picture, so that
+/// the cards of people with and without a photo look alike.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPhoto {
+    /// A neutral frame the size of a portrait photo.
+    #[default]
+    Placeholder,
+    /// The photo's place, left empty: the text starts where it would.
+    Blank,
+    /// Nothing: the text takes the whole width.
+    None,
 }
 
 /// The theme's `pdf:` section, for a whole office: tags, and a PDF/A level.

@@ -107,7 +107,7 @@ fn json_messages_say_what_failed_where_and_what_was_written() {
         .find(|o| o["output"] == "out/moskau-2025.pdf")
         .unwrap();
     assert_eq!(moskau_pdf["input"], "briefs/moskau-2025.yaml");
-    assert_eq!(moskau_pdf["pages"], 4);
+    assert_eq!(moskau_pdf["pages"], 5);
     let bytes = std::fs::metadata(dir.path().join("out/moskau-2025.pdf"))
         .unwrap()
         .len();

@@ -1,6 +1,7 @@
 //! The `briefing` command as a user meets it: one file per feature.
 
 mod batch;
+mod cards;
 mod check;
 mod defaults;
 mod docs;

@@ -451,7 +451,7 @@ fn the_same_brief_named_by_different_paths_is_rendered_once() {
     assert_eq!(pack.code, 0, "{}", pack.stderr);
     assert!(
         pack.stderr
-            .ends_with("1 brief packed into 4 pages, 0 failed, 0 warnings (… s)\n"),
+            .ends_with("1 brief packed into 5 pages, 0 failed, 0 warnings (… s)\n"),
         "{}",
         pack.stderr
     );

@@ -83,10 +83,10 @@ fn a_pack_lists_its_briefs_in_visit_order_with_both_page_numbers() {
         );
     }
     // Each brief keeps its own page numbers and marking.
-    assert!(pages.iter().any(|p| p.contains("Seite 1 von 4")));
+    assert!(pages.iter().any(|p| p.contains("Seite 1 von 5")));
     assert!(pages
         .iter()
-        .any(|p| p.contains("Page 1 of 7") && p.contains("RESTRICTED")));
+        .any(|p| p.contains("Page 1 of 8") && p.contains("RESTRICTED")));
 }
 
 #[test]

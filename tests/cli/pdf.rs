@@ -152,7 +152,8 @@ fn every_page_has_its_marking_and_page_of_pages() {
 fn contents_page_numbers_match_where_headings_land() {
     let (_dir, pdf) = render("genf", &large_brief(40, 120, 6));
     let pages = pages(&pdf);
-    let contents = lines(&pages[1]);
+    // The cover, the at-a-glance page, then the contents.
+    let contents = lines(&pages[2]);
     assert_eq!(contents[0], "Inhalt");
     let titles: Vec<&String> = contents
         .iter()
@@ -165,7 +166,7 @@ fn contents_page_numbers_match_where_headings_land() {
         let landed = pages
             .iter()
             .enumerate()
-            .skip(2)
+            .skip(3)
             .find(|(_, page)| lines(page).contains(*title))
             .map(|(i, _)| i + 1);
         assert_eq!(
@@ -249,14 +250,15 @@ fn contents_entries_link_to_their_headings() {
     let document = lopdf::Document::load(&pdf).unwrap();
     let pages: Vec<lopdf::ObjectId> = document.get_pages().values().copied().collect();
     let texts = self::pages(&pdf);
-    let contents: Vec<String> = lines(&texts[1])
+    // The cover, the at-a-glance page, then the contents.
+    let contents: Vec<String> = lines(&texts[2])
         .into_iter()
         .filter(|l| l.contains(' ') && l.chars().next().unwrap().is_ascii_digit())
         .collect();
     let goto: Vec<usize> = links(&document)
         .into_iter()
         .filter(|(page, action)| {
-            *page == 1 && action.get(b"S").unwrap().as_name().unwrap() == b"GoTo"
+            *page == 2 && action.get(b"S").unwrap().as_name().unwrap() == b"GoTo"
         })
         .map(|(_, action)| {
             let dest = action.get(b"D").unwrap().as_array().unwrap();

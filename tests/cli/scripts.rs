@@ -127,7 +127,7 @@ fn arabic_and_hebrew_names_render_and_copy_back_as_written() {
 #[test]
 fn a_name_in_arabic_inside_a_german_sentence_reads_right_to_left() {
     let dir = rendered();
-    let Some(words) = words_with_x(&dir.path().join("out/visit.pdf"), 3) else {
+    let Some(words) = words_with_x(&dir.path().join("out/visit.pdf"), 4) else {
         return;
     };
     let x = |word: &str| *x_of(&words, word).last().unwrap();
@@ -461,7 +461,7 @@ fn every_word_of_the_arabic_example_copies_back_as_written() {
 #[test]
 fn the_arabic_example_runs_right_to_left() {
     let dir = arabic_example();
-    let Some(words) = words_with_x(&dir.path().join("out/moskau-2025-ar.pdf"), 3) else {
+    let Some(words) = words_with_x(&dir.path().join("out/moskau-2025-ar.pdf"), 4) else {
         return;
     };
     let x = |word: &str| x_of(&words, word)[0];

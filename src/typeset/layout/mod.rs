@@ -4,9 +4,12 @@
 //! anything, so that "page X of Y" and the contents' page numbers are filled
 //! in once every page is known.
 //!
-//! [`table`] sets tables; [`pages`] cuts the flow into pages, adds each
-//! page's furniture and binds documents into a pack.
+//! [`table`] sets tables; [`card`] sets a picture beside a flow of blocks;
+//! [`one_page`] sets a region cut to fit one page; [`pages`] cuts the flow
+//! into pages, adds each page's furniture and binds documents into a pack.
 
+mod card;
+mod one_page;
 mod pages;
 mod table;
 
@@ -85,14 +88,36 @@ struct Element {
 #[derive(Debug, Clone)]
 struct PageRef {
     heading: usize,
-    right: Pt,
+    /// How the number is written, and where.
+    number: PageNumber,
     baseline: Pt,
     style: Style,
-    /// The contents entry's link it is part of.
+    /// The link it is part of (a contents entry's, a pointer's).
     node: NodeId,
     /// Where on its page it is read: before the item of this index (set
     /// when the element is placed).
     at: usize,
+}
+
+#[derive(Debug, Clone)]
+enum PageNumber {
+    /// The number alone, its right edge here (the contents).
+    Alone { right: Pt },
+    /// A sentence starting here, `{page}` in it the number (a one-page
+    /// region's pointer: "… see 3 Programme, page 5").
+    InSentence { x: Pt, sentence: String },
+}
+
+/// What every item of a list shares.
+struct ListSetup {
+    node: NodeId,
+    /// Numbers (set flush right against the text), not bullets.
+    numbered: bool,
+    /// Each item's bullet or number.
+    markers: Vec<String>,
+    /// Where the items' text starts, from the list's left.
+    indent: Pt,
+    style: Style,
 }
 
 /// A page being filled: its items, and its page numbers still to fill in.
@@ -135,6 +160,9 @@ struct Layout<'a> {
     column_groups: Arc<BTreeMap<(String, usize), table::ColumnSizes>>,
     next_heading: usize,
     cover: bool,
+    /// Setting a one-page region: its headings are headings to a reader,
+    /// though neither numbered nor listed.
+    in_one_page: bool,
     tables: Vec<Vec<Element>>,
     /// The heading of the section being set, for warnings.
     section: String,
@@ -150,6 +178,8 @@ const FOOTER_TEXT_BELOW_RULE: Pt = 11.0;
 
 /// Space between blocks, in multiples of the body size.
 const BLOCK_GAP: f32 = 0.6;
+/// Space between the items of a list, in multiples of the body size.
+const LIST_ITEM_GAP: f32 = 0.2;
 /// Space inside a table cell.
 const CELL_PADDING_X: Pt = 4.0;
 const CELL_PADDING_Y: Pt = 3.0;
@@ -179,6 +209,7 @@ impl<'a> Layout<'a> {
             column_groups: Arc::new(BTreeMap::new()),
             next_heading: 0,
             cover: false,
+            in_one_page: false,
             tables: Vec::new(),
             section: String::new(),
             warnings: Vec::new(),
@@ -215,7 +246,7 @@ impl<'a> Layout<'a> {
         for block in blocks {
             match block {
                 Block::Cover => cover = true,
-                Block::PageBreak => cover = false,
+                Block::PageBreak | Block::OnePage { .. } => cover = false,
                 Block::Heading {
                     level,
                     text,
@@ -498,7 +529,7 @@ impl<'a> Layout<'a> {
             }
             match block {
                 Block::Cover => cover = true,
-                Block::PageBreak => cover = false,
+                Block::PageBreak | Block::OnePage { .. } => cover = false,
                 Block::Heading { .. } if !cover => headings += 1,
                 _ => {}
             }
@@ -584,6 +615,8 @@ impl<'a> Layout<'a> {
                     flow.push(Flow::Skip(self.page_height * 0.15));
                     continue;
                 }
+                // Outside a one-page region, a pointer's target means nothing.
+                Block::See(_) => continue,
                 _ => {}
             }
             if started || !flow.is_empty() {
@@ -688,7 +721,18 @@ impl<'a> Layout<'a> {
                     flow.push(Flow::Element(self.image(path, alt, x, width)?))
                 }
                 Block::Contents { title } => flow.extend(self.contents(title, x, width)),
-                Block::PageBreak | Block::Cover => {}
+                Block::Card { picture, blocks } => {
+                    flow.extend(self.card(picture.as_ref(), blocks, x, width, depth)?)
+                }
+                Block::OnePage { pointer, blocks } => {
+                    // It starts a page of its own.
+                    self.cover = false;
+                    let outer = std::mem::replace(&mut self.in_one_page, true);
+                    let region = self.one_page(pointer, blocks, x, width, depth);
+                    self.in_one_page = outer;
+                    flow.extend(region?)
+                }
+                Block::PageBreak | Block::Cover | Block::See(_) => {}
             }
         }
         Ok(flow)
@@ -717,6 +761,8 @@ impl<'a> Layout<'a> {
         // heading is a paragraph set large.
         let mut role = if self.cover && level == 1 {
             Role::Heading(1)
+        } else if self.in_one_page {
+            Role::Heading(level.min(2))
         } else {
             Role::Paragraph
         };
@@ -798,6 +844,19 @@ impl<'a> Layout<'a> {
         width: Pt,
         depth: usize,
     ) -> Result<Vec<Flow>, TypesetError> {
+        let list = self.list_setup(start, items, depth);
+        let mut flow = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            if !flow.is_empty() {
+                flow.push(Flow::Space(list.style.size * LIST_ITEM_GAP));
+            }
+            flow.extend(self.list_item(&list, index, item, x, width, depth)?);
+        }
+        Ok(flow)
+    }
+
+    /// What every item of a list shares: its node, markers and indent.
+    fn list_setup(&mut self, start: Option<u64>, items: &[Vec<Block>], depth: usize) -> ListSetup {
         let style = self.body_style();
         let markers: Vec<String> = (0..items.len())
             .map(|i| match start {
@@ -811,53 +870,65 @@ impl<'a> Layout<'a> {
             .map(|m| fonts::width(&fonts.shape(style.face, m)) * style.size)
             .fold(0.0, f32::max);
         let indent = (widest + style.size * 0.6).max(style.size * 1.4);
-        let list = self.node(Role::List);
-        let mut flow = Vec::new();
-        for (item, marker) in items.iter().zip(markers) {
-            if !flow.is_empty() {
-                flow.push(Flow::Space(style.size * 0.2));
-            }
-            let list_item = self.structure.add(Role::ListItem, Some(list));
-            let label = self.structure.add(Role::Label, Some(list_item));
-            let body = self.structure.add(Role::ListBody, Some(list_item));
-            let mut item_flow = self.within(body, |layout| {
-                layout.blocks(item, x + indent, width - indent, depth + 1, false, false)
-            })?;
-            // The blocks of an item are spaced more tightly than top-level ones.
-            for f in &mut item_flow {
-                if let Flow::Space(h) = f {
-                    *h *= 0.5;
-                }
-            }
-            if let Some(Flow::Element(first)) =
-                item_flow.iter_mut().find(|f| matches!(f, Flow::Element(_)))
-            {
-                let run = self.single_line(&marker, &style);
-                let marker_width = run.width();
-                // Numbers are set flush right against the text; bullets flush left.
-                let marker_x = if start.is_some() {
-                    x + indent - style.size * 0.4 - marker_width
-                } else {
-                    x
-                };
-                // The marker is read first, before the item's text.
-                let baseline = first.first_baseline.unwrap_or(self.baseline(style.size));
-                first.items.splice(
-                    0..0,
-                    [
-                        Item::Start(Mark::Content(label)),
-                        Item::Text {
-                            x: marker_x,
-                            baseline,
-                            run,
-                        },
-                        Item::End,
-                    ],
-                );
-            }
-            flow.extend(item_flow);
+        ListSetup {
+            node: self.node(Role::List),
+            numbered: start.is_some(),
+            markers,
+            indent,
+            style,
         }
-        Ok(flow)
+    }
+
+    /// The item of this index of a list, its marker before its first line.
+    fn list_item(
+        &mut self,
+        list: &ListSetup,
+        index: usize,
+        item: &[Block],
+        x: Pt,
+        width: Pt,
+        depth: usize,
+    ) -> Result<Vec<Flow>, TypesetError> {
+        let (style, indent) = (&list.style, list.indent);
+        let list_item = self.structure.add(Role::ListItem, Some(list.node));
+        let label = self.structure.add(Role::Label, Some(list_item));
+        let body = self.structure.add(Role::ListBody, Some(list_item));
+        let mut item_flow = self.within(body, |layout| {
+            layout.blocks(item, x + indent, width - indent, depth + 1, false, false)
+        })?;
+        // The blocks of an item are spaced more tightly than top-level ones.
+        for f in &mut item_flow {
+            if let Flow::Space(h) = f {
+                *h *= 0.5;
+            }
+        }
+        if let Some(Flow::Element(first)) =
+            item_flow.iter_mut().find(|f| matches!(f, Flow::Element(_)))
+        {
+            let run = self.single_line(&list.markers[index], style);
+            let marker_width = run.width();
+            // Numbers are set flush right against the text; bullets flush left.
+            let marker_x = if list.numbered {
+                x + indent - style.size * 0.4 - marker_width
+            } else {
+                x
+            };
+            // The marker is read first, before the item's text.
+            let baseline = first.first_baseline.unwrap_or(self.baseline(style.size));
+            first.items.splice(
+                0..0,
+                [
+                    Item::Start(Mark::Content(label)),
+                    Item::Text {
+                        x: marker_x,
+                        baseline,
+                        run,
+                    },
+                    Item::End,
+                ],
+            );
+        }
+        Ok(item_flow)
     }
 
     /// An image, described by `alt` (the person's name for a photo); an
@@ -975,7 +1046,7 @@ impl<'a> Layout<'a> {
                 if i + 1 == count {
                     element.page_refs.push(PageRef {
                         heading,
-                        right: x + width,
+                        number: PageNumber::Alone { right: x + width },
                         baseline: element.first_baseline.unwrap_or(0.0),
                         style: style.clone(),
                         node: link,

@@ -78,8 +78,18 @@ impl Layout<'_> {
             // the last, so that the places of those before stay put.
             for r in refs.into_iter().rev() {
                 if let Some(Some((page, _))) = anchors.get(r.heading) {
-                    let run = self.single_line(&(page + 1).to_string(), &r.style);
-                    let x = r.right - run.width();
+                    let number = (page + 1).to_string();
+                    let (run, x) = match &r.number {
+                        PageNumber::Alone { right } => {
+                            let run = self.single_line(&number, &r.style);
+                            let x = right - run.width();
+                            (run, x)
+                        }
+                        PageNumber::InSentence { x, sentence } => (
+                            self.single_line(&sentence.replace("{page}", &number), &r.style),
+                            *x,
+                        ),
+                    };
                     items.splice(
                         r.at..r.at,
                         [
