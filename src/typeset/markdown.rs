@@ -6,6 +6,7 @@
 //! | `<!-- cover -->` | what follows, up to the next page break, is the cover: centred, not numbered, not in the contents |
 //! | `<!-- pagebreak -->` | start a new page |
 //! | `<!-- contents: Title -->` | the table of contents under this title, with page numbers |
+//! | `<!-- logo -->` | the theme's logo, centred (nothing when the theme has none) |
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -47,6 +48,8 @@ pub enum Block {
         title: String,
     },
     Cover,
+    /// The theme's logo.
+    Logo,
 }
 
 /// Parses a document.
@@ -194,6 +197,7 @@ impl Builder {
                 })
             }
             Some("cover") => self.push_block(Block::Cover),
+            Some("logo") => self.push_block(Block::Logo),
             Some(_) => {} // any other comment is a comment
             None => self.push_block(Block::Paragraph(vec![Inline {
                 text: html.trim_end().to_string(),

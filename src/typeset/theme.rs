@@ -27,6 +27,72 @@ pub struct Theme {
     /// What the PDF is written to: read by the writer, not the typesetter.
     #[serde(default)]
     pub pdf: PdfSettings,
+    /// An office's logo or crest, on the cover and perhaps in the header.
+    #[serde(default)]
+    pub logo: Option<LogoSettings>,
+    /// How far spacing may shrink to keep a section's last lines off a
+    /// page of their own.
+    #[serde(default)]
+    pub shrink: Shrink,
+}
+
+/// The theme's `logo:`: a file relative to the theme's folder, its size on
+/// the cover, its alternative text, and whether the running header shows it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoSettings {
+    /// SVG, PNG or JPEG.
+    pub file: String,
+    /// Millimetres on the cover; at most one of `width` and `height`
+    /// (neither: [`DEFAULT_LOGO_WIDTH`]).
+    #[serde(default)]
+    pub width: Option<f32>,
+    #[serde(default)]
+    pub height: Option<f32>,
+    /// What a screen reader says of it; default: the office preparing the
+    /// brief, else "Logo".
+    #[serde(default)]
+    pub alt: Option<String>,
+    /// Shown small at the start of the running header as well.
+    #[serde(default)]
+    pub in_header: bool,
+}
+
+/// The width of a logo whose theme gives neither width nor height, in
+/// millimetres.
+pub const DEFAULT_LOGO_WIDTH: f32 = 30.0;
+
+impl LogoSettings {
+    /// The logo's width on the cover, in points, for an image of these
+    /// proportions (width over height).
+    pub fn cover_width(&self, aspect: f32) -> f32 {
+        match (self.width, self.height) {
+            (Some(width), _) => mm(width),
+            (None, Some(height)) => mm(height) * aspect,
+            (None, None) => mm(DEFAULT_LOGO_WIDTH),
+        }
+    }
+}
+
+/// The theme's `shrink:`: the share by which the space between blocks and
+/// around headings may shrink on a page, so that the one or two last lines
+/// of a section still fit on it rather than stand alone on the next page.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Shrink {
+    /// The space between paragraphs, lists and tables: 0 never, 0.5 to half.
+    pub paragraphs: f32,
+    /// The space above headings.
+    pub headings: f32,
+}
+
+impl Default for Shrink {
+    fn default() -> Shrink {
+        Shrink {
+            paragraphs: 0.4,
+            headings: 0.25,
+        }
+    }
 }
 
 /// The theme's `pdf:` section, for a whole office: tags, and a PDF/A level.
@@ -183,6 +249,11 @@ pub mod bounds {
     /// The width of a counterpart's photo, in millimetres (a photo wider
     /// than the text is shrunk to it anyway).
     pub const PHOTO_WIDTHS: RangeInclusive<f32> = 5.0..=100.0;
+    /// The width or height of the logo on the cover, in millimetres.
+    pub const LOGO_SIZES: RangeInclusive<f32> = 5.0..=150.0;
+    /// The share spacing may shrink by: beyond a half, paragraphs run
+    /// together.
+    pub const SHRINK: RangeInclusive<f32> = 0.0..=0.5;
 }
 
 /// A value of the theme outside its bounds: which one (its path in the
@@ -348,7 +419,40 @@ impl Theme {
             bounds::PHOTO_WIDTHS,
             "a photo's width is millimetres",
             "",
-        )
+        )?;
+        if let Some(logo) = &self.logo {
+            if logo.width.is_some() && logo.height.is_some() {
+                return Err(Misfit {
+                    path: "logo.height".into(),
+                    value: None,
+                    rule: "the logo takes a `width` or a `height`, not both: the other follows from its proportions".into(),
+                });
+            }
+            for (path, value) in [("logo.width", logo.width), ("logo.height", logo.height)] {
+                if let Some(value) = value {
+                    within(
+                        path,
+                        value,
+                        bounds::LOGO_SIZES,
+                        "the logo's size is millimetres",
+                        "",
+                    )?;
+                }
+            }
+        }
+        for (path, value) in [
+            ("shrink.paragraphs", self.shrink.paragraphs),
+            ("shrink.headings", self.shrink.headings),
+        ] {
+            within(
+                path,
+                value,
+                bounds::SHRINK,
+                "spacing may shrink by a share",
+                "",
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod docs;
+mod furniture;
 mod generate;
 mod hostile;
 mod hostile_inputs;
