@@ -517,34 +517,55 @@ fn format_of(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
-/// An office's logo from the file at `path`, at [`DPI`] of `print_width`
-/// points: a PNG or JPEG as any image; an SVG drawing rendered into pixels
+/// How large a logo is printed: its width, or its height (the width then
+/// follows from its proportions), in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PrintSize {
+    Width(f32),
+    Height(f32),
+}
+
+/// An office's logo from the file at `path`, at [`DPI`] of its printed
+/// size: a PNG or JPEG as any image; an SVG drawing rendered into pixels
 /// (text in it must have been turned into paths: no font is loaded for it).
-pub fn load_logo(path: &Path, print_width: f32) -> Result<Image, ImageError> {
-    let rules = ImageRules {
-        allowed: Vec::new(),
-        print_width,
-    };
+pub fn load_logo(path: &Path, size: PrintSize) -> Result<Image, ImageError> {
     let bytes = files::read_input(path, MAX_IMAGE_BYTES).map_err(|error| match error {
         ReadError::Io(error) => ImageError::Read(crate::io_reason(&error)),
         other => ImageError::NotAFile(other.to_string()),
     })?;
+    // The printed width, for an image `width` × `height` (any unit).
+    let print_width = |width: f32, height: f32| match size {
+        PrintSize::Width(w) => w,
+        PrintSize::Height(h) => h * width / height.max(f32::MIN_POSITIVE),
+    };
     if let Some(format) = format_of(&bytes) {
+        let (width, height) = image::ImageReader::with_format(Cursor::new(&bytes[..]), format)
+            .into_dimensions()
+            .map_err(decode_error)?;
+        let rules = ImageRules {
+            allowed: Vec::new(),
+            print_width: print_width(width as f32, height as f32),
+        };
         return decode(bytes, format, &rules);
     }
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
     if !text.contains("<svg") {
         return Err(ImageError::NotALogo);
     }
-    rasterised_svg(&bytes, rules.needed_width())
+    use resvg::usvg;
+    let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
+        .map_err(|error| ImageError::Undecodable(error.to_string()))?;
+    let rules = ImageRules {
+        allowed: Vec::new(),
+        print_width: print_width(tree.size().width(), tree.size().height()),
+    };
+    rasterised_svg(&tree, rules.needed_width())
 }
 
 /// An SVG drawing rendered `width` pixels across (resvg), kept losslessly
 /// with its transparency.
-fn rasterised_svg(bytes: &[u8], width: u32) -> Result<Image, ImageError> {
-    use resvg::{tiny_skia, usvg};
-    let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
-        .map_err(|error| ImageError::Undecodable(error.to_string()))?;
+fn rasterised_svg(tree: &resvg::usvg::Tree, width: u32) -> Result<Image, ImageError> {
+    use resvg::tiny_skia;
     let size = tree.size();
     let scale = width as f32 / size.width();
     let height = (size.height() * scale).round().max(1.0);
@@ -559,7 +580,7 @@ fn rasterised_svg(bytes: &[u8], width: u32) -> Result<Image, ImageError> {
     let mut pixmap = tiny_skia::Pixmap::new(width, height)
         .ok_or_else(|| ImageError::Undecodable("it has no pixels".into()))?;
     resvg::render(
-        &tree,
+        tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );

@@ -223,28 +223,30 @@ fn font_diagnostic(theme_file: &Path, error: crate::typeset::fonts::FontError) -
     )
 }
 
-/// The theme's logo, read from the theme's folder, at 300 dpi of the widest
-/// the theme may print it.
+/// The theme's logo, read from the theme's folder, at 300 dpi of the size
+/// the theme prints it at.
 fn load_logo(
     theme_dir: &Path,
     settings: &crate::typeset::theme::LogoSettings,
     theme_file: &Path,
 ) -> Result<std::sync::Arc<crate::images::Image>, Box<Diagnostic>> {
-    use crate::typeset::theme::{bounds, mm};
+    use crate::images::PrintSize;
+    use crate::typeset::theme::{mm, DEFAULT_LOGO_WIDTH};
     let file = theme_dir.join(&settings.file);
-    // A logo given by its height is as wide as its proportions make it:
-    // read at the widest a logo may be.
-    let print_width = mm(settings.width.unwrap_or(if settings.height.is_some() {
-        *bounds::LOGO_SIZES.end()
-    } else {
-        crate::typeset::theme::DEFAULT_LOGO_WIDTH
-    }));
-    crate::images::load_logo(&file, print_width)
+    let size = match (settings.width, settings.height) {
+        (Some(width), _) => PrintSize::Width(mm(width)),
+        (None, Some(height)) => PrintSize::Height(mm(height)),
+        (None, None) => PrintSize::Width(mm(DEFAULT_LOGO_WIDTH)),
+    };
+    crate::images::load_logo(&file, size)
         .map(std::sync::Arc::new)
         .map_err(|error| {
             let rules = ImageRules {
                 allowed: Vec::new(),
-                print_width,
+                // Said of the side the theme gives.
+                print_width: match size {
+                    PrintSize::Width(length) | PrintSize::Height(length) => length,
+                },
             };
             Box::new(
                 Diagnostic::error(theme_file, error.message("the logo", &display_path(&file)))
