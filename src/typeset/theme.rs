@@ -559,6 +559,48 @@ mod tests {
     }
 
     #[test]
+    fn a_logo_takes_a_width_or_a_height_within_bounds() {
+        let error = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, width: 30, height: 20 }",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "the logo takes a `width` or a `height`, not both: the other follows from its proportions"
+        );
+        let error = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, height: 400 }",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "`logo.height` is `400`, but the logo's size is millimetres from 5 to 150"
+        );
+        let theme = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, height: 40, in_header: true }",
+        )
+        .unwrap();
+        let logo = theme.logo.unwrap();
+        assert!((logo.cover_width(0.5) - mm(20.0)).abs() < 0.01);
+        assert!(logo.in_header);
+    }
+
+    #[test]
+    fn spacing_shrinks_by_at_most_a_half() {
+        let error = with("paragraphs: 0.4", "paragraphs: 0.6").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`shrink.paragraphs` is `0.6`, but spacing may shrink by a share from 0 to 0.5"
+        );
+        // A theme written before `shrink` existed reads, with the defaults.
+        let theme = with("shrink: { paragraphs: 0.4, headings: 0.25 }", "").unwrap();
+        assert_eq!(theme.shrink, Shrink::default());
+    }
+
+    #[test]
     fn values_at_their_bounds_are_accepted() {
         let theme = include_str!("../../templates/theme.yaml")
             .replace(

@@ -181,6 +181,21 @@ fn a_logo_that_is_not_an_image_is_an_error_naming_the_theme() {
     );
 }
 
+#[test]
+fn a_missing_logo_is_an_error_saying_where_logos_are_found() {
+    let dir = folder("logo: { file: missing.svg }");
+    let run = briefing_in(
+        dir.path(),
+        &["render", "briefs/valmora-2026.yaml", "--templates", "tpl"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the logo `tpl/missing.svg`: No such file or directory\n \
+         --> tpl/theme.yaml\n  = help: logo paths are relative to the theme's folder\n\n"
+    );
+}
+
 /// The templates in `tpl/`, with `line` added to the cover of the
 /// briefing, after its title.
 fn template_writing(dir: &Path, line: &str) {
