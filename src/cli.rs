@@ -258,6 +258,10 @@ struct PdfOptions {
     /// PDF/UA claim (the theme's `pdf.tagged: false`).
     #[arg(long)]
     no_pdf_tags: bool,
+    /// Mark every page as a draft (a diagonal DRAFT in the brief's
+    /// language) and say so in the PDF's metadata, as `status: draft` does.
+    #[arg(long)]
+    draft: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -302,7 +306,7 @@ impl PdfOptions {
         } else {
             self.pdf_standard.map(|_| true)
         };
-        renderer.with_pdf(tagged, archive)
+        renderer.with_pdf(tagged, archive).with_draft(self.draft)
     }
 }
 

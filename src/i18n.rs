@@ -283,6 +283,8 @@ pub const LABELS: &[(&str, &str, &str, &str, &str)] = &[
     // What stands between the items of a list in running text (a name and
     // a title, the attendees): Arabic has its own comma.
     ("separator", ", ", ", ", ", ", "، "),
+    // The watermark across every page of a draft.
+    ("draft", "DRAFT", "ENTWURF", "PROJET", "مسودة"),
 ];
 
 /// The label keys, for suggestions and documentation.
@@ -528,6 +530,18 @@ pub fn brief_count(language: Language, n: usize) -> String {
     )
 }
 
+/// The sentence on a pack's cover that says how many briefs it holds:
+/// "This pack holds 3 briefs."
+pub fn pack_holds(language: Language, n: usize) -> String {
+    let count = brief_count(language, n);
+    match language {
+        Language::En => format!("This pack holds {count}."),
+        Language::De => format!("Diese Mappe enthält {count}."),
+        Language::Fr => format!("Ce dossier contient {count}."),
+        Language::Ar => format!("يضم هذا الملف {count}."),
+    }
+}
+
 /// Arabic counts in six forms (CLDR's plural rules for `ar`): one and two
 /// are said without the number ("one note", "two notes"), 3–10 take the
 /// plural, 11–99 the singular accusative, the rest the singular.
@@ -597,6 +611,15 @@ mod tests {
         assert_eq!(brief_count(Language::En, 3), "3\u{a0}briefs");
         assert_eq!(brief_count(Language::De, 1), "1\u{a0}Besuchsunterlage");
         assert_eq!(brief_count(Language::De, 2), "2\u{a0}Besuchsunterlagen");
+        assert_eq!(pack_holds(Language::En, 1), "This pack holds 1\u{a0}brief.");
+        assert_eq!(
+            pack_holds(Language::De, 3),
+            "Diese Mappe enthält 3\u{a0}Besuchsunterlagen."
+        );
+        assert_eq!(
+            pack_holds(Language::Fr, 1),
+            "Ce dossier contient 1\u{a0}note de visite."
+        );
         assert_eq!(brief_count(Language::Fr, 1), "1\u{a0}note de visite");
         assert_eq!(brief_count(Language::Fr, 0), "0\u{a0}note de visite");
         assert_eq!(brief_count(Language::Fr, 12), "12\u{a0}notes de visite");

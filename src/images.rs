@@ -150,6 +150,8 @@ pub enum ImageError {
     /// a device, or a file over [`MAX_IMAGE_BYTES`].
     NotAFile(String),
     NotAnImage,
+    /// Not a file a logo can be read from: SVG, PNG or JPEG.
+    NotALogo,
     TooWide {
         width: u32,
         height: u32,
@@ -176,6 +178,9 @@ impl ImageError {
                 format!("cannot read {what} `{shown}`: {reason}")
             }
             ImageError::NotAnImage => format!("{what} `{shown}` is neither a PNG nor a JPEG image"),
+            ImageError::NotALogo => {
+                format!("{what} `{shown}` is neither an SVG, a PNG nor a JPEG image")
+            }
             ImageError::TooWide { width, height } => format!(
                 "{what} `{shown}` is {width} × {height} pixels, more than the {MAX_IMAGE_SIDE} pixels a side an image may have"
             ),
@@ -210,6 +215,7 @@ impl ImageError {
                 files::size(MAX_IMAGE_BYTES)
             ),
             ImageError::NotAnImage => format!("convert the {noun} to PNG or JPEG"),
+            ImageError::NotALogo => format!("convert the {noun} to SVG, PNG or JPEG"),
             ImageError::TooWide { .. } | ImageError::TooLarge { .. } => format!(
                 "scale the {noun} down: it is printed {:.0} mm wide, for which {} pixels across are enough at {DPI} dpi",
                 rules.print_width * 25.4 / 72.0,
@@ -406,6 +412,13 @@ impl TemplateImages {
     pub fn rules(&self) -> &ImageRules {
         &self.rules
     }
+
+    /// The templates folder as the user gave it, if any.
+    pub fn folder_given(&self) -> Option<PathBuf> {
+        let folder = self.folder.as_ref()?;
+        let folder = folder.lock().unwrap_or_else(|e| e.into_inner());
+        Some(folder.given.clone())
+    }
 }
 
 /// Where the images of one document come from.
@@ -413,6 +426,9 @@ impl TemplateImages {
 pub struct ImageSources<'a> {
     pub brief: &'a BriefImages,
     pub templates: &'a TemplateImages,
+    /// The brief's folder, where an image a template names is looked for
+    /// when the templates folder does not have it (`None`: nowhere else).
+    pub brief_folder: Option<&'a Path>,
 }
 
 /// Why an image of a document could not be used: the file as shown, what
@@ -442,6 +458,7 @@ impl ImageSources<'static> {
         ImageSources {
             brief: &NO_BRIEF_IMAGES,
             templates: &NO_TEMPLATE_IMAGES,
+            brief_folder: None,
         }
     }
 }
@@ -463,9 +480,27 @@ impl ImageSources<'_> {
         };
         let mut folder = folder.lock().unwrap_or_else(|e| e.into_inner());
         let shown = folder.given.join(written);
-        folder.load(written, rules).map_err(|error| SourceError {
+        let error = match folder.load(written, rules) {
+            Ok(image) => return Ok(image),
+            Err(error) => error,
+        };
+        drop(folder);
+        // Not in the templates folder: the brief's own folder may have it
+        // (a letterhead kept with the briefs), held to that folder.
+        if let (ImageError::Read(_), Some(brief_folder)) = (&error, self.brief_folder) {
+            let mut in_brief_folder = Folder::new(brief_folder, "the folder of the brief");
+            if let Ok(image) = in_brief_folder.load(written, rules) {
+                return Ok(image);
+            }
+        }
+        Err(SourceError {
             message: error.message("the image", &display_path(&shown)),
-            help: error.help("the image", rules, "the templates folder"),
+            help: match (&error, self.brief_folder) {
+                (ImageError::Read(_), Some(_)) => {
+                    "an image of a template is looked for in the templates folder, then in the folder of the brief".into()
+                }
+                _ => error.help("the image", rules, "the templates folder"),
+            },
             path: shown,
         })
     }
@@ -480,6 +515,94 @@ fn format_of(bytes: &[u8]) -> Option<ImageFormat> {
     } else {
         None
     }
+}
+
+/// How large a logo is printed: its width, or its height (the width then
+/// follows from its proportions), in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PrintSize {
+    Width(f32),
+    Height(f32),
+}
+
+/// An office's logo from the file at `path`, at [`DPI`] of its printed
+/// size: a PNG or JPEG as any image; an SVG drawing rendered into pixels
+/// (text in it must have been turned into paths: no font is loaded for it).
+pub fn load_logo(path: &Path, size: PrintSize) -> Result<Image, ImageError> {
+    let bytes = files::read_input(path, MAX_IMAGE_BYTES).map_err(|error| match error {
+        ReadError::Io(error) => ImageError::Read(crate::io_reason(&error)),
+        other => ImageError::NotAFile(other.to_string()),
+    })?;
+    // The printed width, for an image `width` × `height` (any unit).
+    let print_width = |width: f32, height: f32| match size {
+        PrintSize::Width(w) => w,
+        PrintSize::Height(h) => h * width / height.max(f32::MIN_POSITIVE),
+    };
+    if let Some(format) = format_of(&bytes) {
+        let (width, height) = image::ImageReader::with_format(Cursor::new(&bytes[..]), format)
+            .into_dimensions()
+            .map_err(decode_error)?;
+        let rules = ImageRules {
+            allowed: Vec::new(),
+            print_width: print_width(width as f32, height as f32),
+        };
+        return decode(bytes, format, &rules);
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    if !text.contains("<svg") {
+        return Err(ImageError::NotALogo);
+    }
+    use resvg::usvg;
+    let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
+        .map_err(|error| ImageError::Undecodable(error.to_string()))?;
+    let rules = ImageRules {
+        allowed: Vec::new(),
+        print_width: print_width(tree.size().width(), tree.size().height()),
+    };
+    rasterised_svg(&tree, rules.needed_width())
+}
+
+/// An SVG drawing rendered `width` pixels across (resvg), kept losslessly
+/// with its transparency.
+fn rasterised_svg(tree: &resvg::usvg::Tree, width: u32) -> Result<Image, ImageError> {
+    use resvg::tiny_skia;
+    let size = tree.size();
+    let scale = width as f32 / size.width();
+    let height = (size.height() * scale).round().max(1.0);
+    // usvg gives a finite size, greater than zero.
+    if height > MAX_IMAGE_SIDE as f32 {
+        return Err(ImageError::TooWide {
+            width,
+            height: height.min(u32::MAX as f32) as u32,
+        });
+    }
+    let height = height as u32;
+    let mut pixmap = tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| ImageError::Undecodable("it has no pixels".into()))?;
+    resvg::render(
+        tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // tiny-skia keeps colours multiplied by their opacity; PDF does not.
+    let mut rgba = Vec::with_capacity(pixmap.data().len());
+    for pixel in pixmap.pixels() {
+        let c = pixel.demultiply();
+        rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    let pixels = image::RgbaImage::from_raw(width, height, rgba)
+        .map(DynamicImage::ImageRgba8)
+        .expect("the buffer holds every pixel");
+    let (samples, alpha) = samples_and_alpha(pixels);
+    let data = deflate(&samples.data);
+    Ok(Image::new(
+        (samples.width, samples.height),
+        (width, height),
+        samples.colour,
+        Encoding::Deflate,
+        data,
+        alpha.map(|a| deflate(&a)),
+    ))
 }
 
 /// Reads, decodes and shrinks the image file at `path` (resolved).

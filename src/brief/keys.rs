@@ -59,6 +59,8 @@ pub enum Value {
     ListOf(&'static Object),
     /// Label keys (those of [`crate::i18n::LABELS`]) to text.
     Labels,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
 }
 
 const fn key(name: &'static str, value: Value, description: &'static str) -> Key {
@@ -93,6 +95,7 @@ pub static BRIEF: Object = Object {
         key("reference", Text, "Document reference."),
         key("issued", Date, "Date of issue, shown on the cover."),
         key("prepared_by", Text, "Office or author."),
+        key("status", OneOf(&["draft", "final"]), "`draft` puts a diagonal DRAFT watermark, in the brief's language, on every page and \"Draft\" in the PDF's keywords; `final` (the default) does not."),
         key("event", Mapping(&EVENT), "The event the visit attends."),
         required("visit", Mapping(&VISIT), "When the visit happens."),
         key("venue", Mapping(&VENUE), "Where."),

@@ -41,6 +41,8 @@ pub struct Brief {
     pub reference: Option<String>,
     pub issued: Option<NaiveDate>,
     pub prepared_by: Option<String>,
+    /// A draft is marked as one on every page and in the PDF's metadata.
+    pub status: Status,
     pub event: Option<Event>,
     pub visit: Visit,
     pub venue: Option<Venue>,
@@ -62,6 +64,19 @@ pub struct Brief {
     /// when the brief was loaded.
     #[serde(skip)]
     pub images: BriefImages,
+    /// The brief's folder: an image a template names that is not in the
+    /// templates folder is looked for here.
+    #[serde(skip)]
+    pub folder: PathBuf,
+}
+
+/// Where a brief stands: a draft, or final (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Final,
+    Draft,
 }
 
 /// Text that may hold inline Markdown (and, in long fields, paragraphs and

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -40,6 +40,7 @@ pub fn read(root: &Node, base_dir: &Path, images: &ImageRules) -> Reading {
     let mut brief = reader.brief(root);
     if let Some(brief) = &mut brief {
         brief.images = reader.images.finish();
+        brief.folder = base_dir.to_path_buf();
     }
     Reading {
         brief,
@@ -398,6 +399,7 @@ impl<'a> Reader<'a> {
         };
         let venue = top.get("venue").and_then(|n| self.venue(n));
         let labels = self.labels(&top);
+        let status = self.status(&top);
         let brief = Brief {
             subtitle: self.text(&top, "subtitle"),
             classification: self.text(&top, "classification"),
@@ -413,6 +415,7 @@ impl<'a> Reader<'a> {
             background: self.markdown(&top, "background"),
             logistics: self.markdown(&top, "logistics"),
             contacts: self.list(&top, "contacts", Self::contact),
+            status,
             title: title?,
             language: language?,
             issued,
@@ -422,8 +425,36 @@ impl<'a> Reader<'a> {
             labels,
             // Filled in once the whole brief is read.
             images: BriefImages::default(),
+            folder: PathBuf::new(),
         };
         Some(brief)
+    }
+
+    /// `status: draft` or `final` (the default).
+    fn status(&mut self, top: &Record) -> Status {
+        let Some(node) = top.get("status") else {
+            return Status::Final;
+        };
+        let Some(word) = self.scalar(node, "status", "`draft` or `final`") else {
+            return Status::Final;
+        };
+        match word.as_str() {
+            "draft" => Status::Draft,
+            "final" => Status::Final,
+            _ => {
+                let suggestion = nearest(&word, ["draft", "final"])
+                    .map_or_else(String::new, |s| format!("did you mean `{s}`? "));
+                self.problem(
+                    format!("unknown status `{word}`"),
+                    Some(node.span),
+                    "status",
+                    Some(format!(
+                        "{suggestion}a brief is a `draft` (marked as such on every page) or `final`"
+                    )),
+                );
+                Status::Final
+            }
+        }
     }
 
     fn language(&mut self, top: &Record) -> Option<Language> {

@@ -134,6 +134,7 @@ fn key_schema(object: &Object, key: &Key) -> Json {
             schema
         }
         Value::Language => enumeration(Language::ALL.map(Language::code).to_vec(), nullable),
+        Value::OneOf(words) => enumeration(words.to_vec(), nullable),
         Value::TimeZone => enumeration(
             chrono_tz::TZ_VARIANTS
                 .iter()

@@ -123,6 +123,9 @@ impl Content {
                 .bytes
                 .extend_from_slice(b"/Artifact<</Type/Pagination>>BDC\n"),
             Mark::Layout => self.bytes.extend_from_slice(b"/Artifact BMC\n"),
+            Mark::Watermark => self
+                .bytes
+                .extend_from_slice(b"/Artifact<</Type/Pagination/Subtype/Watermark>>BDC\n"),
         }
     }
 
@@ -160,6 +163,33 @@ impl Content {
                     at += part.iter().map(|g| g.advance).sum::<f32>();
                     rest = after;
                 }
+            }
+            Item::TurnedText {
+                x,
+                baseline,
+                degrees,
+                run,
+            } => {
+                // Drawn at the origin of a turned coordinate system; the
+                // font and colour it sets end with it.
+                let (sin, cos) = degrees.to_radians().sin_cos();
+                let (font, fill) = (self.font, self.fill);
+                self.bytes.extend_from_slice(b"q ");
+                self.numbers(&[(cos, 4), (sin, 4), (-sin, 4), (cos, 4)]);
+                self.numbers(&[(x, 2), (height - baseline, 2)]);
+                self.bytes.extend_from_slice(b"cm\n");
+                self.draw(
+                    Item::Text {
+                        x: 0.0,
+                        baseline: height,
+                        run,
+                    },
+                    height,
+                    glyphs,
+                    images,
+                );
+                self.bytes.extend_from_slice(b"Q\n");
+                (self.font, self.fill) = (font, fill);
             }
             Item::Rect {
                 x,

@@ -42,7 +42,7 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
     type Marks = (Vec<bool>, Vec<Option<Arc<str>>>, Vec<bool>, u16);
     let mut seen: BTreeMap<FontId, Marks> = BTreeMap::new();
     for item in document.pages.iter().flat_map(|p| &p.items) {
-        let Item::Text { run, .. } = item else {
+        let (Item::Text { run, .. } | Item::TurnedText { run, .. }) = item else {
             continue;
         };
         for glyph in &run.glyphs {

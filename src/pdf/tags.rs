@@ -386,6 +386,7 @@ mod tests {
             header: "Header".into(),
             footer_left: "REF".into(),
             footer_right: "{page}".into(),
+            ..Furniture::default()
         };
         let document = set_for_test(markdown, language, furniture);
         let fonts = Fonts::bundled();

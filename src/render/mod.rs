@@ -223,6 +223,38 @@ fn font_diagnostic(theme_file: &Path, error: crate::typeset::fonts::FontError) -
     )
 }
 
+/// The theme's logo, read from the theme's folder, at 300 dpi of the size
+/// the theme prints it at.
+fn load_logo(
+    theme_dir: &Path,
+    settings: &crate::typeset::theme::LogoSettings,
+    theme_file: &Path,
+) -> Result<std::sync::Arc<crate::images::Image>, Box<Diagnostic>> {
+    use crate::images::PrintSize;
+    use crate::typeset::theme::{mm, DEFAULT_LOGO_WIDTH};
+    let file = theme_dir.join(&settings.file);
+    let size = match (settings.width, settings.height) {
+        (Some(width), _) => PrintSize::Width(mm(width)),
+        (None, Some(height)) => PrintSize::Height(mm(height)),
+        (None, None) => PrintSize::Width(mm(DEFAULT_LOGO_WIDTH)),
+    };
+    crate::images::load_logo(&file, size)
+        .map(std::sync::Arc::new)
+        .map_err(|error| {
+            let rules = ImageRules {
+                allowed: Vec::new(),
+                // Said of the side the theme gives.
+                print_width: match size {
+                    PrintSize::Width(length) | PrintSize::Height(length) => length,
+                },
+            };
+            Box::new(
+                Diagnostic::error(theme_file, error.message("the logo", &display_path(&file)))
+                    .with_help(Some(error.help("the logo", &rules, "the theme's folder"))),
+            )
+        })
+}
+
 /// A template problem as a diagnostic about the template file.
 /// A template error and those found with it ([`TemplateError::more`]).
 pub fn template_diagnostics(mut error: TemplateError) -> Vec<Diagnostic> {
@@ -258,6 +290,16 @@ pub struct Renderer {
     /// The standards every PDF is written to: the theme's, unless the
     /// command line says otherwise.
     conformance: Conformance,
+    /// Every brief marked as a draft (`--draft`), whatever its `status`.
+    draft: bool,
+    /// The theme's logo, decoded once for the run.
+    logo: Option<LoadedLogo>,
+}
+
+/// The theme's logo, decoded, with how the theme shows it.
+struct LoadedLogo {
+    image: std::sync::Arc<crate::images::Image>,
+    settings: crate::typeset::theme::LogoSettings,
 }
 
 /// A rendered PDF, with what the reader should know about it.
@@ -294,7 +336,16 @@ impl Renderer {
             .and_then(|mut fonts| fonts.add_fallbacks(&fallbacks, &[]).map(|()| fonts))
             .map_err(|error| font_diagnostic(&templates.theme_file, error))?;
         let templates_pdf = templates.theme.pdf;
+        let logo = match &templates.theme.logo {
+            Some(settings) => Some(LoadedLogo {
+                image: load_logo(&theme_dir, settings, &templates.theme_file)?,
+                settings: settings.clone(),
+            }),
+            None => None,
+        };
         Ok(Renderer {
+            draft: false,
+            logo,
             images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
             templates,
             fonts,
@@ -318,6 +369,36 @@ impl Renderer {
             self.conformance.tagged = true;
         }
         self
+    }
+
+    /// Marks every brief as a draft (`--draft`).
+    pub fn with_draft(mut self, draft: bool) -> Renderer {
+        self.draft = draft;
+        self
+    }
+
+    /// Whether a brief is rendered as a draft: by its `status`, or because
+    /// the run says so.
+    fn is_draft(&self, brief: &Brief) -> bool {
+        self.draft || brief.status == brief::Status::Draft
+    }
+
+    /// The theme's logo as the typesetter places it; `office` describes it
+    /// when the theme gives no alternative text.
+    fn logo(&self, office: Option<&str>) -> Option<crate::typeset::Logo> {
+        let logo = self.logo.as_ref()?;
+        let aspect = logo.image.source_width as f32 / logo.image.source_height.max(1) as f32;
+        Some(crate::typeset::Logo {
+            image: logo.image.clone(),
+            alt: logo
+                .settings
+                .alt
+                .clone()
+                .or_else(|| office.map(str::to_string))
+                .unwrap_or_else(|| "Logo".into()),
+            width: logo.settings.cover_width(aspect),
+            in_header: logo.settings.in_header,
+        })
     }
 
     /// The standards the PDFs are written to.
@@ -428,6 +509,11 @@ impl Renderer {
     }
 
     fn metadata(&self, brief: &Brief) -> Metadata {
+        let mut keywords = keywords(brief);
+        if self.is_draft(brief) {
+            // Said in English, as search and records systems look for it.
+            keywords.insert(0, "Draft".into());
+        }
         Metadata {
             title: brief.title.clone(),
             subject: brief
@@ -436,7 +522,7 @@ impl Renderer {
                 .or_else(|| brief.event.as_ref().map(|e| e.name.clone()))
                 .unwrap_or_default(),
             author: brief.prepared_by.clone().unwrap_or_default(),
-            keywords: keywords(brief),
+            keywords,
             language: brief.language.code().to_string(),
             date: self.date(brief.issued),
         }
@@ -469,13 +555,56 @@ impl Renderer {
                 header: fill(&theme.header),
                 footer_left: fill(&theme.footer_left),
                 footer_right: fill(&theme.footer_right),
+                watermark: self.is_draft(brief).then(|| labels["draft"].clone()),
+                logo: self.logo(brief.prepared_by.as_deref()),
             },
             images: ImageSources {
                 brief: &brief.images,
                 templates: &self.images,
+                brief_folder: Some(&brief.folder),
             },
         };
-        typeset(&markdown, &setup).map_err(|error| Box::new(image_diagnostic(error)))
+        typeset(&markdown, &setup).map_err(|error| Box::new(self.image_diagnostic(error)))
+    }
+
+    /// An image of a template that cannot be used, as a diagnostic about
+    /// the template that writes it, at its line, when one writes it as it is.
+    fn image_diagnostic(&self, error: TypesetError) -> Diagnostic {
+        let TypesetError::Image {
+            path,
+            message,
+            help,
+        } = error;
+        let written = self
+            .images
+            .folder_given()
+            .and_then(|folder| path.strip_prefix(folder).ok())
+            .and_then(Path::to_str);
+        match written.and_then(|w| self.templates.image_origin(w)) {
+            Some(origin) => Diagnostic::error(origin.file, message)
+                .at(Location {
+                    span: Some(Span {
+                        line: origin.line,
+                        column: origin.column,
+                        len: 2,
+                    }),
+                    path: None,
+                })
+                .with_help(Some(help)),
+            None => Diagnostic::error(path, message).with_help(Some(help)),
+        }
+    }
+
+    /// `report` failed with `diagnostic`; one about a template quotes the
+    /// template's line rather than the brief's.
+    fn fail(&self, mut report: Report, diagnostic: Diagnostic) -> Report {
+        if diagnostic.file != report.input {
+            if let Some(text) = self.templates.text_of(&diagnostic.file) {
+                // The brief's own diagnostics, if any, then go unquoted.
+                report.source = report.diagnostics.is_empty().then(|| text.to_string());
+            }
+        }
+        report.fail(diagnostic)
     }
 
     /// Renders one brief into `out_dir`: `<stem>.md` and `<stem>.pdf`. Both
@@ -500,7 +629,7 @@ impl Renderer {
                 if diagnostic.file.as_os_str().is_empty() {
                     diagnostic.file = input.to_path_buf();
                 }
-                return report.fail(*diagnostic);
+                return self.fail(report, *diagnostic);
             }
         };
         report
@@ -551,16 +680,6 @@ pub fn image_rules(theme: &Theme, allowed: &[PathBuf]) -> ImageRules {
         allowed: allowed.to_vec(),
         print_width: crate::typeset::theme::mm(theme.photo_width),
     }
-}
-
-/// An image of a template that cannot be used, as a diagnostic about it.
-fn image_diagnostic(error: TypesetError) -> Diagnostic {
-    let TypesetError::Image {
-        path,
-        message,
-        help,
-    } = error;
-    Diagnostic::error(path, message).with_help(Some(help))
 }
 
 /// The PDF's keywords: the event, the places and the organisations.

@@ -2,6 +2,7 @@
 //! briefs, with a Markdown index beside it.
 
 use super::*;
+use crate::typeset::Part;
 
 /// What `briefing pack` is asked to make of its briefs.
 pub struct PackRequest<'a> {
@@ -83,7 +84,7 @@ impl Renderer {
                             .extend(warning_diagnostics(input, &document.warnings));
                         (report, Some((brief, document)))
                     }
-                    Err(diagnostic) => (report.fail(*diagnostic), None),
+                    Err(diagnostic) => (self.fail(report, *diagnostic), None),
                 }
             }))
             .unwrap_or_else(|payload| (super::batch::internal_error(input, payload.as_ref()), None))
@@ -159,6 +160,11 @@ impl Renderer {
         let mut view;
         let mut front;
         let theme = &self.templates.theme;
+        // A pack that holds a draft is one.
+        let draft = parts.iter().any(|(_, brief, _)| self.is_draft(brief));
+        let office = parts
+            .iter()
+            .find_map(|(_, brief, _)| brief.prepared_by.clone());
         let setup = |marking: &Option<String>| Setup {
             theme,
             fonts: &self.fonts,
@@ -169,11 +175,14 @@ impl Renderer {
                 header: title.clone(),
                 footer_left: String::new(),
                 footer_right: String::new(),
+                watermark: draft.then(|| labels["draft"].clone()),
+                logo: self.logo(office.as_deref()),
             },
             // The pack's own pages show no brief's images.
             images: ImageSources {
                 brief: ImageSources::none().brief,
                 templates: &self.images,
+                brief_folder: None,
             },
         };
         let mut attempts = 0;
@@ -208,6 +217,7 @@ impl Renderer {
                 marking: marking.clone(),
                 count: parts.len(),
                 count_text: crate::i18n::brief_count(language, parts.len()),
+                count_sentence: crate::i18n::pack_holds(language, parts.len()),
                 classified: briefs.iter().any(|b| b.classification.is_some()),
                 briefs,
             };
@@ -216,7 +226,7 @@ impl Renderer {
                 .pack(&view)
                 .map_err(|e| Box::new(template_diagnostic(e)))?;
             front = typeset(&markdown, &setup(&marking))
-                .map_err(|error| Box::new(image_diagnostic(error)))?;
+                .map_err(|error| Box::new(self.image_diagnostic(error)))?;
             attempts += 1;
             if front.pages.len() == front_pages || attempts > 3 {
                 break;
@@ -227,11 +237,18 @@ impl Renderer {
             .templates
             .pack_index(&view)
             .map_err(|e| Box::new(template_diagnostic(e)))?;
-        let keywords = parts.iter().map(|p| p.1.title.clone()).collect();
+        let mut keywords: Vec<String> = parts.iter().map(|p| p.1.title.clone()).collect();
+        if draft {
+            keywords.insert(0, "Draft".into());
+        }
         let date = self.date(parts.iter().filter_map(|p| p.1.issued).max());
-        let titled: Vec<(String, Document)> = parts
+        let titled: Vec<Part> = parts
             .into_iter()
-            .map(|(_, brief, document)| (brief.title, document))
+            .map(|(_, brief, document)| Part {
+                title: brief.title,
+                marking: brief.classification,
+                document,
+            })
             .collect();
         let document =
             crate::typeset::bind(front, titled, &labels["pack_page_of"], &setup(&marking));

@@ -116,7 +116,47 @@ pub struct Templates {
     pub theme_file: PathBuf,
 }
 
+/// Where a template writes an image: its file, line and column, and the
+/// template's text (to quote the line).
+pub struct ImageOrigin {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
 impl Templates {
+    /// The template that writes the image `written` (`![…](written)`), if
+    /// one writes it as it is rather than from a field: the typesetter only
+    /// sees the Markdown the templates made, so a bad image is traced back
+    /// to its template here.
+    pub fn image_origin(&self, written: &str) -> Option<ImageOrigin> {
+        let targets = [format!("]({written})"), format!("](<{written}>)")];
+        self.sources.values().find_map(|source| {
+            let text = &source.text;
+            let at = targets.iter().find_map(|t| text.find(t.as_str()))?;
+            // The image starts at its `![` on the same line.
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let start = text[line_start..at]
+                .rfind("![")
+                .map_or(at, |i| line_start + i);
+            Some(ImageOrigin {
+                file: source.file.clone(),
+                line: text[..start].matches('\n').count() + 1,
+                column: text[line_start..start].chars().count() + 1,
+                text: text.to_string(),
+            })
+        })
+    }
+
+    /// The text of the template at `file`, to quote a line of it.
+    pub fn text_of(&self, file: &Path) -> Option<&str> {
+        self.sources
+            .values()
+            .find(|source| source.file == file)
+            .map(|source| &*source.text)
+    }
+
     /// The embedded defaults only.
     pub fn defaults() -> Templates {
         Templates::new(default_sources(&[]))

@@ -211,6 +211,8 @@ pub struct PackView {
     pub count: usize,
     /// The same in words of the pack's language: `3 briefs`, `1 Besuchsunterlage`.
     pub count_text: String,
+    /// The sentence on the cover: `This pack holds 3 briefs.`
+    pub count_sentence: String,
     /// Whether any brief has a classification (else the list has no such
     /// column).
     pub classified: bool,
@@ -231,6 +233,7 @@ impl PackView {
             marking: Some("RESTRICTED".into()),
             count: 1,
             count_text: crate::i18n::brief_count(language, 1),
+            count_sentence: crate::i18n::pack_holds(language, 1),
             classified: true,
             briefs: vec![PackEntry {
                 title: "Specimen visit".into(),

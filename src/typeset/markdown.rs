@@ -11,6 +11,7 @@
 //! | `<!-- card -->` … `<!-- end card -->` | the first image at the side, the other blocks beside it, kept together on a page |
 //! | `<!-- one-page: Pointer -->` … `<!-- end one-page -->` | a page that is never more than one: what does not fit is cut at a block, with the pointer said instead |
 //! | `<!-- see: Heading -->` | inside a one-page region: what follows is a digest of the section of this heading (the pointer names it) |
+//! | `<!-- logo -->` | the theme's logo, centred (nothing when the theme has none) |
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -74,6 +75,8 @@ pub enum Block {
     /// In a one-page region: the blocks after it digest the section headed
     /// by this text.
     See(String),
+    /// The theme's logo.
+    Logo,
 }
 
 /// An image as a Markdown image names it.
@@ -326,6 +329,7 @@ impl Builder {
                     self.close_region();
                 }
             }
+            Some("logo") => self.push_block(Block::Logo),
             Some(_) => {} // any other comment is a comment
             None => self.push_block(Block::Paragraph(vec![Inline {
                 text: html.trim_end().to_string(),

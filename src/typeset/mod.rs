@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use hyphenation::{Hyphenator as _, Load, Standard};
 
 use crate::i18n::Language;
-pub use layout::{bind, typeset, Furniture, Setup};
+pub use layout::{bind, typeset, Furniture, Logo, Part, Setup};
 pub use paragraph::{Direction, PlacedGlyph, Run, Style};
 pub use structure::{Mark, Node, NodeId, Role, Structure};
 pub use theme::Theme;
@@ -83,6 +83,8 @@ pub struct Document {
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// A cover: it carries no running header or footer.
+    pub cover: bool,
 }
 
 /// What a page shows, in reading order. Every item that draws stands
@@ -96,6 +98,14 @@ pub enum Item {
     Text {
         x: Pt,
         baseline: Pt,
+        run: Run,
+    },
+    /// A run of glyphs turned `degrees` anticlockwise about the start of
+    /// its baseline (a draft's watermark).
+    TurnedText {
+        x: Pt,
+        baseline: Pt,
+        degrees: f32,
         run: Run,
     },
     Rect {

@@ -99,6 +99,8 @@ pub enum Mark {
     Content(NodeId),
     /// Not content: the running header, footer, marking and page number.
     Pagination,
+    /// Not content: a draft's watermark.
+    Watermark,
     /// Not content: rules, shading, and a table's header row repeated on
     /// the pages it runs onto.
     Layout,

@@ -30,6 +30,72 @@ pub struct Theme {
     /// What the PDF is written to: read by the writer, not the typesetter.
     #[serde(default)]
     pub pdf: PdfSettings,
+    /// An office's logo or crest, on the cover and perhaps in the header.
+    #[serde(default)]
+    pub logo: Option<LogoSettings>,
+    /// How far spacing may shrink to keep a section's last lines off a
+    /// page of their own.
+    #[serde(default)]
+    pub shrink: Shrink,
+}
+
+/// The theme's `logo:`: a file relative to the theme's folder, its size on
+/// the cover, its alternative text, and whether the running header shows it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoSettings {
+    /// SVG, PNG or JPEG.
+    pub file: String,
+    /// Millimetres on the cover; at most one of `width` and `height`
+    /// (neither: [`DEFAULT_LOGO_WIDTH`]).
+    #[serde(default)]
+    pub width: Option<f32>,
+    #[serde(default)]
+    pub height: Option<f32>,
+    /// What a screen reader says of it; default: the office preparing the
+    /// brief, else "Logo".
+    #[serde(default)]
+    pub alt: Option<String>,
+    /// Shown small at the start of the running header as well.
+    #[serde(default)]
+    pub in_header: bool,
+}
+
+/// The width of a logo whose theme gives neither width nor height, in
+/// millimetres.
+pub const DEFAULT_LOGO_WIDTH: f32 = 30.0;
+
+impl LogoSettings {
+    /// The logo's width on the cover, in points, for an image of these
+    /// proportions (width over height).
+    pub fn cover_width(&self, aspect: f32) -> f32 {
+        match (self.width, self.height) {
+            (Some(width), _) => mm(width),
+            (None, Some(height)) => mm(height) * aspect,
+            (None, None) => mm(DEFAULT_LOGO_WIDTH),
+        }
+    }
+}
+
+/// The theme's `shrink:`: the share by which the space between blocks and
+/// around headings may shrink on a page, so that the one or two last lines
+/// of a section still fit on it rather than stand alone on the next page.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Shrink {
+    /// The space between paragraphs, lists and tables: 0 never, 0.5 to half.
+    pub paragraphs: f32,
+    /// The space above headings.
+    pub headings: f32,
+}
+
+impl Default for Shrink {
+    fn default() -> Shrink {
+        Shrink {
+            paragraphs: 0.4,
+            headings: 0.25,
+        }
+    }
 }
 
 /// What stands in a card (`<!-- card -->`) that has no picture, so that
@@ -250,6 +316,11 @@ pub mod bounds {
     /// The width of a counterpart's photo, in millimetres (a photo wider
     /// than the text is shrunk to it anyway).
     pub const PHOTO_WIDTHS: RangeInclusive<f32> = 5.0..=100.0;
+    /// The width or height of the logo on the cover, in millimetres.
+    pub const LOGO_SIZES: RangeInclusive<f32> = 5.0..=150.0;
+    /// The share spacing may shrink by: beyond a half, paragraphs run
+    /// together.
+    pub const SHRINK: RangeInclusive<f32> = 0.0..=0.5;
 }
 
 /// A value of the theme outside its bounds: which one (its path in the
@@ -447,6 +518,44 @@ impl Theme {
             )
             .err(),
         );
+        if let Some(logo) = &self.logo {
+            if logo.width.is_some() && logo.height.is_some() {
+                misfits.push(Misfit {
+                    path: "logo.height".into(),
+                    value: None,
+                    rule: "the logo takes a `width` or a `height`, not both: the other follows from its proportions".into(),
+                });
+            }
+            for (path, value) in [("logo.width", logo.width), ("logo.height", logo.height)] {
+                if let Some(value) = value {
+                    misfits.extend(
+                        within(
+                            path,
+                            value,
+                            bounds::LOGO_SIZES,
+                            "the logo's size is millimetres",
+                            "",
+                        )
+                        .err(),
+                    );
+                }
+            }
+        }
+        for (path, value) in [
+            ("shrink.paragraphs", self.shrink.paragraphs),
+            ("shrink.headings", self.shrink.headings),
+        ] {
+            misfits.extend(
+                within(
+                    path,
+                    value,
+                    bounds::SHRINK,
+                    "spacing may shrink by a share",
+                    "",
+                )
+                .err(),
+            );
+        }
         misfits
     }
 }
@@ -580,6 +689,48 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn a_logo_takes_a_width_or_a_height_within_bounds() {
+        let error = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, width: 30, height: 20 }",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "the logo takes a `width` or a `height`, not both: the other follows from its proportions"
+        );
+        let error = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, height: 400 }",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "`logo.height` is `400`, but the logo's size is millimetres from 5 to 150"
+        );
+        let theme = with(
+            "shrink: { paragraphs: 0.4, headings: 0.25 }",
+            "logo: { file: crest.svg, height: 40, in_header: true }",
+        )
+        .unwrap();
+        let logo = theme.logo.unwrap();
+        assert!((logo.cover_width(0.5) - mm(20.0)).abs() < 0.01);
+        assert!(logo.in_header);
+    }
+
+    #[test]
+    fn spacing_shrinks_by_at_most_a_half() {
+        let error = with("paragraphs: 0.4", "paragraphs: 0.6").unwrap_err();
+        assert_eq!(
+            error.message,
+            "`shrink.paragraphs` is `0.6`, but spacing may shrink by a share from 0 to 0.5"
+        );
+        // A theme written before `shrink` existed reads, with the defaults.
+        let theme = with("shrink: { paragraphs: 0.4, headings: 0.25 }", "").unwrap();
+        assert_eq!(theme.shrink, Shrink::default());
     }
 
     #[test]

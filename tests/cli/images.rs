@@ -559,7 +559,10 @@ fn a_templates_own_images_come_from_the_templates_folder() {
         diagnostics(&run),
         format!(
             "error: the image `templates/../briefs/logo.png` is outside the templates folder: it is `{}`
- --> templates/../briefs/logo.png
+ --> templates/briefing.md.hbs:1:1
+  |
+1 | ![logo](../briefs/logo.png)
+  | ^^
   = help: keep images in the templates folder or a folder below it, or allow the folder with `--allow-path DIR`
 
 ",

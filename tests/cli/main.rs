@@ -5,6 +5,7 @@ mod cards;
 mod check;
 mod defaults;
 mod docs;
+mod furniture;
 mod generate;
 mod hostile;
 mod hostile_inputs;

@@ -73,8 +73,10 @@ fn a_pack_lists_its_briefs_in_visit_order_with_both_page_numbers() {
             .replace('\\', "");
         // The brief's cover is on that page, and reads both numberings.
         let page = &pages[start - 1];
+        // (The title may run over two lines of the cover.)
+        let words = page.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            page.contains(&brief_title),
+            words.contains(&brief_title),
             "{brief_title} is not on pack page {start}"
         );
         assert!(
@@ -82,11 +84,11 @@ fn a_pack_lists_its_briefs_in_visit_order_with_both_page_numbers() {
             "{page}"
         );
     }
-    // Each brief keeps its own page numbers and marking.
-    assert!(pages.iter().any(|p| p.contains("Seite 1 von 5")));
+    // Each brief keeps its own page numbers (none on its cover) and marking.
+    assert!(pages.iter().any(|p| p.contains("Seite 2 von 5")));
     assert!(pages
         .iter()
-        .any(|p| p.contains("Page 1 of 8") && p.contains("RESTRICTED")));
+        .any(|p| p.contains("Page 2 of 8") && p.contains("RESTRICTED")));
 }
 
 #[test]

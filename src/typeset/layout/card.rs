@@ -179,7 +179,7 @@ fn side_by_side(side: Option<Element>, text: Vec<Flow>) -> Vec<Flow> {
 /// An item `dy` further down.
 fn moved_down(mut item: Item, dy: Pt) -> Item {
     match &mut item {
-        Item::Text { baseline, .. } => *baseline += dy,
+        Item::Text { baseline, .. } | Item::TurnedText { baseline, .. } => *baseline += dy,
         Item::Rect { y, .. } | Item::Image { y, .. } | Item::Link { y, .. } => *y += dy,
         Item::Line { y1, y2, .. } => {
             *y1 += dy;

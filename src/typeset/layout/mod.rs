@@ -13,9 +13,9 @@ mod one_page;
 mod pages;
 mod table;
 
-pub use pages::bind;
 #[cfg(test)]
 pub(crate) use pages::set_for_test;
+pub use pages::{bind, Part};
 pub use table::column_widths;
 
 use std::collections::{BTreeMap, HashMap};
@@ -47,7 +47,8 @@ pub struct Setup<'a> {
 }
 
 /// What every page carries besides its content. `{page}` and `{pages}` in
-/// these texts become the page's number and the number of pages.
+/// these texts become the page's number and the number of pages. The cover
+/// carries the marking and the watermark only.
 #[derive(Debug, Clone, Default)]
 pub struct Furniture {
     /// The classification marking, centred at the top and the bottom.
@@ -55,6 +56,31 @@ pub struct Furniture {
     pub header: String,
     pub footer_left: String,
     pub footer_right: String,
+    /// A draft's watermark ("DRAFT" in the document's language), set
+    /// diagonally across every page, light grey, behind the text.
+    pub watermark: Option<String>,
+    /// The office's logo: where the Markdown says `<!-- logo -->` (on the
+    /// cover), and small in the running header if it says so.
+    pub logo: Option<Logo>,
+}
+
+/// An office's logo or crest, decoded, with its size and description.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub image: Arc<crate::images::Image>,
+    /// What a screen reader says of it.
+    pub alt: String,
+    /// Its width where the Markdown places it.
+    pub width: Pt,
+    /// Shown small at the start of the running header too.
+    pub in_header: bool,
+}
+
+impl Logo {
+    /// Its height at `width`.
+    fn height_at(&self, width: Pt) -> Pt {
+        width * self.image.source_height as Pt / self.image.source_width.max(1) as Pt
+    }
 }
 
 /// Lays out a Markdown document.
@@ -82,6 +108,18 @@ struct Element {
     /// The heading whose first line this is.
     anchor: Option<usize>,
     first_baseline: Option<Pt>,
+}
+
+/// Where an element went on the page being filled, to move it up when the
+/// page's spacing is tightened.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    /// Its first item on the page, and its first page number to fill in.
+    item: usize,
+    page_ref: usize,
+    anchor: Option<usize>,
+    /// How much the spaces above it on this page may shrink together.
+    shrinkable_above: Pt,
 }
 
 /// A page number not known until the flow is cut into pages.
@@ -133,6 +171,8 @@ enum Flow {
     /// Vertical space kept even at the top of a page.
     Skip(Pt),
     PageBreak,
+    /// The page this stands on is a cover: no running header or footer.
+    Cover,
 }
 
 struct Layout<'a> {
@@ -170,6 +210,8 @@ struct Layout<'a> {
     structure: Structure,
     /// The node what is being set belongs to (`None`: the document).
     parent: Option<NodeId>,
+    /// The pages that are covers (0-based), found when the flow is cut.
+    cover_pages: Vec<usize>,
 }
 
 /// Where the footer sits below the text area: its rule, then its text.
@@ -215,6 +257,7 @@ impl<'a> Layout<'a> {
             warnings: Vec::new(),
             structure: Structure::default(),
             parent: None,
+            cover_pages: Vec::new(),
         };
         let (headings, anchors) = layout.number_headings(blocks);
         layout.anchors = anchors.into();
@@ -552,6 +595,7 @@ impl<'a> Layout<'a> {
                     warnings: Vec::new(),
                     structure: Structure::default(),
                     parent: None,
+                    cover_pages: Vec::new(),
                     ..*self
                 };
                 let started = range.start > 0;
@@ -611,12 +655,15 @@ impl<'a> Layout<'a> {
                 }
                 Block::Cover => {
                     self.cover = true;
-                    // The cover's title stands a little below the top.
+                    flow.push(Flow::Cover);
+                    // The cover's title stands a little below the top (a
+                    // logo above it takes that place).
                     flow.push(Flow::Skip(self.page_height * 0.15));
                     continue;
                 }
                 // Outside a one-page region, a pointer's target means nothing.
                 Block::See(_) => continue,
+                Block::Logo if self.setup.furniture.logo.is_none() => continue,
                 _ => {}
             }
             if started || !flow.is_empty() {
@@ -720,6 +767,7 @@ impl<'a> Layout<'a> {
                 Block::Image { path, alt } => {
                     flow.push(Flow::Element(self.image(path, alt, x, width)?))
                 }
+                Block::Logo => flow.extend(self.logo(x, width).map(Flow::Element)),
                 Block::Contents { title } => flow.extend(self.contents(title, x, width)),
                 Block::Card { picture, blocks } => {
                     flow.extend(self.card(picture.as_ref(), blocks, x, width, depth)?)
@@ -946,6 +994,12 @@ impl<'a> Layout<'a> {
         let shown_width = mm(self.theme.photo_width).min(width);
         let shown_height =
             shown_width * image.source_height as Pt / image.source_width.max(1) as Pt;
+        // On the cover, everything is centred.
+        let x = if self.cover {
+            x + (width - shown_width) / 2.0
+        } else {
+            x
+        };
         let alt = alt.trim();
         let mark = if alt.is_empty() {
             Mark::Layout
@@ -961,6 +1015,32 @@ impl<'a> Layout<'a> {
                 Item::Image {
                     image,
                     x,
+                    y: 0.0,
+                    width: shown_width,
+                    height: shown_height,
+                },
+                Item::End,
+            ],
+            keep_with_next: true,
+            ..Element::default()
+        })
+    }
+
+    /// The office's logo, centred, as a figure described by its alternative
+    /// text.
+    fn logo(&mut self, x: Pt, width: Pt) -> Option<Element> {
+        let logo = self.setup.furniture.logo.clone()?;
+        let shown_width = logo.width.min(width);
+        let shown_height = logo.height_at(shown_width);
+        let figure = self.node(Role::Figure);
+        self.structure.nodes[figure].alt = Some(logo.alt.as_str().into());
+        Some(Element {
+            height: shown_height,
+            items: vec![
+                Item::Start(Mark::Content(figure)),
+                Item::Image {
+                    image: logo.image,
+                    x: x + (width - shown_width) / 2.0,
                     y: 0.0,
                     width: shown_width,
                     height: shown_height,

@@ -252,7 +252,7 @@ fn add(
             }
             Flow::Space(h) if started => height += h,
             Flow::Skip(h) => height += h,
-            Flow::Space(_) | Flow::PageBreak => {}
+            Flow::Space(_) | Flow::PageBreak | Flow::Cover => {}
         }
     }
     units.push(Unit {

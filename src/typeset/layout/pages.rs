@@ -2,6 +2,7 @@
 //! footer, page numbers), and documents bound into one (a pack).
 
 use super::*;
+use crate::typeset::Color;
 
 impl Layout<'_> {
     /// Cuts the flow into pages. Returns the pages (items and unresolved
@@ -12,6 +13,12 @@ impl Layout<'_> {
         let mut y = self.top;
         let mut empty = true;
         let content_height = self.bottom - self.top;
+        // The elements on the page being filled, and how much the spaces
+        // on it may shrink so far; a page is tightened once at most.
+        let mut placed: Vec<Placed> = Vec::new();
+        let mut shrinkable = 0.0;
+        let mut tightened = false;
+        let shrink = self.theme.shrink;
         let mut i = 0;
         while i < flow.len() {
             match &flow[i] {
@@ -20,11 +27,25 @@ impl Layout<'_> {
                         pages.push((Vec::new(), Vec::new()));
                         y = self.top;
                         empty = true;
+                        (placed, shrinkable, tightened) = (Vec::new(), 0.0, false);
                     }
                 }
+                Flow::Cover => self.cover_pages.push(pages.len() - 1),
                 Flow::Space(h) => {
                     if !empty {
                         y += h;
+                        let above_heading = matches!(
+                            flow.get(i + 1),
+                            Some(Flow::Element(Element {
+                                anchor: Some(_),
+                                ..
+                            }))
+                        );
+                        shrinkable += h * if above_heading {
+                            shrink.headings
+                        } else {
+                            shrink.paragraphs
+                        };
                     }
                 }
                 Flow::Skip(h) => y += h,
@@ -32,9 +53,23 @@ impl Layout<'_> {
                     let chain = chain_height(&flow[i..], content_height);
                     let must_break = y + element.height > self.bottom
                         || (y + chain > self.bottom && chain <= content_height);
+                    if must_break && !empty && !tightened {
+                        // The last line or two of a section that would stand
+                        // alone on the next page: the spaces above them on
+                        // this page shrink, within the theme's limits, to
+                        // make room.
+                        let over = section_tail(&flow[i..]).map(|tail| y + tail - self.bottom);
+                        if let Some(over) = over.filter(|over| *over <= shrinkable) {
+                            tighten(&mut pages, &mut anchors, &placed, over / shrinkable);
+                            y -= over + 0.01;
+                            tightened = true;
+                            continue;
+                        }
+                    }
                     if must_break && !empty {
                         pages.push((Vec::new(), Vec::new()));
                         y = self.top;
+                        (placed, shrinkable, tightened) = (Vec::new(), 0.0, false);
                         // A table that runs on repeats its header row.
                         if let (Some(table), false) = (element.table, element.is_table_header) {
                             for header in self.tables[table].clone() {
@@ -43,7 +78,14 @@ impl Layout<'_> {
                             }
                         }
                     }
-                    place(&mut pages, element, y, &mut anchors);
+                    let page_ref = pages.last().map_or(0, |(_, refs)| refs.len());
+                    let item = place(&mut pages, element, y, &mut anchors);
+                    placed.push(Placed {
+                        item,
+                        page_ref,
+                        anchor: element.anchor,
+                        shrinkable_above: shrinkable,
+                    });
                     y += element.height;
                     empty = false;
                 }
@@ -56,22 +98,124 @@ impl Layout<'_> {
         (pages, anchors)
     }
 
-    /// Fills in page numbers and adds the marking, header and footer.
-    pub(super) fn finish(self, pages: Vec<PageBuild>, anchors: Anchors) -> Document {
-        let total = pages.len();
+    /// The running header (the logo, if the theme puts it there, and the
+    /// header's text) and footer of a page, `fill` filling in its numbers.
+    fn running_header_and_footer(&self, items: &mut Vec<Item>, fill: &dyn Fn(&str) -> String) {
         let theme = self.theme;
         let furniture = &self.setup.furniture;
         let small = Style {
             size: theme.sizes.small,
             ..self.body_style()
         };
+        let right = self.left + self.width;
+        let header_baseline = self.top - 12.0;
+        let mut header_x = self.left;
+        if let Some(logo) = furniture.logo.as_ref().filter(|logo| logo.in_header) {
+            // As tall as the header's capitals and descenders, standing on
+            // its rule.
+            let height = theme.sizes.small * HEADER_LOGO_HEIGHT;
+            let width =
+                height * logo.image.source_width as Pt / logo.image.source_height.max(1) as Pt;
+            items.push(Item::Image {
+                image: logo.image.clone(),
+                x: self.left,
+                y: header_baseline + 2.0 - height,
+                width,
+                height,
+            });
+            header_x += width + theme.sizes.small * 0.6;
+        }
+        let header = fill(&furniture.header);
+        if !header.is_empty() {
+            let run = self.single_line(&header, &small);
+            items.push(Item::Text {
+                x: header_x,
+                baseline: header_baseline,
+                run,
+            });
+        }
+        items.push(Item::Line {
+            x1: self.left,
+            y1: header_baseline + 4.0,
+            x2: right,
+            y2: header_baseline + 4.0,
+            width: 0.4,
+            color: theme.colours.rule,
+        });
+        let footer_rule = self.bottom + FOOTER_RULE_BELOW;
+        items.push(Item::Line {
+            x1: self.left,
+            y1: footer_rule,
+            x2: right,
+            y2: footer_rule,
+            width: 0.4,
+            color: theme.colours.rule,
+        });
+        let footer_baseline = footer_rule + FOOTER_TEXT_BELOW_RULE;
+        let left_text = fill(&furniture.footer_left);
+        if !left_text.is_empty() {
+            items.push(Item::Text {
+                x: self.left,
+                baseline: footer_baseline,
+                run: self.single_line(&left_text, &small),
+            });
+        }
+        let right_text = fill(&furniture.footer_right);
+        if !right_text.is_empty() {
+            let run = self.single_line(&right_text, &small);
+            items.push(Item::Text {
+                x: right - run.width(),
+                baseline: footer_baseline,
+                run,
+            });
+        }
+    }
+
+    /// A draft's watermark: `text` in light grey, as wide as most of the
+    /// page's diagonal, turned along it and centred on the page.
+    fn watermark(&self, text: &str) -> [Item; 3] {
+        let style = Style {
+            face: Face::Bold,
+            size: 1.0,
+            color: WATERMARK_GREY,
+            link: None,
+        };
+        let (w, h) = (self.page_width, self.page_height);
+        let diagonal = w.hypot(h);
+        let unit = self.single_line(text, &style).width().max(0.01);
+        let size = (diagonal * 0.55 / unit).min(WATERMARK_LARGEST);
+        let run = self.single_line(text, &Style { size, ..style });
+        let angle = h.atan2(w);
+        let (sin, cos) = angle.sin_cos();
+        // The run's middle at the page's centre, its capitals centred on
+        // the diagonal (in the page's top-down coordinates, up is -y).
+        let half = run.width() / 2.0;
+        let drop = size * 0.35;
+        let x = w / 2.0 - half * cos + drop * sin;
+        let baseline = h / 2.0 + half * sin + drop * cos;
+        [
+            Item::Start(Mark::Watermark),
+            Item::TurnedText {
+                x,
+                baseline,
+                degrees: angle.to_degrees(),
+                run,
+            },
+            Item::End,
+        ]
+    }
+
+    /// Fills in page numbers and adds the marking, header and footer.
+    pub(super) fn finish(self, pages: Vec<PageBuild>, anchors: Anchors) -> Document {
+        let total = pages.len();
+        let theme = self.theme;
+        let furniture = &self.setup.furniture;
         let marking_style = Style {
             face: Face::Bold,
             size: theme.sizes.small + 1.0,
             color: theme.colours.marking,
             link: None,
         };
-        let right = self.left + self.width;
         let mut out = Vec::with_capacity(total);
         for (index, (mut items, refs)) in pages.into_iter().enumerate() {
             // Each contents entry's number is read after its title: from
@@ -105,6 +249,7 @@ impl Layout<'_> {
                 }
             }
             // The furniture is not content: a screen reader skips it.
+            let content_end = items.len();
             items.push(Item::Start(Mark::Pagination));
             let fill = |text: &str| {
                 text.replace("{page}", &(index + 1).to_string())
@@ -120,56 +265,24 @@ impl Layout<'_> {
                     items.push(Item::Text { x, baseline, run });
                 }
             }
-            let header_baseline = self.top - 12.0;
-            let header = fill(&furniture.header);
-            if !header.is_empty() {
-                let run = self.single_line(&header, &small);
-                items.push(Item::Text {
-                    x: self.left,
-                    baseline: header_baseline,
-                    run,
-                });
+            let cover = self.cover_pages.contains(&index);
+            if !cover {
+                self.running_header_and_footer(&mut items, &fill);
             }
-            items.push(Item::Line {
-                x1: self.left,
-                y1: header_baseline + 4.0,
-                x2: right,
-                y2: header_baseline + 4.0,
-                width: 0.4,
-                color: theme.colours.rule,
-            });
-            let footer_rule = self.bottom + FOOTER_RULE_BELOW;
-            items.push(Item::Line {
-                x1: self.left,
-                y1: footer_rule,
-                x2: right,
-                y2: footer_rule,
-                width: 0.4,
-                color: theme.colours.rule,
-            });
-            let footer_baseline = footer_rule + FOOTER_TEXT_BELOW_RULE;
-            let left_text = fill(&furniture.footer_left);
-            if !left_text.is_empty() {
-                items.push(Item::Text {
-                    x: self.left,
-                    baseline: footer_baseline,
-                    run: self.single_line(&left_text, &small),
-                });
+            if items.len() == content_end + 1 {
+                // A cover without a marking: no furniture at all.
+                items.pop();
+            } else {
+                items.push(Item::End);
             }
-            let right_text = fill(&furniture.footer_right);
-            if !right_text.is_empty() {
-                let run = self.single_line(&right_text, &small);
-                items.push(Item::Text {
-                    x: right - run.width(),
-                    baseline: footer_baseline,
-                    run,
-                });
-            }
-            items.push(Item::End);
             if self.setter.direction == Direction::RightToLeft {
                 mirror(&mut items, self.page_width);
             }
-            out.push(Page { items });
+            if let Some(watermark) = &furniture.watermark {
+                // First, so that the text is drawn over it.
+                items.splice(0..0, self.watermark(watermark));
+            }
+            out.push(Page { items, cover });
         }
         let headings = self
             .headings
@@ -198,24 +311,75 @@ impl Layout<'_> {
     }
 }
 
+/// The height of the logo in the running header, in multiples of the
+/// header's font size.
+const HEADER_LOGO_HEIGHT: f32 = 1.6;
+/// The watermark's grey: light enough to read the text through.
+const WATERMARK_GREY: Color = Color {
+    r: 0.85,
+    g: 0.85,
+    b: 0.85,
+};
+/// The watermark's largest size, in points.
+const WATERMARK_LARGEST: Pt = 160.0;
+
+/// A document bound into a pack: its title (its entry in the outline), its
+/// own marking, and its pages.
+pub struct Part {
+    pub title: String,
+    pub marking: Option<String>,
+    pub document: Document,
+}
+
 /// Binds laid-out documents into one: `front` (a pack's cover and contents),
-/// then each part, titled. Every page keeps its own furniture and gets
-/// `footer` (`{page}` and `{pages}` counting the whole) centred in its
-/// footer; the outline has one entry per part, the part's headings below it.
-pub fn bind(
-    front: Document,
-    parts: Vec<(String, Document)>,
-    footer: &str,
-    setup: &Setup,
-) -> Document {
+/// then each part. Every page keeps its own furniture and gets `footer`
+/// (`{page}` and `{pages}` counting the whole) centred in its footer, but
+/// for the pack's cover; the outline has one entry per part, the part's headings
+/// below it. A part's pages carry the pack's marking (`setup`'s) as well as
+/// their own: in its place if they have none, else at the outer edge.
+pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> Document {
     let theme = setup.theme;
-    let total: usize = front.pages.len() + parts.iter().map(|(_, d)| d.pages.len()).sum::<usize>();
+    let total: usize =
+        front.pages.len() + parts.iter().map(|p| p.document.pages.len()).sum::<usize>();
+    let front_pages = front.pages.len();
     let mut pages = front.pages;
     let mut headings = front.headings;
     let mut warnings = front.warnings;
     let mut structure = front.structure;
     let top = mm(theme.page.margins.top);
-    for (title, part) in parts {
+    let (width, height) = theme.page.size.points();
+    let marking_style = Style {
+        face: Face::Bold,
+        size: theme.sizes.small + 1.0,
+        color: theme.colours.marking,
+        link: None,
+    };
+    let bottom = height - mm(theme.page.margins.bottom);
+    let marking_baselines = [top * 0.42, height - (height - bottom) * 0.3];
+    for Part {
+        title,
+        marking: own_marking,
+        document: part,
+    } in parts
+    {
+        // The pack's marking, where the part's own does not say it.
+        let pack_marking = setup
+            .furniture
+            .marking
+            .as_ref()
+            .filter(|pack| own_marking.as_ref() != Some(*pack))
+            .map(|pack| {
+                let run = crate::typeset::Run::shaped(
+                    &setup.fonts.shape(marking_style.face, pack),
+                    &marking_style,
+                );
+                let x = match (&own_marking, setup.language.is_right_to_left()) {
+                    (None, _) => (width - run.width()) / 2.0,
+                    (Some(_), false) => width - mm(theme.page.margins.right) - run.width(),
+                    (Some(_), true) => mm(theme.page.margins.left),
+                };
+                (x, run)
+            });
         // Each brief is a part of the pack's structure, its own headings
         // below it.
         let part_node = structure.add(Role::Part, None);
@@ -236,6 +400,17 @@ pub fn bind(
         }));
         for mut page in part.pages {
             renumber_nodes(&mut page.items, node_offset);
+            if let Some((x, run)) = &pack_marking {
+                page.items.push(Item::Start(Mark::Pagination));
+                for baseline in marking_baselines {
+                    page.items.push(Item::Text {
+                        x: *x,
+                        baseline,
+                        run: run.clone(),
+                    });
+                }
+                page.items.push(Item::End);
+            }
             for item in &mut page.items {
                 match item {
                     Item::Link {
@@ -259,10 +434,14 @@ pub fn bind(
         color: theme.colours.text,
         link: None,
     };
-    let (width, height) = theme.page.size.points();
     let baseline =
         height - mm(theme.page.margins.bottom) + FOOTER_RULE_BELOW + FOOTER_TEXT_BELOW_RULE;
     for (index, page) in pages.iter_mut().enumerate() {
+        // The pack's cover has none; a brief's first page keeps the pack's
+        // number, to find it by.
+        if index < front_pages && page.cover {
+            continue;
+        }
         let text = footer
             .replace("{page}", &(index + 1).to_string())
             .replace("{pages}", &total.to_string());
@@ -295,6 +474,8 @@ fn mirror(items: &mut [Item], page_width: Pt) {
     for item in items {
         match item {
             Item::Text { x, run, .. } => *x = page_width - *x - run.width(),
+            // A watermark is centred on the page already.
+            Item::TurnedText { .. } => {}
             Item::Rect { x, width, .. }
             | Item::Image { x, width, .. }
             | Item::Link { x, width, .. } => *x = page_width - *x - *width,
@@ -303,6 +484,66 @@ fn mirror(items: &mut [Item], page_width: Pt) {
                 *x2 = page_width - *x2;
             }
             Item::Start(_) | Item::End => {}
+        }
+    }
+}
+
+/// The height of the last lines of a section, from the start of `flow` up
+/// to the next heading (or page break, or the end): `None` when those are
+/// more than [`SECTION_TAIL_LINES`] elements, or a table's rows (which have
+/// their own rules).
+fn section_tail(flow: &[Flow]) -> Option<Pt> {
+    let mut height = 0.0;
+    let mut pending = 0.0;
+    let mut lines = 0;
+    for f in flow {
+        match f {
+            Flow::Element(e) if e.anchor.is_some() => break,
+            Flow::Element(e) => {
+                lines += 1;
+                if lines > SECTION_TAIL_LINES || e.table.is_some() {
+                    return None;
+                }
+                height += pending + e.height;
+                pending = 0.0;
+            }
+            Flow::Space(h) | Flow::Skip(h) => pending += h,
+            Flow::PageBreak | Flow::Cover => break,
+        }
+    }
+    (lines > 0).then_some(height)
+}
+
+/// The most lines of a section's end that tightening a page pulls back.
+const SECTION_TAIL_LINES: usize = 2;
+
+/// Moves each element placed on the last page up by `share` of the space
+/// above it that may shrink: the page's spacing tightened.
+fn tighten(pages: &mut [PageBuild], anchors: &mut Anchors, placed: &[Placed], share: f32) {
+    let (items, refs) = pages.last_mut().expect("a page is being filled");
+    for (k, p) in placed.iter().enumerate() {
+        let up = p.shrinkable_above * share;
+        if up == 0.0 {
+            continue;
+        }
+        let end = placed.get(k + 1).map_or(items.len(), |next| next.item);
+        for item in &mut items[p.item..end] {
+            match item {
+                Item::Text { baseline, .. } | Item::TurnedText { baseline, .. } => *baseline -= up,
+                Item::Rect { y, .. } | Item::Image { y, .. } | Item::Link { y, .. } => *y -= up,
+                Item::Line { y1, y2, .. } => {
+                    *y1 -= up;
+                    *y2 -= up;
+                }
+                Item::Start(_) | Item::End => {}
+            }
+        }
+        let refs_end = placed.get(k + 1).map_or(refs.len(), |next| next.page_ref);
+        for r in &mut refs[p.page_ref..refs_end] {
+            r.baseline -= up;
+        }
+        if let Some(Some((_, y))) = p.anchor.and_then(|a| anchors.get_mut(a)) {
+            *y -= up;
         }
     }
 }
@@ -326,12 +567,20 @@ fn chain_height(flow: &[Flow], page_height: Pt) -> Pt {
             }
             Flow::Space(h) | Flow::Skip(h) => height += h,
             Flow::PageBreak => break,
+            Flow::Cover => {}
         }
     }
     height
 }
 
-fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Option<(usize, Pt)>]) {
+/// Places `element` at `y` on the last page; returns the index of its first
+/// item there.
+fn place(
+    pages: &mut [PageBuild],
+    element: &Element,
+    y: Pt,
+    anchors: &mut [Option<(usize, Pt)>],
+) -> usize {
     let page = pages.len() - 1;
     let (items, refs) = &mut pages[page];
     if let Some(a) = element.anchor {
@@ -354,10 +603,11 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
             element_items = &element_items[1..];
         }
     }
+    let first = items.len();
     for item in element_items {
         let mut item = item.clone();
         match &mut item {
-            Item::Text { baseline, .. } => *baseline += y,
+            Item::Text { baseline, .. } | Item::TurnedText { baseline, .. } => *baseline += y,
             Item::Rect { y: top, .. } | Item::Image { y: top, .. } | Item::Link { y: top, .. } => {
                 *top += y
             }
@@ -376,6 +626,7 @@ fn place(pages: &mut [PageBuild], element: &Element, y: Pt, anchors: &mut [Optio
             ..r.clone()
         });
     }
+    first
 }
 
 /// `markdown` set with the default theme and the bundled fonts (tests).
@@ -501,6 +752,7 @@ mod right_to_left_tests {
             header: "رأس".into(),
             footer_left: "REF".into(),
             footer_right: "{page}".into(),
+            ..Furniture::default()
         };
         set_for_test(MARKDOWN, language, furniture)
     }
@@ -651,6 +903,7 @@ mod structure_tests {
             header: "Visit".into(),
             footer_left: "REF-1".into(),
             footer_right: "{page}/{pages}".into(),
+            ..Furniture::default()
         };
         let document = set_for_test(&markdown, Language::En, furniture);
         assert!(document.pages.len() >= 2);
@@ -706,5 +959,134 @@ mod structure_tests {
             .filter(|n| n.role == Role::TableRow && n.parent == Some(body))
             .count();
         assert_eq!(rows, 80);
+    }
+}
+
+#[cfg(test)]
+mod tightening_tests {
+    use super::*;
+
+    const LINE: Pt = 14.0;
+    const GAP: Pt = 6.0;
+
+    /// An element `height` tall, told apart by `tag` (its box's x).
+    fn element(tag: f32, height: Pt, keep_with_next: bool, anchor: Option<usize>) -> Flow {
+        Flow::Element(Element {
+            height,
+            items: vec![Item::Rect {
+                x: tag,
+                y: 0.0,
+                width: 1.0,
+                height,
+                color: Color::BLACK,
+            }],
+            keep_with_next,
+            anchor,
+            ..Element::default()
+        })
+    }
+
+    /// A section: a heading, a block `filler` tall, ten paragraphs of four
+    /// lines, then a last paragraph of four lines (tagged 100–103), and the
+    /// next section's heading (tagged 200) and a line.
+    fn flow(filler: Pt) -> Vec<Flow> {
+        let mut flow = vec![element(1.0, 20.0, true, Some(0)), Flow::Space(GAP)];
+        flow.push(element(2.0, filler, false, None));
+        for paragraph in 0..11 {
+            flow.push(Flow::Space(GAP));
+            for line in 0..4 {
+                let tag = if paragraph == 10 {
+                    100.0 + line as f32
+                } else {
+                    10.0
+                };
+                // As `line_elements` keeps them: the first with the second,
+                // the last but one with the last.
+                flow.push(element(tag, LINE, line == 0 || line == 2, None));
+            }
+        }
+        flow.extend([
+            Flow::Space(GAP),
+            Flow::Space(12.0),
+            element(200.0, 20.0, true, Some(1)),
+            element(201.0, LINE, false, None),
+        ]);
+        flow
+    }
+
+    /// The tags on each page, and the lowest bottom of a box on it.
+    fn cut(flow: Vec<Flow>, shrink: crate::typeset::theme::Shrink) -> (Vec<Vec<f32>>, Vec<Pt>) {
+        let mut theme = Theme::from_yaml(include_str!("../../../templates/theme.yaml")).unwrap();
+        theme.shrink = shrink;
+        let fonts = crate::typeset::fonts::Fonts::bundled();
+        let setup = Setup {
+            theme: &theme,
+            fonts: &fonts,
+            hyphenator: None,
+            language: Language::En,
+            furniture: Furniture::default(),
+            images: crate::images::ImageSources::none(),
+        };
+        let blocks = markdown::parse("# A\n\n# B\n");
+        let mut layout = Layout::new(&setup, &blocks);
+        let (pages, _) = layout.paginate(flow);
+        let boxes = |items: &[Item]| -> Vec<(f32, Pt)> {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Rect { x, y, height, .. } => Some((*x, y + height)),
+                    _ => None,
+                })
+                .collect()
+        };
+        pages
+            .iter()
+            .map(|(items, _)| {
+                let boxes = boxes(items);
+                (
+                    boxes.iter().map(|b| b.0).collect::<Vec<_>>(),
+                    boxes.iter().map(|b| b.1).fold(0.0, f32::max),
+                )
+            })
+            .unzip()
+    }
+
+    /// The filler that leaves the last two lines of the section `over`
+    /// points past the foot of the first page.
+    fn filler(over: Pt) -> Pt {
+        let content = mm(297.0 - 24.0 - 24.0);
+        // Heading, gap, filler, then 11 paragraphs (gap and four lines).
+        content + over - 20.0 - GAP - 11.0 * (GAP + 4.0 * LINE)
+    }
+
+    #[test]
+    fn the_last_two_lines_of_a_section_are_pulled_back_by_tightening_the_page() {
+        let (pages, bottoms) = cut(flow(filler(5.0)), Default::default());
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        assert_eq!(pages[0][pages[0].len() - 2..], [102.0, 103.0]);
+        assert_eq!(pages[1], [200.0, 201.0]);
+        let foot = mm(297.0 - 24.0);
+        // The last line now ends at the foot: the spaces shrank by the 5
+        // points it was over.
+        assert!(
+            bottoms[0] <= foot,
+            "{} is below the foot {foot}",
+            bottoms[0]
+        );
+        assert!(bottoms[0] > foot - 0.1, "{}", bottoms[0]);
+    }
+
+    #[test]
+    fn lines_the_spaces_may_not_make_room_for_go_to_the_next_page() {
+        // Twelve gaps of 6 points shrinking by 0.4 would make 28.8 points;
+        // by 0.05, 3.6, less than the 5 needed.
+        let shrink = crate::typeset::theme::Shrink {
+            paragraphs: 0.05,
+            headings: 0.05,
+        };
+        let (pages, _) = cut(flow(filler(5.0)), shrink);
+        assert_eq!(pages[1], [102.0, 103.0, 200.0, 201.0], "{pages:?}");
+        let (pages, _) = cut(flow(filler(5.0)), Default::default());
+        assert_eq!(pages[1], [200.0, 201.0], "{pages:?}");
     }
 }
