@@ -49,7 +49,8 @@ struct Cli {
 enum Command {
     /// Check briefs and report every problem, writing nothing.
     Check {
-        /// Brief files, or folders of `*.yaml` briefs.
+        /// Brief files, or folders of `*.yaml` briefs; `-` reads one from
+        /// standard input.
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -62,9 +63,10 @@ enum Command {
         templates: Option<PathBuf>,
     },
     /// Render briefs to a PDF briefing and a Markdown summary each
-    /// (`OUT/<name>.pdf`, `OUT/<name>.md`).
+    /// (`OUT/<name>.pdf`, `OUT/<name>.md`), and a calendar on request.
     Render {
-        /// Brief files, or folders of `*.yaml` briefs.
+        /// Brief files, or folders of `*.yaml` briefs; `-` reads one from
+        /// standard input.
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -73,9 +75,21 @@ enum Command {
         images: InputOptions,
         #[command(flatten)]
         pdf: PdfOptions,
-        /// Folder to write into.
+        /// Folder to write into. For one brief, a file name ending in
+        /// `.pdf`, `.md` or `.ics` names the file of that format (the
+        /// others go beside it with their own extension); `-` writes the
+        /// one output to standard output.
         #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
         out_dir: PathBuf,
+        /// What to write, comma-separated: `pdf`, `md` (the summary),
+        /// `ics` (a calendar of the programme and the meetings).
+        #[arg(
+            long = "format",
+            value_name = "LIST",
+            value_delimiter = ',',
+            default_value = "pdf,md"
+        )]
+        formats: Vec<OutputFormat>,
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -297,6 +311,24 @@ impl PdfOptions {
     }
 }
 
+/// An output `--format` names.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Pdf,
+    Md,
+    Ics,
+}
+
+impl OutputFormat {
+    fn format(self) -> render::Format {
+        match self {
+            OutputFormat::Pdf => render::Format::Pdf,
+            OutputFormat::Md => render::Format::Markdown,
+            OutputFormat::Ics => render::Format::Calendar,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum MessageFormat {
     Human,
@@ -350,15 +382,26 @@ pub fn run() -> ExitCode {
             images,
             pdf,
             out_dir,
+            formats,
             templates,
-        } => render(
-            &inputs,
-            &batch,
-            &out_dir,
-            templates.as_deref(),
-            &images,
-            &pdf,
-        ),
+        } => {
+            // In one order whatever the order given: the summary, the PDF,
+            // the calendar.
+            let formats: BTreeSet<render::Format> =
+                formats.into_iter().map(OutputFormat::format).collect();
+            let formats: Vec<render::Format> = formats.into_iter().collect();
+            render(
+                &inputs,
+                &batch,
+                &RenderRequest {
+                    out: &out_dir,
+                    formats: &formats,
+                },
+                templates.as_deref(),
+                &images,
+                &pdf,
+            )
+        }
         Command::Pack {
             inputs,
             batch,
@@ -686,23 +729,102 @@ fn renderer(
     }
 }
 
+/// What `render` is asked to write, and where.
+struct RenderRequest<'a> {
+    /// `-o`: a folder, a file, or `-`.
+    out: &'a Path,
+    formats: &'a [render::Format],
+}
+
+/// A usage error (exit 2), said as clap says its own.
+fn usage_error(message: String) -> ! {
+    <Cli as clap::CommandFactory>::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
+}
+
+/// Where `-o` sends the outputs of `briefs` briefs: a usage error when it
+/// names one file or standard output and more than that would go there.
+fn destination(
+    request: &RenderRequest,
+    briefs: usize,
+    message_format: MessageFormat,
+) -> render::Destination {
+    let out = request.out;
+    let formats = request.formats;
+    let names: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+    if out == Path::new(files::STDIN) {
+        if briefs != 1 {
+            usage_error(format!(
+                "-o - writes one output to standard output, but {} would be rendered: name a folder with -o",
+                plural(briefs, "brief", "briefs")
+            ));
+        }
+        if formats.len() != 1 {
+            usage_error(format!(
+                "-o - writes one output to standard output, but --format asks for {}: name one, e.g. --format pdf",
+                names.join(",")
+            ));
+        }
+        if message_format == MessageFormat::Json {
+            usage_error(
+                "-o - writes the output to standard output, where --message-format json would print too: use --message-format human or github".into(),
+            );
+        }
+        return render::Destination::Stdout;
+    }
+    let Some(named) = render::Format::of_file(out).filter(|_| !out.is_dir()) else {
+        return render::Destination::Folder(out.to_path_buf());
+    };
+    if briefs != 1 {
+        usage_error(format!(
+            "-o {} names one file, but {} would be rendered: name a folder with -o",
+            display_path(out),
+            plural(briefs, "brief", "briefs")
+        ));
+    }
+    if !formats.contains(&named) {
+        usage_error(format!(
+            "-o {} names a file of format {}, but --format asks for {}: add {} to --format, or name the file after one of them",
+            display_path(out),
+            named.extension(),
+            names.join(","),
+            named.extension(),
+        ));
+    }
+    render::Destination::File(out.to_path_buf())
+}
+
 fn render(
     paths: &[PathBuf],
     options: &BatchOptions,
-    out_dir: &Path,
+    request: &RenderRequest,
     template_dir: Option<&Path>,
     sources: &InputOptions,
     pdf: &PdfOptions,
 ) -> bool {
     let started = Instant::now();
     let reporter = Reporter { options };
+    let formats = request.formats;
+    // Said before the templates and fonts are loaded: a usage error.
+    let destination = destination(
+        request,
+        render::expand_inputs(paths).len(),
+        options.message_format,
+    );
     let Some(renderer) = renderer(template_dir, sources, &reporter) else {
         return false;
     };
     let renderer = pdf.apply(renderer);
+    let out_dir = match &destination {
+        render::Destination::Folder(dir) => dir.as_path(),
+        _ => request.out.parent().unwrap_or(Path::new("")),
+    };
     // `-o` names a folder: one that is something else is said once, not once
     // for each brief.
-    if let Some((in_the_way, kind)) = files::folder_in_the_way(out_dir) {
+    if let Some((in_the_way, kind)) =
+        files::folder_in_the_way(out_dir).filter(|_| destination != render::Destination::Stdout)
+    {
         let what = if in_the_way == out_dir {
             format!("it is {kind}")
         } else {
@@ -731,7 +853,9 @@ fn render(
                     "`{}` and `{}` would both be written to `{}`",
                     display_path(first),
                     display_path(second),
-                    display_path(&out_dir.join(render::output_name(second, "md")))
+                    display_path(
+                        &out_dir.join(render::output_name(second, formats[0].extension()))
+                    )
                 ),
             )
             .with_help(Some(
@@ -749,31 +873,25 @@ fn render(
     // Every output is checked before any brief is rendered: none may
     // replace a file the run reads, another output, or anything but a file.
     let run_inputs = render::run_inputs(&inputs, template_dir, &renderer);
-    let output_paths: Vec<[PathBuf; 2]> = todo
+    let output_paths: Vec<(PathBuf, render::Format)> = todo
         .iter()
-        .map(|input| {
-            ["md", "pdf"].map(|extension| out_dir.join(render::output_name(input, extension)))
+        .flat_map(|input| {
+            formats
+                .iter()
+                .filter_map(|format| Some((destination.path(input, *format)?, *format)))
         })
         .collect();
     let outputs: Vec<Output> = output_paths
         .iter()
-        .flat_map(|[summary, pdf]| {
-            [
-                Output {
-                    path: summary,
-                    what: "summary",
-                },
-                Output {
-                    path: pdf,
-                    what: "PDF",
-                },
-            ]
+        .map(|(path, format)| Output {
+            path,
+            what: format.what(),
         })
         .collect();
     let mut refused = BTreeSet::new();
     for (output, problem) in files::check_outputs(&outputs, &run_inputs) {
         reporter.diagnostics(&[problem.diagnostic(render::OTHER_OUTPUT_FOLDER)], None);
-        refused.insert(output / 2);
+        refused.insert(output / formats.len());
     }
     let todo: Vec<PathBuf> = todo
         .into_iter()
@@ -784,7 +902,7 @@ fn render(
     let bar = reporter.progress(todo.len());
     let reports = render::batch(
         &todo,
-        |input| renderer.render(input, out_dir),
+        |input| renderer.render(input, &destination, formats),
         |_| {
             if let Some(bar) = &bar {
                 bar.inc(1);

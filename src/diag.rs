@@ -255,7 +255,11 @@ fn char_width(c: char) -> usize {
 
 /// Paths print with forward slashes and without a leading `./`, so messages
 /// read the same on every machine and in every test.
+/// Standard input (`-`) prints as `<stdin>`.
 pub fn display_path(path: &Path) -> String {
+    if path == Path::new(crate::files::STDIN) {
+        return "<stdin>".into();
+    }
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }

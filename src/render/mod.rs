@@ -24,7 +24,7 @@ use check::{check_only, check_with_fonts};
 pub use diagnostics::template_diagnostic;
 use diagnostics::{font_diagnostic, image_diagnostic};
 use missing::{missing_characters, warning_diagnostics};
-pub use outputs::{output_name, OTHER_OUTPUT_FOLDER};
+pub use outputs::{output_name, Destination, Format, Made, OTHER_OUTPUT_FOLDER};
 pub use pack::{pack_marking, PackOutcome, PackRequest};
 pub use renderer::{image_rules, Pdf, Renderer};
 

@@ -237,24 +237,49 @@ impl Renderer {
         typeset(&markdown, &setup).map_err(|error| Box::new(image_diagnostic(error)))
     }
 
-    /// Renders one brief into `out_dir`: `<stem>.md` and `<stem>.pdf`. Both
-    /// are made before either is written, so a brief that fails leaves no
-    /// file behind.
-    pub fn render(&self, input: &Path, out_dir: &Path) -> Report {
+    /// One output of a brief, made and not written.
+    pub fn make(&self, brief: &Brief, format: Format) -> Result<Made, Box<Diagnostic>> {
+        let made = |bytes: Vec<u8>| Made {
+            format,
+            bytes,
+            pages: None,
+            warnings: Vec::new(),
+        };
+        match format {
+            Format::Markdown => self
+                .templates
+                .summary(brief)
+                .map(|text| made(text.into_bytes()))
+                .map_err(|error| Box::new(template_diagnostic(error))),
+            Format::Pdf => self.pdf(brief).map(|pdf| Made {
+                pages: Some(pdf.pages),
+                warnings: pdf.warnings,
+                ..made(pdf.bytes)
+            }),
+            Format::Calendar => Ok(made(
+                crate::calendar::calendar(brief, self.date(brief.issued)).into_bytes(),
+            )),
+        }
+    }
+
+    /// Renders one brief to `destination`, in each of `formats`. All are
+    /// made before any is written, so a brief that fails leaves no file
+    /// behind; then they are written together or not at all.
+    pub fn render(&self, input: &Path, destination: &Destination, formats: &[Format]) -> Report {
         let (mut report, brief) = self.load_brief(input);
         let Some(brief) = brief else {
             return report;
         };
-        // The summary and the PDF are independent: made side by side (the
-        // summary's templates compiled, the first time, while the PDF is set;
-        // the briefing's were compiled with the renderer).
-        let (markdown, pdf) = rayon::join(|| self.templates.summary(&brief), || self.pdf(&brief));
-        let markdown = match markdown {
-            Ok(text) => text,
-            Err(error) => return report.fail(template_diagnostic(error)),
-        };
-        let pdf = match pdf {
-            Ok(pdf) => pdf,
+        // The outputs are independent: made side by side (the summary's
+        // templates compiled, the first time, while the PDF is set; the
+        // briefing's were compiled with the renderer).
+        use rayon::prelude::*;
+        let made: Result<Vec<Made>, Box<Diagnostic>> = formats
+            .par_iter()
+            .map(|format| self.make(&brief, *format))
+            .collect();
+        let made = match made {
+            Ok(made) => made,
             Err(mut diagnostic) => {
                 if diagnostic.file.as_os_str().is_empty() {
                     diagnostic.file = input.to_path_buf();
@@ -262,30 +287,59 @@ impl Renderer {
                 return report.fail(*diagnostic);
             }
         };
-        report
-            .diagnostics
-            .extend(warning_diagnostics(input, &pdf.warnings));
-        report.pages = Some(pdf.pages);
-        let outputs = [("md", markdown.as_bytes()), ("pdf", pdf.bytes.as_slice())]
-            .map(|(extension, bytes)| (out_dir.join(output_name(input, extension)), bytes));
+        for output in &made {
+            report
+                .diagnostics
+                .extend(warning_diagnostics(input, &output.warnings));
+            report.pages = report.pages.or(output.pages);
+        }
+        if *destination == Destination::Stdout {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            for output in &made {
+                if let Err(error) = stdout
+                    .write_all(&output.bytes)
+                    .and_then(|()| stdout.flush())
+                {
+                    return report.fail(Diagnostic::error(
+                        input,
+                        format!(
+                            "cannot write to standard output: {}",
+                            crate::io_reason(&error)
+                        ),
+                    ));
+                }
+            }
+            return report;
+        }
+        let outputs: Vec<(PathBuf, &Made)> = made
+            .iter()
+            .filter_map(|output| Some((destination.path(input, output.format)?, output)))
+            .collect();
         // `briefing render` checks every output before any work; checked
         // again here for a caller that did not (against this brief only).
         let mut brief_file = crate::files::Inputs::default();
         brief_file.add(input, "brief");
-        let named = [("summary", 0), ("PDF", 1)].map(|(what, i)| crate::files::Output {
-            path: &outputs[i].0,
-            what,
-        });
+        let named: Vec<crate::files::Output> = outputs
+            .iter()
+            .map(|(path, output)| crate::files::Output {
+                path,
+                what: output.format.what(),
+            })
+            .collect();
         if let Some((_, problem)) = crate::files::check_outputs(&named, &brief_file).first() {
             return report.fail(problem.diagnostic(OTHER_OUTPUT_FOLDER));
         }
-        let files = outputs
-            .each_ref()
-            .map(|(path, bytes)| (path.as_path(), *bytes));
+        let files: Vec<(&Path, &[u8])> = outputs
+            .iter()
+            .map(|(path, output)| (path.as_path(), output.bytes.as_slice()))
+            .collect();
         if let Err(diagnostic) = crate::files::write_together(&files) {
             return report.fail(*diagnostic);
         }
-        report.outputs.extend(outputs.map(|(path, _)| path));
+        report
+            .outputs
+            .extend(outputs.into_iter().map(|(path, _)| path));
         report
     }
 }

@@ -1,6 +1,7 @@
 //! The `briefing` command as a user meets it: one file per feature.
 
 mod batch;
+mod calendar;
 mod check;
 mod docs;
 mod generate;
@@ -17,6 +18,7 @@ mod pdf;
 mod render;
 mod scripts;
 mod standards;
+mod stdio;
 mod support;
 mod templates;
 mod theme;
