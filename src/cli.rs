@@ -165,8 +165,10 @@ struct BatchOptions {
     /// Print errors only: no warnings, progress or summary.
     #[arg(short, long)]
     quiet: bool,
-    /// `human`, or `json`: one JSON object per line on stdout for each
-    /// diagnostic, each file written and the summary, for CI systems.
+    /// `human`; `json`: one JSON object per line on stdout for each
+    /// diagnostic, each file written and the summary, for CI systems;
+    /// `github`: each diagnostic as a GitHub Actions annotation
+    /// (`::error file=…,line=…`) on stdout, the rest as `human`.
     #[arg(long, value_name = "FORMAT", default_value = "human")]
     message_format: MessageFormat,
 }
@@ -333,6 +335,7 @@ impl OutputFormat {
 enum MessageFormat {
     Human,
     Json,
+    Github,
 }
 
 #[derive(Subcommand)]
@@ -523,6 +526,12 @@ impl Reporter<'_> {
                     let _ = writeln!(stdout, "{}", diag::json(diagnostic));
                 }
             }
+            MessageFormat::Github => {
+                let mut stdout = std::io::stdout().lock();
+                for diagnostic in shown {
+                    let _ = writeln!(stdout, "{}", diag::github(diagnostic));
+                }
+            }
         }
     }
 
@@ -533,7 +542,9 @@ impl Reporter<'_> {
         }
         for output in &report.outputs {
             match self.options.message_format {
-                MessageFormat::Human => say_err!("wrote {}", display_path(output)),
+                MessageFormat::Human | MessageFormat::Github => {
+                    say_err!("wrote {}", display_path(output))
+                }
                 MessageFormat::Json => {
                     let bytes = std::fs::metadata(output).map(|m| m.len()).ok();
                     let pages = output
@@ -564,7 +575,7 @@ impl Reporter<'_> {
         }
         let seconds = started.elapsed().as_secs_f64();
         match self.options.message_format {
-            MessageFormat::Human => say_err!("{human} ({seconds:.2} s)"),
+            MessageFormat::Human | MessageFormat::Github => say_err!("{human} ({seconds:.2} s)"),
             MessageFormat::Json => {
                 counts["type"] = "summary".into();
                 counts["seconds"] = ((seconds * 1000.0).round() / 1000.0).into();

@@ -305,6 +305,46 @@ pub fn json(diagnostic: &Diagnostic) -> String {
     .to_string()
 }
 
+/// One line of `--message-format github`: a diagnostic as a GitHub Actions
+/// workflow command, which the job's log shows as an annotation on the
+/// file, at its line and column. The help follows the message on a line
+/// of its own. Data is escaped as GitHub's runner unescapes it (`%`, CR,
+/// LF), and property values besides (`,` and `:` too), so that no brief
+/// can end a property or start a command of its own.
+pub fn github(diagnostic: &Diagnostic) -> String {
+    fn data(text: &str) -> String {
+        text.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(text: &str) -> String {
+        data(text).replace(',', "%2C").replace(':', "%3A")
+    }
+    let command = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = vec![format!(
+        "file={}",
+        property(&escaped(&display_path(&diagnostic.file)))
+    )];
+    if let Some(span) = diagnostic.location.span {
+        properties.push(format!("line={}", span.line));
+        properties.push(format!("col={}", span.column));
+    }
+    let title = match &diagnostic.location.path {
+        Some(path) => format!("briefing: {}", escaped(path)),
+        None => "briefing".to_string(),
+    };
+    properties.push(format!("title={}", property(&title)));
+    let mut message = escaped(&diagnostic.message).into_owned();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(&escaped(help));
+    }
+    format!("::{command} {}::{}", properties.join(","), data(&message))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +395,30 @@ mod tests {
         assert_eq!(
             json(&d),
             r#"{"column":9,"file":"b.yaml","help":"write YYYY-MM-DD","line":3,"message":"bad date","path":"visit.start","severity":"error","type":"diagnostic"}"#
+        );
+    }
+
+    #[test]
+    fn github_commands_escape_data_and_properties() {
+        let d = Diagnostic::error("briefs/a,b:c.yaml", "100% wrong\n::error::x")
+            .at(Location {
+                span: Some(Span {
+                    line: 3,
+                    column: 9,
+                    len: 4,
+                }),
+                path: Some("visit.start".into()),
+            })
+            .with_help(Some("write YYYY-MM-DD".into()));
+        assert_eq!(
+            github(&d),
+            "::error file=briefs/a%2Cb%3Ac.yaml,line=3,col=9,title=briefing%3A visit.start::100%25 wrong\\n::error::x%0Ahelp: write YYYY-MM-DD"
+        );
+        let mut d = Diagnostic::error("t/theme.yaml", "bad");
+        d.severity = Severity::Warning;
+        assert_eq!(
+            github(&d),
+            "::warning file=t/theme.yaml,title=briefing::bad"
         );
     }
 

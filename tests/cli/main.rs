@@ -5,6 +5,7 @@ mod calendar;
 mod check;
 mod docs;
 mod generate;
+mod github;
 mod hostile;
 mod hostile_inputs;
 mod hostile_templates;
