@@ -43,6 +43,17 @@ macro_rules! say_err {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour the messages: `auto` on a terminal unless `NO_COLOR` is set,
+    /// `always`, or `never`.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -152,6 +163,19 @@ enum Command {
     Templates {
         #[command(subcommand)]
         command: TemplatesCommand,
+    },
+    /// Print the completions of `briefing` for a shell, e.g.
+    /// `briefing completions bash > ~/.local/share/bash-completion/completions/briefing`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page of `briefing` (roff, for `man -l -`), or with
+    /// DIR write one for it and one for each command into DIR
+    /// (`briefing.1`, `briefing-render.1`, …).
+    Man {
+        /// The folder to write the pages into.
+        dir: Option<PathBuf>,
     },
 }
 
@@ -352,6 +376,11 @@ enum TemplatesCommand {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
     #[cfg(unix)]
     remove_unfinished_files_on_signals();
     if let Command::Check { batch, .. }
@@ -437,6 +466,15 @@ pub fn run() -> ExitCode {
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
         } => export_templates(&dir, force),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Made whole, then written: a closed pipe ends it quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "briefing", &mut script);
+            let _ = std::io::stdout().lock().write_all(&script);
+            true
+        }
+        Command::Man { dir } => manual(dir.as_deref()),
     };
     if ok {
         ExitCode::SUCCESS
@@ -472,9 +510,57 @@ fn remove_unfinished_files_on_signals() {
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
-    let mut stderr = std::io::stderr().lock();
+    let lines = source.map(diag::SourceLines::new);
+    let mut stderr = anstream::stderr().lock();
     for diagnostic in diagnostics {
-        let _ = writeln!(stderr, "{}", diagnostic.render(source));
+        let _ = writeln!(
+            stderr,
+            "{}",
+            diagnostic.render_styled(lines.as_ref(), &diag::Palette::COLOURED)
+        );
+    }
+}
+
+/// `briefing man`: the main page on stdout, or every page into `dir`.
+fn manual(dir: Option<&Path>) -> bool {
+    let command = <Cli as clap::CommandFactory>::command();
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        if clap_mangen::Man::new(command).render(&mut page).is_err() {
+            return false;
+        }
+        let _ = std::io::stdout().lock().write_all(&page);
+        return true;
+    };
+    let written = files::create_folder(dir).and_then(|()| clap_mangen::generate_to(command, dir));
+    match written {
+        Ok(()) => {
+            let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|e| e == "1"))
+                .collect();
+            pages.sort();
+            for page in pages {
+                say_err!("wrote {}", display_path(&page));
+            }
+            true
+        }
+        Err(error) => {
+            print_diagnostics(
+                &[Diagnostic::error(
+                    dir,
+                    format!(
+                        "cannot write the manual pages: {}",
+                        briefing::io_reason(&error)
+                    ),
+                )],
+                None,
+            );
+            false
+        }
     }
 }
 
@@ -515,9 +601,14 @@ impl Reporter<'_> {
             MessageFormat::Human => {
                 // Found once for all of the file's diagnostics.
                 let lines = source.map(diag::SourceLines::new);
-                let mut stderr = std::io::stderr().lock();
+                // Coloured on a terminal only (`--color`, `NO_COLOR`).
+                let mut stderr = anstream::stderr().lock();
                 for diagnostic in shown {
-                    let _ = writeln!(stderr, "{}", diagnostic.render_quoting(lines.as_ref()));
+                    let _ = writeln!(
+                        stderr,
+                        "{}",
+                        diagnostic.render_styled(lines.as_ref(), &diag::Palette::COLOURED)
+                    );
                 }
             }
             MessageFormat::Json => {
@@ -747,11 +838,15 @@ struct RenderRequest<'a> {
     formats: &'a [render::Format],
 }
 
-/// A usage error (exit 2), said as clap says its own.
+/// A usage error of `render` (exit 2), said as clap says its own.
 fn usage_error(message: String) -> ! {
-    <Cli as clap::CommandFactory>::command()
-        .error(clap::error::ErrorKind::ArgumentConflict, message)
-        .exit()
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    match command.find_subcommand_mut("render") {
+        Some(render) => render.error(clap::error::ErrorKind::ArgumentConflict, message),
+        None => command.error(clap::error::ErrorKind::ArgumentConflict, message),
+    }
+    .exit()
 }
 
 /// Where `-o` sends the outputs of `briefs` briefs: a usage error when it

@@ -18,6 +18,7 @@ mod pack;
 mod pdf;
 mod render;
 mod scripts;
+mod shell;
 mod standards;
 mod stdio;
 mod support;

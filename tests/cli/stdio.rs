@@ -36,7 +36,7 @@ const BRIEF: &str = "title: Visit\nvisit:\n  start: 2026-03-28\n  end: 2026-03-3
 
 fn usage(message: &str) -> String {
     format!(
-        "error: {message}\n\nUsage: briefing <COMMAND>\n\nFor more information, try '--help'.\n"
+        "error: {message}\n\nUsage: briefing render [OPTIONS] <FILE>...\n\nFor more information, try '--help'.\n"
     )
 }
 
