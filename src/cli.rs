@@ -4,7 +4,7 @@
 //! template or an output had a problem (each reported on stderr); 2 when the
 //! command line itself is wrong.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,6 +104,30 @@ enum Command {
         /// Folder of templates replacing the defaults of the same file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+    },
+    /// Render briefs, then render each again whenever it, one of its
+    /// photos, a template or the theme changes, until Ctrl-C. A brief with
+    /// errors prints them and keeps its last good PDF.
+    Watch {
+        /// Brief files, or folders of `*.yaml` briefs (briefs added to a
+        /// folder later are rendered too).
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        images: InputOptions,
+        #[command(flatten)]
+        pdf: PdfOptions,
+        /// Folder to write into.
+        #[arg(short, long = "out", value_name = "DIR", default_value = "out")]
+        out_dir: PathBuf,
+        /// Folder of templates replacing the defaults of the same file name
+        /// (watched too).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Open each brief's PDF in the system's viewer, once, after it is
+        /// first written.
+        #[arg(long)]
+        open: bool,
     },
     /// Bind many briefs into one PDF briefing pack (and a Markdown index
     /// beside it): a cover, the list of briefs, then each briefing in the
@@ -394,7 +418,9 @@ pub fn run() -> ExitCode {
             .num_threads(batch.jobs.unwrap_or(0))
             .build_global();
     }
-    if let Command::Render { pdf, .. } | Command::Pack { pdf, .. } = &cli.command {
+    if let Command::Render { pdf, .. } | Command::Pack { pdf, .. } | Command::Watch { pdf, .. } =
+        &cli.command
+    {
         if let Some(conflict) = pdf.conflict() {
             <Cli as clap::CommandFactory>::command()
                 .error(clap::error::ErrorKind::ArgumentConflict, conflict)
@@ -458,6 +484,23 @@ pub fn run() -> ExitCode {
                 language,
             },
             templates.as_deref(),
+            &images,
+            &pdf,
+        ),
+        Command::Watch {
+            inputs,
+            images,
+            pdf,
+            out_dir,
+            templates,
+            open,
+        } => watch(
+            &inputs,
+            &WatchRequest {
+                out_dir: &out_dir,
+                template_dir: templates.as_deref(),
+                open,
+            },
             &images,
             &pdf,
         ),
@@ -1178,4 +1221,187 @@ fn export_templates(dir: &Path, force: bool) -> bool {
             false
         }
     }
+}
+
+/// What `briefing watch` is asked to do.
+struct WatchRequest<'a> {
+    out_dir: &'a Path,
+    template_dir: Option<&'a Path>,
+    /// Open each PDF in the system's viewer after its first render.
+    open: bool,
+}
+
+/// How long the file events of one save are gathered before the render:
+/// an editor's save is often several events (write, rename, attributes).
+const WATCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// A path as events name it: absolute, links resolved where it exists.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|dir| dir.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}
+
+/// `briefing watch`: renders every brief, then, on each change, those it
+/// touches: a brief, itself; a template or the theme, all of them (with the
+/// templates loaded again); anything else in a brief's folder (a photo), the
+/// briefs of that folder. The renderer (templates compiled, fonts mapped)
+/// is built once and kept. Ctrl-C ends it through the signal handler, which
+/// removes any temporary file first.
+fn watch(
+    paths: &[PathBuf],
+    request: &WatchRequest,
+    sources: &InputOptions,
+    pdf: &PdfOptions,
+) -> bool {
+    use notify_debouncer_mini::notify::RecursiveMode;
+    let options = BatchOptions {
+        jobs: None,
+        quiet: false,
+        message_format: MessageFormat::Human,
+    };
+    let reporter = Reporter { options: &options };
+    let load = || renderer(request.template_dir, sources, &reporter).map(|r| pdf.apply(r));
+    let Some(mut renderer) = load() else {
+        return false;
+    };
+    let destination = render::Destination::Folder(request.out_dir.to_path_buf());
+    let formats = render::Format::DEFAULT;
+    let mut opened: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut render_these = |renderer: &Renderer, briefs: &[PathBuf]| {
+        let started = Instant::now();
+        let reports = render::batch(
+            briefs,
+            |input| renderer.render(input, &destination, &formats),
+            |_| {},
+        );
+        for report in &reports {
+            reporter.report(report);
+            let pdf = report
+                .outputs
+                .iter()
+                .find(|path| path.extension().is_some_and(|e| e == "pdf"));
+            if let Some(pdf) = pdf.filter(|_| request.open) {
+                if opened.insert(pdf.clone()) {
+                    if let Err(error) = opener::open(pdf) {
+                        let mut warning = Diagnostic::error(
+                            pdf,
+                            format!("cannot open the PDF in a viewer: {error}"),
+                        )
+                        .with_help(Some("open it yourself: it is written all the same".into()));
+                        warning.severity = Severity::Warning;
+                        reporter.diagnostics(&[warning], None);
+                    }
+                }
+            }
+        }
+        let failed = reports.iter().filter(|r| r.failed()).count();
+        say_err!(
+            "{} rendered, {failed} failed ({:.2} s); watching for changes (Ctrl-C stops)",
+            plural(reports.len() - failed, "brief", "briefs"),
+            started.elapsed().as_secs_f64()
+        );
+    };
+    // Reading a file is an event too (inotify's open and close): a file
+    // counts as changed only when it was modified since it last did, or
+    // since the watch began.
+    let began = std::time::SystemTime::now();
+    let mut modified: BTreeMap<PathBuf, std::time::SystemTime> = BTreeMap::new();
+    let (briefs, _) = inputs_or_report(paths, &reporter);
+    render_these(&renderer, &briefs);
+    let (sender, events) = std::sync::mpsc::channel();
+    let mut debouncer = match notify_debouncer_mini::new_debouncer(WATCH_DEBOUNCE, sender) {
+        Ok(debouncer) => debouncer,
+        Err(error) => {
+            print_diagnostics(
+                &[Diagnostic::error(
+                    paths.first().map_or(Path::new("."), PathBuf::as_path),
+                    format!("cannot watch for changes: {error}"),
+                )],
+                None,
+            );
+            return false;
+        }
+    };
+    // A brief's folder is watched whole: its photos are there or below.
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in paths {
+        let path = absolute(path);
+        if path.is_dir() {
+            folders.insert(path);
+        } else if let Some(parent) = path.parent() {
+            folders.insert(parent.to_path_buf());
+        }
+    }
+    let template_dir = request.template_dir.map(absolute);
+    folders.extend(template_dir.clone());
+    for folder in &folders {
+        if let Err(error) = debouncer.watcher().watch(folder, RecursiveMode::Recursive) {
+            print_diagnostics(
+                &[Diagnostic::error(
+                    folder,
+                    format!("cannot watch the folder for changes: {error}"),
+                )],
+                None,
+            );
+            return false;
+        }
+    }
+    let out_dir = absolute(request.out_dir);
+    for batch in events {
+        let Ok(batch) = batch else {
+            continue;
+        };
+        let changed: Vec<PathBuf> = batch
+            .into_iter()
+            .map(|event| event.path)
+            .filter(|path| !path.starts_with(&out_dir))
+            .filter(|path| {
+                let Ok(time) = std::fs::metadata(path).and_then(|m| m.modified()) else {
+                    return false;
+                };
+                let last = modified.get(path).copied().unwrap_or(began);
+                modified.insert(path.clone(), time);
+                time > last
+            })
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        // Briefs added to a folder since are rendered too.
+        let briefs = render::expand_inputs(paths);
+        let in_templates =
+            |path: &PathBuf| template_dir.as_ref().is_some_and(|t| path.starts_with(t));
+        let todo: Vec<PathBuf> = if changed.iter().any(in_templates) {
+            // The templates and theme again, kept only if they load.
+            match load() {
+                Some(reloaded) => renderer = reloaded,
+                None => continue,
+            }
+            briefs
+        } else {
+            briefs
+                .into_iter()
+                .filter(|brief| {
+                    let brief_path = absolute(brief);
+                    let folder = brief_path
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default();
+                    changed.iter().any(|path| {
+                        *path == brief_path
+                            || (render::Format::of_file(path).is_none()
+                                && path.extension().is_none_or(|e| e != "yaml" && e != "yml")
+                                && path.starts_with(&folder))
+                    })
+                })
+                .collect()
+        };
+        if !todo.is_empty() {
+            render_these(&renderer, &todo);
+        }
+    }
+    true
 }

@@ -25,3 +25,4 @@ mod support;
 mod templates;
 mod theme;
 mod tools;
+mod watch;

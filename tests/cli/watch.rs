@@ -1,0 +1,124 @@
+//! `briefing watch`: a change to a brief is a new PDF; a broken brief keeps
+//! the last good one; Ctrl-C leaves no temporary file. Every wait is
+//! bounded (20 s) and polls; nothing here is timed.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{files_in, page_texts, tool};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn brief(title: &str) -> String {
+    format!("title: {title}\nvisit:\n  start: 2026-03-28\n  end: 2026-03-30\n")
+}
+
+/// Polls `done` until it holds, failing the test after [`WAIT`].
+fn wait_for(what: &str, child: &mut Child, log: &Path, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "watch ended ({status}) before {what}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if started.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!(
+                "no {what} after {WAIT:?}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The PDF's text, once it is there and whole.
+fn pdf_text(pdf: &Path) -> String {
+    if !pdf.is_file() {
+        return String::new();
+    }
+    std::panic::catch_unwind(|| page_texts(pdf).join("\n")).unwrap_or_default()
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_renders_each_change_keeps_the_last_good_pdf_and_stops_cleanly_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let brief_file = dir.path().join("visit.yaml");
+    std::fs::write(&brief_file, brief("Erster Titel")).unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let pdf = dir.path().join("out/visit.pdf");
+    wait_for("first PDF", &mut child, &log, || {
+        pdf_text(&pdf).contains("Erster Titel")
+    });
+
+    std::fs::write(&brief_file, brief("Zweiter Titel")).unwrap();
+    wait_for("PDF of the new title", &mut child, &log, || {
+        pdf_text(&pdf).contains("Zweiter Titel")
+    });
+    if let Some(mut pdftotext) = tool("pdftotext") {
+        let text = pdftotext.arg(&pdf).arg("-").output().unwrap();
+        assert!(String::from_utf8_lossy(&text.stdout).contains("Zweiter Titel"));
+    }
+
+    // Broken: the error is printed, the last good PDF stays.
+    std::fs::write(&brief_file, "title: [\n").unwrap();
+    wait_for("error", &mut child, &log, || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("error: this is not valid YAML: did not find expected node content\n --> visit.yaml:1:9\n")
+    });
+    assert!(pdf_text(&pdf).contains("Zweiter Titel"));
+
+    // Fixed: rendered again.
+    std::fs::write(&brief_file, brief("Dritter Titel")).unwrap();
+    wait_for("PDF of the fixed brief", &mut child, &log, || {
+        pdf_text(&pdf).contains("Dritter Titel")
+    });
+    if let Some(mut qpdf) = tool("qpdf") {
+        assert!(qpdf
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+
+    // Ctrl-C: the run dies of the signal, as it would by default, and
+    // leaves only its outputs.
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < WAIT, "watch did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "{status}");
+    assert_eq!(files_in(&dir.path().join("out")), ["visit.md", "visit.pdf"]);
+    assert_eq!(files_in(dir.path()), ["out", "visit.yaml"]);
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.starts_with("wrote out/visit.md\nwrote out/visit.pdf\n1 brief rendered, 0 failed ("),
+        "{said}"
+    );
+}
