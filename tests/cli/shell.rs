@@ -56,6 +56,7 @@ fn man_prints_the_main_page_or_writes_one_for_each_command() {
             "briefing-render.1",
             "briefing-templates-export.1",
             "briefing-templates.1",
+            "briefing-watch.1",
             "briefing.1"
         ]
     );
@@ -94,5 +95,45 @@ fn diagnostics_are_coloured_when_asked_and_plain_in_a_pipe() {
         format!(
             "{red}error{reset}{bold}: unknown key `titel`{reset}\n {blue}-->{reset} bad.yaml:5:1\n  {blue}|{reset}\n{blue}5 |{reset} titel: x\n  {blue}|{reset} {red}^^^^^{reset}\n  {blue}={reset} {bold}help{reset}: did you mean `title`?\n\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
         )
+    );
+}
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`),
+/// diagnostics are coloured unless `NO_COLOR` is set.
+#[cfg(unix)]
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    let Some(_) = crate::support::tool("script") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "title: Visit\nvisit:\n  start: 2026-03-28\n  end: 2026-03-30\ntitel: x\n",
+    )
+    .unwrap();
+    let on_terminal = |no_color: bool| {
+        let mut script = std::process::Command::new("script");
+        script
+            .current_dir(dir.path())
+            .args(["-qec"])
+            .arg(format!("{} check bad.yaml", env!("CARGO_BIN_EXE_briefing")))
+            .arg("/dev/null")
+            .env_remove("NO_COLOR")
+            .stdin(std::process::Stdio::null());
+        if no_color {
+            script.env("NO_COLOR", "1");
+        }
+        String::from_utf8(script.output().unwrap().stdout).unwrap()
+    };
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.starts_with("\u{1b}[1m\u{1b}[31merror\u{1b}[0m\u{1b}[1m: unknown key `titel`"),
+        "{coloured:?}"
+    );
+    let plain = on_terminal(true);
+    assert!(
+        plain.starts_with("error: unknown key `titel`\r\n --> bad.yaml:5:1"),
+        "{plain:?}"
     );
 }
