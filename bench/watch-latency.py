@@ -10,7 +10,7 @@ Each run writes the brief with one of two subtitles, in turn (interleaved:
 every other save changes the PDF back), takes the time just before the
 write, and polls (every 0.2 ms) for the PDF to be replaced: a new file
 (the rename of the atomic write), not a file being written. The latency
-includes the debouncing of events (20 ms) and the whole render and write.
+includes the debouncing of events (5 ms) and the whole render and write.
 """
 import os
 import shutil
@@ -22,7 +22,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/briefing")
+BINARY = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/briefing")
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 
 
