@@ -883,9 +883,14 @@ struct RenderRequest<'a> {
 
 /// A usage error of `render` (exit 2), said as clap says its own.
 fn usage_error(message: String) -> ! {
+    usage_error_of("render", message)
+}
+
+/// A usage error of the command `name` (exit 2), said as clap says its own.
+fn usage_error_of(name: &str, message: String) -> ! {
     let mut command = <Cli as clap::CommandFactory>::command();
     command.build();
-    match command.find_subcommand_mut("render") {
+    match command.find_subcommand_mut(name) {
         Some(render) => render.error(clap::error::ErrorKind::ArgumentConflict, message),
         None => command.error(clap::error::ErrorKind::ArgumentConflict, message),
     }
@@ -1261,6 +1266,12 @@ fn watch(
     pdf: &PdfOptions,
 ) -> bool {
     use notify_debouncer_mini::notify::RecursiveMode;
+    if paths.iter().any(|path| path == Path::new(files::STDIN)) {
+        usage_error_of(
+            "watch",
+            "standard input (`-`) cannot be watched: name the brief's file".into(),
+        );
+    }
     let options = BatchOptions {
         jobs: None,
         quiet: false,

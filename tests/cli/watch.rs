@@ -122,3 +122,13 @@ fn watch_renders_each_change_keeps_the_last_good_pdf_and_stops_cleanly_on_ctrl_c
         "{said}"
     );
 }
+
+#[test]
+fn standard_input_cannot_be_watched() {
+    let run = crate::support::briefing(&["watch", "-"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: standard input (`-`) cannot be watched: name the brief's file\n\nUsage: briefing watch [OPTIONS] <FILE>...\n\nFor more information, try '--help'.\n"
+    );
+}
