@@ -132,3 +132,41 @@ fn standard_input_cannot_be_watched() {
         "error: standard input (`-`) cannot be watched: name the brief's file\n\nUsage: briefing watch [OPTIONS] <FILE>...\n\nFor more information, try '--help'.\n"
     );
 }
+
+/// A template changed is every brief rendered again with it; a template
+/// broken is its error, and the last good outputs stay.
+#[cfg(unix)]
+#[test]
+fn watch_renders_again_when_a_template_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), brief("Besuch")).unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    let template = dir.path().join("t/summary.md.hbs");
+    std::fs::write(&template, "# Erste Fassung: {{title}}\n").unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out", "--templates", "t"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let summary = dir.path().join("out/visit.md");
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+    wait_for("first summary", &mut child, &log, || {
+        read(&summary) == "# Erste Fassung: Besuch\n"
+    });
+    std::fs::write(&template, "# Zweite Fassung: {{title}}\n").unwrap();
+    wait_for("summary of the new template", &mut child, &log, || {
+        read(&summary) == "# Zweite Fassung: Besuch\n"
+    });
+    std::fs::write(&template, "# {{title}\n").unwrap();
+    wait_for("template error", &mut child, &log, || {
+        read(&log).contains("error: the template does not parse")
+    });
+    assert_eq!(read(&summary), "# Zweite Fassung: Besuch\n");
+    let _ = child.kill();
+    let _ = child.wait();
+}
