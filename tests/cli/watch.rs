@@ -170,3 +170,43 @@ fn watch_renders_again_when_a_template_changes() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `--open` with no viewer to be found: a warning, and the watch goes on.
+#[cfg(unix)]
+#[test]
+fn no_viewer_for_open_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), brief("Besuch")).unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out", "--open"])
+        // No program at all to open it with.
+        .env("PATH", logs.path().join("nothing"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_for("round", &mut child, &log, || {
+        read().contains("watching for changes")
+    });
+    let said = read();
+    assert!(
+        said.starts_with(
+            "wrote out/visit.md\nwrote out/visit.pdf\nwarning: cannot open the PDF in a viewer: "
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            " --> out/visit.pdf\n  = help: open it yourself: it is written all the same\n"
+        ),
+        "{said}"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "watch goes on");
+    let _ = child.kill();
+    let _ = child.wait();
+}
