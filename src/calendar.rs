@@ -20,6 +20,7 @@
 //!   add them twice. Editing one of those changes that event's UID (the
 //!   calendar then holds the old event and the new one); editing its
 //!   place, end, attendees or notes, or any other item, does not.
+//! - The description: the attendees' names, then the notes as plain text.
 //! - DTSTAMP is the date the PDF carries: `SOURCE_DATE_EPOCH`, else the
 //!   day of issue, else 1970-01-01.
 
@@ -166,12 +167,31 @@ fn event(
         ));
     }
     if let Some(notes) = item.notes {
-        description.push(notes.0.trim().to_string());
+        description.push(plain_text(&notes.0));
     }
     if !description.is_empty() {
         event.description(&description.join("\n\n"));
     }
     event.done()
+}
+
+/// Markdown as a calendar shows it, as text: the words without their
+/// markup, a paragraph's lines joined, paragraphs and list items on lines
+/// of their own.
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event as Markup, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Markup::Text(words) | Markup::Code(words) => text.push_str(&words),
+            Markup::SoftBreak => text.push(' '),
+            Markup::HardBreak | Markup::End(TagEnd::Item) => text.push('\n'),
+            Markup::End(TagEnd::Paragraph) => text.push_str("\n\n"),
+            Markup::Start(Tag::Item) => text.push_str("- "),
+            _ => {}
+        }
+    }
+    text.trim_end().to_string()
 }
 
 fn at(date: NaiveDate, time: Time) -> NaiveDateTime {

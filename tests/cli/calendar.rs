@@ -26,7 +26,11 @@ schedule:
     title: Empfang im Auswärtigen Amt; Begrüßung, Fotos
     location: Werderscher Markt 1, Berlin
     attendees: [Anna Schmidt, Jean Dupont]
-    notes: Ein langer Hinweis, der sicher länger als fünfundsiebzig Oktette ist, damit die Zeile gefaltet wird.
+    notes: |
+      Ein langer Hinweis, der *sicher* länger als fünfundsiebzig Oktette ist,
+      damit die Zeile gefaltet wird.
+
+      - Fotos
   - date: 2026-03-29
     start: "09:30"
     title: Arbeitsfrühstück
@@ -131,7 +135,7 @@ fn each_programme_item_and_meeting_is_an_event_at_its_instant_across_the_change_
     assert_eq!(reception["LOCATION"], "Werderscher Markt 1, Berlin");
     assert_eq!(
         reception["DESCRIPTION"],
-        "Teilnehmende: Anna Schmidt, Jean Dupont\n\nEin langer Hinweis, der sicher länger als fünfundsiebzig Oktette ist, damit die Zeile gefaltet wird."
+        "Teilnehmende: Anna Schmidt, Jean Dupont\n\nEin langer Hinweis, der sicher länger als fünfundsiebzig Oktette ist, damit die Zeile gefaltet wird.\n\n- Fotos"
     );
     assert_eq!(reception["DTSTAMP"], "20260320T000000Z");
     // Sunday, summer time: the same 09:30 is 07:30 UTC.
