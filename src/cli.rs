@@ -128,6 +128,14 @@ enum Command {
         /// first written.
         #[arg(long)]
         open: bool,
+        /// What to write, comma-separated: `pdf`, `md`, `ics`.
+        #[arg(
+            long = "format",
+            value_name = "LIST",
+            value_delimiter = ',',
+            default_value = "pdf,md"
+        )]
+        formats: Vec<OutputFormat>,
     },
     /// Bind many briefs into one PDF briefing pack (and a Markdown index
     /// beside it): a cover, the list of briefs, then each briefing in the
@@ -494,12 +502,19 @@ pub fn run() -> ExitCode {
             out_dir,
             templates,
             open,
+            formats,
         } => watch(
             &inputs,
             &WatchRequest {
                 out_dir: &out_dir,
                 template_dir: templates.as_deref(),
                 open,
+                formats: formats
+                    .into_iter()
+                    .map(OutputFormat::format)
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
             },
             &images,
             &pdf,
@@ -1234,6 +1249,7 @@ struct WatchRequest<'a> {
     template_dir: Option<&'a Path>,
     /// Open each PDF in the system's viewer after its first render.
     open: bool,
+    formats: Vec<render::Format>,
 }
 
 /// How long the file events of one save are gathered before the render:
@@ -1283,13 +1299,13 @@ fn watch(
         return false;
     };
     let destination = render::Destination::Folder(request.out_dir.to_path_buf());
-    let formats = render::Format::DEFAULT;
+    let formats = &request.formats;
     let mut opened: BTreeSet<PathBuf> = BTreeSet::new();
     let mut render_these = |renderer: &Renderer, briefs: &[PathBuf]| {
         let started = Instant::now();
         let reports = render::batch(
             briefs,
-            |input| renderer.render(input, &destination, &formats),
+            |input| renderer.render(input, &destination, formats),
             |_| {},
         );
         for report in &reports {

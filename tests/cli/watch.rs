@@ -181,7 +181,15 @@ fn no_viewer_for_open_is_a_warning() {
     let log = logs.path().join("stderr.txt");
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
         .current_dir(dir.path())
-        .args(["watch", "visit.yaml", "-o", "out", "--open"])
+        .args([
+            "watch",
+            "visit.yaml",
+            "-o",
+            "out",
+            "--open",
+            "--format",
+            "pdf,ics",
+        ])
         // No program at all to open it with.
         .env("PATH", logs.path().join("nothing"))
         .stdin(Stdio::null())
@@ -196,7 +204,7 @@ fn no_viewer_for_open_is_a_warning() {
     let said = read();
     assert!(
         said.starts_with(
-            "wrote out/visit.md\nwrote out/visit.pdf\nwarning: cannot open the PDF in a viewer: "
+            "wrote out/visit.pdf\nwrote out/visit.ics\nwarning: cannot open the PDF in a viewer: "
         ),
         "{said}"
     );
