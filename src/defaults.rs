@@ -21,7 +21,7 @@ pub const FILE_NAME: &str = "briefing.toml";
 pub const MAX_BYTES: u64 = 64 * 1024;
 
 /// The formats `formats` may list, as `--format` takes them.
-pub const FORMATS: &[&str] = &["pdf", "md"];
+pub const FORMATS: &[&str] = &["pdf", "md", "ics"];
 
 /// The standards `pdf-standard` may name, as `--pdf-standard` takes them.
 pub const PDF_STANDARDS: &[&str] = &["ua-1", "a-2b", "a-2u", "a-2a"];

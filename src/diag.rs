@@ -86,12 +86,29 @@ impl Diagnostic {
     /// [`render`](Self::render), with the file's lines found beforehand:
     /// for the many diagnostics of one file.
     pub fn render_quoting(&self, source: Option<&SourceLines>) -> String {
+        self.render_styled(source, &Palette::PLAIN)
+    }
+
+    /// [`render_quoting`](Self::render_quoting) in the colours of
+    /// `palette`, as rustc and cargo colour theirs: the label red (an
+    /// error) or yellow (a warning) and bold, the message bold, the arrow,
+    /// the gutter and the line numbers blue. The colours are ANSI escapes:
+    /// print through a stream that drops them where colour is not wanted
+    /// (`anstream`). A brief's text cannot add any: its control characters
+    /// are escaped.
+    pub fn render_styled(&self, source: Option<&SourceLines>, palette: &Palette) -> String {
         let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let (label, label_style) = match self.severity {
+            Severity::Error => ("error", palette.error),
+            Severity::Warning => ("warning", palette.warning),
         };
-        let _ = writeln!(out, "{label}: {}", escaped(&self.message));
+        let bold = palette.message;
+        let blue = palette.gutter;
+        let _ = writeln!(
+            out,
+            "{label_style}{label}{label_style:#}{bold}: {}{bold:#}",
+            escaped(&self.message)
+        );
         let file = display_path(&self.file);
         let file = escaped(&file);
         let span = self.location.span;
@@ -101,31 +118,66 @@ impl Diagnostic {
         match (span, &self.location.path) {
             // The source line below shows the place; the path would only repeat it.
             (Some(s), _) => {
-                let _ = writeln!(out, "{pad}--> {file}:{}:{}", s.line, s.column);
+                let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}:{}:{}", s.line, s.column);
             }
             (None, Some(path)) => {
-                let _ = writeln!(out, "{pad}--> {file} (at `{}`)", escaped(path));
+                let _ = writeln!(
+                    out,
+                    "{pad}{blue}-->{blue:#} {file} (at `{}`)",
+                    escaped(path)
+                );
             }
             (None, None) => {
-                let _ = writeln!(out, "{pad}--> {file}");
+                let _ = writeln!(out, "{pad}{blue}-->{blue:#} {file}");
             }
         }
         if let (Some(s), Some(text)) = (span, line_text) {
             let (shown, caret_at, caret_len) = shown_line(text, s.column, s.len);
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{} | {}", s.line, shown);
+            let _ = writeln!(out, "{pad} {blue}|{blue:#}");
+            let _ = writeln!(out, "{blue}{} |{blue:#} {}", s.line, shown);
             let _ = writeln!(
                 out,
-                "{pad} | {}{}",
+                "{pad} {blue}|{blue:#} {}{label_style}{}{label_style:#}",
                 " ".repeat(caret_at),
                 "^".repeat(caret_len)
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {}", escaped(help));
+            let _ = writeln!(
+                out,
+                "{pad} {blue}={blue:#} {bold}help{bold:#}: {}",
+                escaped(help)
+            );
         }
         out
     }
+}
+
+/// The styles of a diagnostic's parts: none, or those of rustc and cargo.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub error: anstyle::Style,
+    pub warning: anstyle::Style,
+    pub message: anstyle::Style,
+    pub gutter: anstyle::Style,
+}
+
+impl Palette {
+    /// No colour at all: the text as it always printed.
+    pub const PLAIN: Palette = Palette {
+        error: anstyle::Style::new(),
+        warning: anstyle::Style::new(),
+        message: anstyle::Style::new(),
+        gutter: anstyle::Style::new(),
+    };
+
+    /// rustc's: errors red, warnings yellow, the gutter blue, all bold.
+    pub const COLOURED: Palette = Palette {
+        error: anstyle::AnsiColor::Red.on_default().bold(),
+        warning: anstyle::AnsiColor::Yellow.on_default().bold(),
+        message: anstyle::Style::new().bold(),
+        gutter: anstyle::AnsiColor::Blue.on_default().bold(),
+    };
 }
 
 /// The lines of a file, found once, so that each of a file's diagnostics
@@ -255,7 +307,11 @@ fn char_width(c: char) -> usize {
 
 /// Paths print with forward slashes and without a leading `./`, so messages
 /// read the same on every machine and in every test.
+/// Standard input (`-`) prints as `<stdin>`.
 pub fn display_path(path: &Path) -> String {
+    if path == Path::new(crate::files::STDIN) {
+        return "<stdin>".into();
+    }
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
@@ -299,6 +355,46 @@ pub fn json(diagnostic: &Diagnostic) -> String {
         "help": diagnostic.help.as_deref().map(escaped),
     })
     .to_string()
+}
+
+/// One line of `--message-format github`: a diagnostic as a GitHub Actions
+/// workflow command, which the job's log shows as an annotation on the
+/// file, at its line and column. The help follows the message on a line
+/// of its own. Data is escaped as GitHub's runner unescapes it (`%`, CR,
+/// LF), and property values besides (`,` and `:` too), so that no brief
+/// can end a property or start a command of its own.
+pub fn github(diagnostic: &Diagnostic) -> String {
+    fn data(text: &str) -> String {
+        text.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(text: &str) -> String {
+        data(text).replace(',', "%2C").replace(':', "%3A")
+    }
+    let command = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = vec![format!(
+        "file={}",
+        property(&escaped(&display_path(&diagnostic.file)))
+    )];
+    if let Some(span) = diagnostic.location.span {
+        properties.push(format!("line={}", span.line));
+        properties.push(format!("col={}", span.column));
+    }
+    let title = match &diagnostic.location.path {
+        Some(path) => format!("briefing: {}", escaped(path)),
+        None => "briefing".to_string(),
+    };
+    properties.push(format!("title={}", property(&title)));
+    let mut message = escaped(&diagnostic.message).into_owned();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(&escaped(help));
+    }
+    format!("::{command} {}::{}", properties.join(","), data(&message))
 }
 
 #[cfg(test)]
@@ -351,6 +447,30 @@ mod tests {
         assert_eq!(
             json(&d),
             r#"{"column":9,"file":"b.yaml","help":"write YYYY-MM-DD","line":3,"message":"bad date","path":"visit.start","severity":"error","type":"diagnostic"}"#
+        );
+    }
+
+    #[test]
+    fn github_commands_escape_data_and_properties() {
+        let d = Diagnostic::error("briefs/a,b:c.yaml", "100% wrong\n::error::x")
+            .at(Location {
+                span: Some(Span {
+                    line: 3,
+                    column: 9,
+                    len: 4,
+                }),
+                path: Some("visit.start".into()),
+            })
+            .with_help(Some("write YYYY-MM-DD".into()));
+        assert_eq!(
+            github(&d),
+            "::error file=briefs/a%2Cb%3Ac.yaml,line=3,col=9,title=briefing%3A visit.start::100%25 wrong\\n::error::x%0Ahelp: write YYYY-MM-DD"
+        );
+        let mut d = Diagnostic::error("t/theme.yaml", "bad");
+        d.severity = Severity::Warning;
+        assert_eq!(
+            github(&d),
+            "::warning file=t/theme.yaml,title=briefing::bad"
         );
     }
 

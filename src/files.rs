@@ -85,6 +85,28 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The name that stands for standard input or output on the command line.
+pub const STDIN: &str = "-";
+
+/// Reads standard input to its end, at most `limit` bytes: more is refused
+/// as soon as it is read past, not after reading it all.
+pub fn read_stdin(limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            bytes: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Maps a font file into memory for the rest of the run, refusing what
 /// [`read_input`] would refuse. A font is read where the shaper and the
 /// subsetter look, a few pages of it: a 20 MB Chinese font mapped costs the

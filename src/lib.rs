@@ -12,12 +12,14 @@
 //! 5. [`render`]: the pipeline for one brief, for many, and for a pack, and
 //!    the files it writes (atomically).
 //!
+//! [`calendar`] writes the visit's programme as an iCalendar file.
 //! [`images`] reads, checks and shrinks the images a briefing shows.
 //! [`files`] reads what a run is given and writes what it makes, whole or
 //! not at all. [`diag`] is the one format in which each stage's errors reach the user,
 //! and [`i18n`] holds labels and date formatting per language.
 
 pub mod brief;
+pub mod calendar;
 pub mod defaults;
 pub mod diag;
 pub mod files;

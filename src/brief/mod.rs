@@ -228,10 +228,17 @@ pub struct LoadError {
 /// Reads and checks the brief at `path`. Only a regular file is read: a
 /// named pipe or a device (`/dev/zero`) named as a brief is refused at once,
 /// rather than waited on or read without end. Every image it names is read
-/// too (within its folder, or a folder `images` allows).
+/// too (within its folder, or a folder `images` allows). `-` is standard
+/// input.
 pub fn load(path: &Path, images: &ImageRules) -> Result<Loaded, LoadError> {
     use crate::files::ReadError;
-    let bytes = crate::files::read_input(path, MAX_BRIEF_BYTES as u64).map_err(|error| {
+    // `-`: standard input, its photos found from the current folder.
+    let read = if path == Path::new(crate::files::STDIN) {
+        crate::files::read_stdin(MAX_BRIEF_BYTES as u64)
+    } else {
+        crate::files::read_input(path, MAX_BRIEF_BYTES as u64)
+    };
+    let bytes = read.map_err(|error| {
         let problem = match error {
             ReadError::TooLarge { bytes, .. } => too_large(bytes as usize),
             ReadError::NotAFile { kind } => file_problem(

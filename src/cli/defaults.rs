@@ -9,7 +9,7 @@ use briefing::diag::{display_path, Diagnostic};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 
-use super::{BatchOptions, Command, InputOptions, PdfOptions, PdfStandard, Reporter};
+use super::{BatchOptions, Command, InputOptions, OutputFormat, PdfOptions, PdfStandard, Reporter};
 
 /// Puts the defaults of the inputs' `briefing.toml` into `command`;
 /// `false`, with the file's problems reported, when it cannot be used.
@@ -45,12 +45,22 @@ pub(super) fn apply(command: &mut Command, matches: &ArgMatches) -> bool {
             templates,
             pdf,
             out_dir,
+            formats,
             ..
         } => {
             sources(images, templates, &defaults, &unset);
             standard(pdf, &defaults, &unset);
             if let Some(out) = defaults.out.clone().filter(|_| unset("out_dir")) {
                 *out_dir = out;
+            }
+            if let Some(names) = defaults.formats.as_ref().filter(|_| unset("formats")) {
+                // Checked against the same names when the file was read.
+                *formats = names
+                    .iter()
+                    .filter_map(|name| {
+                        <OutputFormat as clap::ValueEnum>::from_str(name, false).ok()
+                    })
+                    .collect();
             }
         }
         Command::Pack {

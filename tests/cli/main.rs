@@ -1,12 +1,14 @@
 //! The `briefing` command as a user meets it: one file per feature.
 
 mod batch;
+mod calendar;
 mod cards;
 mod check;
 mod defaults;
 mod docs;
 mod furniture;
 mod generate;
+mod github;
 mod hostile;
 mod hostile_inputs;
 mod hostile_templates;
@@ -21,8 +23,11 @@ mod programme;
 mod render;
 mod schema;
 mod scripts;
+mod shell;
 mod standards;
+mod stdio;
 mod support;
 mod templates;
 mod theme;
 mod tools;
+mod watch;

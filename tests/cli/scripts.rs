@@ -691,7 +691,7 @@ mod any_text {
             let input = dir.path().join("visit.yaml");
             std::fs::write(&input, &brief).unwrap();
             let out = dir.path().join("out");
-            let report = renderer().render(&input, &out);
+            let report = renderer().render(&input, &briefing::render::Destination::Folder(out.clone()), &briefing::render::Format::DEFAULT);
             for diagnostic in &report.diagnostics {
                 prop_assert!(
                     !diagnostic.message.contains("internal error"),

@@ -1,0 +1,220 @@
+//! `briefing watch`: a change to a brief is a new PDF; a broken brief keeps
+//! the last good one; Ctrl-C leaves no temporary file. Every wait is
+//! bounded (20 s) and polls; nothing here is timed.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{files_in, page_texts, tool};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn brief(title: &str) -> String {
+    format!("title: {title}\nvisit:\n  start: 2026-03-28\n  end: 2026-03-30\n")
+}
+
+/// Polls `done` until it holds, failing the test after [`WAIT`].
+fn wait_for(what: &str, child: &mut Child, log: &Path, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "watch ended ({status}) before {what}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if started.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!(
+                "no {what} after {WAIT:?}: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The PDF's text, once it is there and whole.
+fn pdf_text(pdf: &Path) -> String {
+    if !pdf.is_file() {
+        return String::new();
+    }
+    std::panic::catch_unwind(|| page_texts(pdf).join("\n")).unwrap_or_default()
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_renders_each_change_keeps_the_last_good_pdf_and_stops_cleanly_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let brief_file = dir.path().join("visit.yaml");
+    std::fs::write(&brief_file, brief("Erster Titel")).unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let pdf = dir.path().join("out/visit.pdf");
+    wait_for("first PDF", &mut child, &log, || {
+        pdf_text(&pdf).contains("Erster Titel")
+    });
+
+    std::fs::write(&brief_file, brief("Zweiter Titel")).unwrap();
+    wait_for("PDF of the new title", &mut child, &log, || {
+        pdf_text(&pdf).contains("Zweiter Titel")
+    });
+    if let Some(mut pdftotext) = tool("pdftotext") {
+        let text = pdftotext.arg(&pdf).arg("-").output().unwrap();
+        assert!(String::from_utf8_lossy(&text.stdout).contains("Zweiter Titel"));
+    }
+
+    // Broken: the error is printed, the last good PDF stays.
+    std::fs::write(&brief_file, "title: [\n").unwrap();
+    wait_for("error", &mut child, &log, || {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("error: this is not valid YAML: did not find expected node content\n --> visit.yaml:1:9\n")
+    });
+    assert!(pdf_text(&pdf).contains("Zweiter Titel"));
+
+    // Fixed: rendered again.
+    std::fs::write(&brief_file, brief("Dritter Titel")).unwrap();
+    wait_for("PDF of the fixed brief", &mut child, &log, || {
+        pdf_text(&pdf).contains("Dritter Titel")
+    });
+    if let Some(mut qpdf) = tool("qpdf") {
+        assert!(qpdf
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+
+    // Ctrl-C: the run dies of the signal, as it would by default, and
+    // leaves only its outputs.
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < WAIT, "watch did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "{status}");
+    assert_eq!(files_in(&dir.path().join("out")), ["visit.md", "visit.pdf"]);
+    assert_eq!(files_in(dir.path()), ["out", "visit.yaml"]);
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.starts_with("wrote out/visit.md\nwrote out/visit.pdf\n1 brief rendered, 0 failed ("),
+        "{said}"
+    );
+}
+
+#[test]
+fn standard_input_cannot_be_watched() {
+    let run = crate::support::briefing(&["watch", "-"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: standard input (`-`) cannot be watched: name the brief's file\n\nUsage: briefing watch [OPTIONS] <FILE>...\n\nFor more information, try '--help'.\n"
+    );
+}
+
+/// A template changed is every brief rendered again with it; a template
+/// broken is its error, and the last good outputs stay.
+#[cfg(unix)]
+#[test]
+fn watch_renders_again_when_a_template_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), brief("Besuch")).unwrap();
+    std::fs::create_dir(dir.path().join("t")).unwrap();
+    let template = dir.path().join("t/summary.md.hbs");
+    std::fs::write(&template, "# Erste Fassung: {{title}}\n").unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out", "--templates", "t"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let summary = dir.path().join("out/visit.md");
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+    wait_for("first summary", &mut child, &log, || {
+        read(&summary) == "# Erste Fassung: Besuch\n"
+    });
+    std::fs::write(&template, "# Zweite Fassung: {{title}}\n").unwrap();
+    wait_for("summary of the new template", &mut child, &log, || {
+        read(&summary) == "# Zweite Fassung: Besuch\n"
+    });
+    std::fs::write(&template, "# {{title}\n").unwrap();
+    wait_for("template error", &mut child, &log, || {
+        read(&log).contains("error: the template does not parse")
+    });
+    assert_eq!(read(&summary), "# Zweite Fassung: Besuch\n");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// `--open` with no viewer to be found: a warning, and the watch goes on.
+#[cfg(unix)]
+#[test]
+fn no_viewer_for_open_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), brief("Besuch")).unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args([
+            "watch",
+            "visit.yaml",
+            "-o",
+            "out",
+            "--open",
+            "--format",
+            "pdf,ics",
+        ])
+        // No program at all to open it with.
+        .env("PATH", logs.path().join("nothing"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_for("round", &mut child, &log, || {
+        read().contains("watching for changes")
+    });
+    let said = read();
+    assert!(
+        said.starts_with(
+            "wrote out/visit.pdf\nwrote out/visit.ics\nwarning: cannot open the PDF in a viewer: "
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            " --> out/visit.pdf\n  = help: open it yourself: it is written all the same\n"
+        ),
+        "{said}"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "watch goes on");
+    let _ = child.kill();
+    let _ = child.wait();
+}
