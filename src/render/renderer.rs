@@ -191,7 +191,7 @@ impl Renderer {
     /// the brief does not have, or includes itself through a computed name,
     /// is found by `check --templates` as `render` would find it.
     pub fn check(&self, input: &Path) -> Report {
-        let (mut report, brief) = check_with_fonts(input, self.images.rules(), &self.fonts);
+        let (report, brief) = check_with_fonts(input, self.images.rules(), &self.fonts);
         let Some(brief) = brief else {
             return report;
         };
@@ -200,8 +200,8 @@ impl Renderer {
             self.templates.briefing(&brief),
         ] {
             if let Err(error) = made {
-                report.diagnostics.push(template_diagnostic(error));
-                break;
+                // Quoted from the template, as `render` does.
+                return self.fail(report, template_diagnostic(error));
             }
         }
         report

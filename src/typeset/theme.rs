@@ -612,12 +612,12 @@ mod tests {
                 ),
                 (
                     "`colours.marking` is `red`, which is not a colour like \"#12355b\"",
-                    Some(37),
+                    Some(38),
                     Some(12)
                 ),
                 (
                     "`colours.table_header` is `12`, which is not a colour like \"#12355b\"",
-                    Some(40),
+                    Some(41),
                     Some(17)
                 ),
             ]

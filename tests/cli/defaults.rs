@@ -118,7 +118,7 @@ fn every_mistake_in_the_file_is_reported_at_once_at_its_place() {
     assert_eq!(
         run.stdout,
         concat!(
-            r#"{"column":19,"file":"briefs/briefing.toml","help":"use `pdf` or `md`","line":1,"message":"unknown format `docx`","path":"formats","severity":"error","type":"diagnostic"}"#,
+            r#"{"column":19,"file":"briefs/briefing.toml","help":"use `pdf`, `md` or `ics`","line":1,"message":"unknown format `docx`","path":"formats","severity":"error","type":"diagnostic"}"#,
             "\n",
             r#"{"column":16,"file":"briefs/briefing.toml","help":"did you mean `a-2a`?","line":2,"message":"unknown PDF standard `a-2x`","path":"pdf-standard","severity":"error","type":"diagnostic"}"#,
             "\n",

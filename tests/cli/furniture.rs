@@ -264,7 +264,7 @@ fn an_image_a_template_names_that_cannot_be_read_names_the_template_and_its_line
     assert_eq!(
         run.stderr,
         "error: cannot read the image `tpl/missing.png`: No such file or directory\n  \
-         --> tpl/briefing.md.hbs:15:1\n   |\n15 | ![Crest](missing.png)\n   | ^^\n   \
+         --> tpl/briefing.md.hbs:19:1\n   |\n19 | ![Crest](missing.png)\n   | ^^\n   \
          = help: an image of a template is looked for in the templates folder, then in the folder of the brief\n\n\
          0 briefs rendered, 1 failed, 0 warnings (… s)\n"
     );

@@ -281,8 +281,8 @@ fn every_problem_of_a_theme_is_reported_at_once_each_colour_at_its_own_line() {
     assert_eq!(
         refused(dir.path()),
         format!(
-            "error: the theme is not valid: unknown field `justfy`, expected one of `page`, `fonts`, `sizes`, `line_height`, `justify`, `numbered_headings`, `photo_width`, `colours`, `header`, `footer_left`, `footer_right`, `pdf`\n  --> t/theme.yaml:30:1\n   |\n30 | justfy: true              # justified body text, hyphenated in the brief's language\n   | ^\n{COMPARE}\
-             error: the theme is not valid: `colours.marking` is `red`, which is not a colour like \"#12355b\"\n  --> t/theme.yaml:37:12\n   |\n37 |   marking: \"red\"       # the classification marking\n   |            ^\n{COMPARE}"
+            "error: the theme is not valid: unknown field `justfy`, expected one of `page`, `fonts`, `sizes`, `line_height`, `justify`, `numbered_headings`, `photo_width`, `missing_photo`, `colours`, `header`, `footer_left`, `footer_right`, `pdf`, `logo`, `shrink`\n  --> t/theme.yaml:30:1\n   |\n30 | justfy: true              # justified body text, hyphenated in the brief's language\n   | ^\n{COMPARE}\
+             error: the theme is not valid: `colours.marking` is `red`, which is not a colour like \"#12355b\"\n  --> t/theme.yaml:38:12\n   |\n38 |   marking: \"red\"       # the classification marking\n   |            ^\n{COMPARE}"
         )
     );
     let dir = folder_with_theme(&theme.replace("justfy: true", "justify: true"));
@@ -290,7 +290,7 @@ fn every_problem_of_a_theme_is_reported_at_once_each_colour_at_its_own_line() {
         refused(dir.path()),
         format!(
             "error: the theme is not valid: `photo_width` is `0`, but a photo's width is millimetres from 5 to 100\n  --> t/theme.yaml:32:14\n   |\n32 | photo_width: 0             # width of a counterpart's photo\n   |              ^\n{COMPARE}\
-             error: the theme is not valid: `colours.marking` is `red`, which is not a colour like \"#12355b\"\n  --> t/theme.yaml:37:12\n   |\n37 |   marking: \"red\"       # the classification marking\n   |            ^\n{COMPARE}"
+             error: the theme is not valid: `colours.marking` is `red`, which is not a colour like \"#12355b\"\n  --> t/theme.yaml:38:12\n   |\n38 |   marking: \"red\"       # the classification marking\n   |            ^\n{COMPARE}"
         )
     );
 }

@@ -115,8 +115,8 @@ fn positions(text: &str, words: &[&str]) -> Vec<usize> {
 fn a_bilateral_is_in_its_days_programme_in_time_order() {
     let (_dir, pdf, summary) = render(VISIT);
     let pages = page_texts(&pdf);
-    // After the cover and the contents: the programme.
-    let body: String = pages[2..].concat();
+    // After the cover, the page at a glance and the contents: the programme.
+    let body: String = pages[3..].concat();
     let order = positions(
         &body,
         &[
@@ -153,7 +153,7 @@ fn the_programme_row_links_to_the_meeting() {
     let jumps: Vec<(usize, lopdf::Dictionary)> = links(&document)
         .into_iter()
         .filter(|(page, action)| {
-            *page > 1 && action.get(b"S").unwrap().as_name().unwrap() == b"GoTo"
+            *page > 2 && action.get(b"S").unwrap().as_name().unwrap() == b"GoTo"
         })
         .collect();
     assert_eq!(jumps.len(), 1, "{jumps:?}");
@@ -241,9 +241,9 @@ fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
 #[test]
 fn every_day_of_the_programme_has_the_same_columns() {
     let (_dir, pdf, _) = render(VISIT);
-    // Both days are on page 3; the second day's long title and place would
+    // Both days are on page 4; the second day's long title and place would
     // have moved its columns.
-    let Some(words) = words_with_x(&pdf, 3) else {
+    let Some(words) = words_with_x(&pdf, 4) else {
         return;
     };
     for header in ["Time", "Location", "Attendees"] {

@@ -54,6 +54,7 @@ fn man_prints_the_main_page_or_writes_one_for_each_command() {
             "briefing-new.1",
             "briefing-pack.1",
             "briefing-render.1",
+            "briefing-schema.1",
             "briefing-templates-export.1",
             "briefing-templates.1",
             "briefing-watch.1",

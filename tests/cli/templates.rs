@@ -273,6 +273,6 @@ fn an_unknown_partial_is_named_with_its_place_and_the_templates_there_are() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: there is no partial `extra_facts`\n --> mine/summary.md.hbs:3:1\n  |\n3 | {{> extra_facts}}\n  | ^\n  = help: `{{> extra_facts}}` includes the template `extra_facts.md.hbs` of the folder, or a default; the templates are: `briefing`, `briefing_meeting`, `briefing_people`, `briefing_sections`, `contacts`, `pack`, `pack_index`, `people`, `summary`, `summary_facts`, `summary_meetings`, `summary_programme`, `talking_points`\n\n"
+        "error: there is no partial `extra_facts`\n --> mine/summary.md.hbs:3:1\n  |\n3 | {{> extra_facts}}\n  | ^\n  = help: `{{> extra_facts}}` includes the template `extra_facts.md.hbs` of the folder, or a default; the templates are: `at_a_glance`, `briefing`, `briefing_meeting`, `briefing_people`, `briefing_sections`, `contacts`, `pack`, `pack_index`, `people`, `summary`, `summary_facts`, `summary_meetings`, `summary_programme`, `talking_points`\n\n"
     );
 }
