@@ -27,6 +27,9 @@ pub struct View<'a> {
     pub meetings: Vec<Meeting<'a>>,
     /// Who leads the delegation: its first member, as the brief lists it.
     pub head_of_delegation: Option<&'a Person>,
+    /// Whether the subtitle already names the event (it holds the event's
+    /// name): the cover then names it once.
+    pub subtitle_names_event: bool,
     /// The venue on one line: name, address, city, country, as given.
     pub venue_line: Option<String>,
     pub delegation_columns: Columns,
@@ -167,6 +170,10 @@ impl<'a> View<'a> {
             right_to_left: brief.language.is_right_to_left(),
             meetings,
             head_of_delegation: brief.delegation.first(),
+            subtitle_names_event: match (&brief.subtitle, &brief.event) {
+                (Some(subtitle), Some(event)) => subtitle.contains(event.name.as_str()),
+                _ => false,
+            },
             venue_line: brief.venue.as_ref().and_then(|v| {
                 let parts: Vec<&str> = [&v.name, &v.address, &v.city, &v.country]
                     .into_iter()

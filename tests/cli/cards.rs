@@ -331,6 +331,8 @@ fn the_at_a_glance_page_follows_the_cover() {
         "Water",
         "Monday, 2 March 2026",
         "09:30 Opening session",
+        // A meeting says it is one, as in the programme.
+        "Bilateral meeting: Partner Kouris",
     ] {
         assert!(
             glance.contains(text),

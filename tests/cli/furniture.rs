@@ -306,6 +306,21 @@ fn the_cover_names_the_event_once() {
         cover.contains("Gastgeber: Sicherheitsrat der Russischen Föderation"),
         "{cover}"
     );
+    // A subtitle that holds the event's name names it too.
+    let pdf = render(dir.path(), "briefs/valmora-2026.yaml", &[]);
+    let pages = pdftotext_pages(&pdf).unwrap();
+    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        cover
+            .matches("Valmora Regional Water Security Conference")
+            .count(),
+        1,
+        "{cover}"
+    );
+    assert!(
+        cover.contains("Host: Government of the Republic of Valmora"),
+        "{cover}"
+    );
 }
 
 /// Keywords as poppler's `pdfinfo` reads them.

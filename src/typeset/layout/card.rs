@@ -19,8 +19,10 @@ const CARD_SPACE: f32 = 0.6;
 /// The narrowest a picture is set, in multiples of the body size: a card
 /// narrower than twice this has none.
 const NARROWEST_SIDE: f32 = 2.0;
-/// A placeholder is a portrait photo's shape: four high for three wide.
-const PLACEHOLDER_ASPECT: f32 = 4.0 / 3.0;
+/// A placeholder is a portrait photo's shape: five high for four wide (the
+/// 4:5 crop of portraits, as the examples' photos are), so that a card
+/// without a photo stands as tall as one with.
+const PLACEHOLDER_ASPECT: f32 = 5.0 / 4.0;
 
 /// What stands at the side of a card: an element (its items drawn from
 /// the card's top-left corner) and the width it takes.
@@ -241,7 +243,7 @@ mod tests {
         let (px, py, pw, ph) = placeholder(&document, 0).expect("a placeholder");
         let left = mm(22.0);
         assert!((px - left).abs() < 0.5 && (pw - mm(28.0)).abs() < 0.5);
-        assert!((ph - pw * 4.0 / 3.0).abs() < 0.5);
+        assert!((ph - pw * 5.0 / 4.0).abs() < 0.5);
         let texts = texts(&document, 0);
         let name = texts.iter().find(|t| t.0 == "Jane Doe").unwrap();
         let title = texts
