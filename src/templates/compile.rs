@@ -25,9 +25,12 @@
 use handlebars::template::{Template, TemplateElement};
 
 /// About how long a piece is. Compiling a piece costs its number of elements
-/// times its length, on top of the parse: pieces of a few lines make that
-/// negligible without paying for many small parses.
-pub const PIECE_BYTES: usize = 1024;
+/// times its length, on top of the parse (each element's line is counted
+/// from the piece's start): pieces of a line or two make that negligible
+/// without paying much for many small parses. Measured on the German
+/// example (callgrind, BENCHMARKS.md, issue 12): 1,024 bytes 70.8 M
+/// instructions, 512 68.3 M, 256 66.1 M, 128 65.4 M, 64 65.3 M.
+pub const PIECE_BYTES: usize = 128;
 
 /// How deeply blocks (`{{#if}}`, `{{#each}}`, each `{{else if}}` of a chain)
 /// and sub-expressions may nest in one template. Handlebars renders nested

@@ -230,6 +230,24 @@ pub struct Colours {
     pub table_header: Color,
 }
 
+impl Colours {
+    /// Whether every value under `colours:` was a colour. Destructured, so
+    /// that a colour added to the struct cannot be left out here.
+    fn are_all_colours(&self) -> bool {
+        let Colours {
+            text,
+            heading,
+            marking,
+            link,
+            rule,
+            table_header,
+        } = self;
+        [text, heading, marking, link, rule, table_header]
+            .iter()
+            .all(|colour| !colour.r.is_nan())
+    }
+}
+
 /// A colour, or [`NOT_A_COLOUR`] for anything else: each colour that is
 /// not one is reported afterwards at its own line ([`colour_problems`]),
 /// all of them together, rather than by serde at the first key of
@@ -391,8 +409,15 @@ impl Theme {
     /// the reading: it is reported with the colours that are not colours,
     /// and the numbers are checked once it is put right.
     pub fn from_yaml(text: &str) -> Result<Theme, Vec<ThemeError>> {
-        let mut problems = colour_problems(text);
-        match serde_yaml::from_str::<Theme>(text) {
+        let read = serde_yaml::from_str::<Theme>(text);
+        // Finding each colour's place means reading the text a second time,
+        // with positions: done only when a colour is wrong, or when serde
+        // stopped before it could tell.
+        let mut problems = match &read {
+            Ok(theme) if theme.colours.are_all_colours() => Vec::new(),
+            _ => colour_problems(text),
+        };
+        match read {
             Ok(theme) => {
                 problems.extend(theme.check().into_iter().map(|misfit| misfit.located(text)));
                 if problems.is_empty() {
