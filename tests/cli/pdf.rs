@@ -553,6 +553,8 @@ fn a_screen_reader_is_told_the_title_and_where_each_link_leads() {
     assert_eq!(
         descriptions,
         [
+            // The meeting on the page at a glance.
+            "5.1 Föderaler Sicherheitsdienst der Russischen Föderation (FSB)",
             "1 Veranstaltung",
             "2 Ziele",
             "3 Kernbotschaften",
