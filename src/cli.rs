@@ -1354,6 +1354,16 @@ fn absolute(path: &Path) -> PathBuf {
     })
 }
 
+/// An editor's scratch file beside the brief, not a photo: hidden
+/// (`.visit.yaml.swp`, `.#visit.yaml`, a save's temporary `.tmp123`) or a
+/// backup (`visit.yaml~`). A save of the brief writes one, then the brief:
+/// one render, not two.
+fn editors_scratch(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with('.') || name.ends_with('~'))
+}
+
 /// `briefing watch`: renders every brief, then, on each change, those it
 /// touches: a brief, itself; a template or the theme, all of them (with the
 /// templates loaded again); anything else in a brief's folder (a photo), the
@@ -1421,12 +1431,19 @@ fn watch(
         );
     };
     // Reading a file is an event too (inotify's open and close): a file
-    // counts as changed only when it was modified since it last did, or
-    // since the watch began.
+    // counts as changed only when its modification time moved since it was
+    // last looked at (or, the first time, since the watch began), or when
+    // it vanished or came back. The briefs are known from the start: a
+    // deleted brief is one change (one error), its return another.
     let began = std::time::SystemTime::now();
-    let mut modified: BTreeMap<PathBuf, std::time::SystemTime> = BTreeMap::new();
-    let (briefs, _) = inputs_or_report(paths, &reporter);
-    render_these(&renderer, &briefs);
+    let modified_time = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let mut known: BTreeMap<PathBuf, Option<std::time::SystemTime>> = render::expand_inputs(paths)
+        .iter()
+        .map(|brief| (absolute(brief), modified_time(brief)))
+        .collect();
+    // Its own log (`watch visit.yaml 2> log.txt` beside the brief) is not
+    // a change: else each render would write a line that renders again.
+    let own_streams = files::FileId::of_standard_streams();
     let (sender, events) = std::sync::mpsc::channel();
     let mut debouncer = match notify_debouncer_mini::new_debouncer(WATCH_DEBOUNCE, sender) {
         Ok(debouncer) => debouncer,
@@ -1465,6 +1482,10 @@ fn watch(
             return false;
         }
     }
+    // Watched before the first render: a save during it is not lost.
+    let (briefs, _) = inputs_or_report(paths, &reporter);
+    render_these(&renderer, &briefs);
+    // Now that the first render made it, the outputs folder's own name.
     let out_dir = absolute(request.out_dir);
     for batch in events {
         let Ok(batch) = batch else {
@@ -1474,13 +1495,14 @@ fn watch(
             .into_iter()
             .map(|event| event.path)
             .filter(|path| !path.starts_with(&out_dir))
+            .filter(|path| files::FileId::of(path).is_none_or(|file| !own_streams.contains(&file)))
             .filter(|path| {
-                let Ok(time) = std::fs::metadata(path).and_then(|m| m.modified()) else {
-                    return false;
-                };
-                let last = modified.get(path).copied().unwrap_or(began);
-                modified.insert(path.clone(), time);
-                time > last
+                let now = modified_time(path);
+                match (known.insert(path.clone(), now), now) {
+                    (None, Some(time)) => time > began,
+                    (Some(before), now) => before != now,
+                    (None, None) => false,
+                }
             })
             .collect();
         if changed.is_empty() {
@@ -1490,7 +1512,10 @@ fn watch(
         let briefs = render::expand_inputs(paths);
         let in_templates =
             |path: &PathBuf| template_dir.as_ref().is_some_and(|t| path.starts_with(t));
-        let todo: Vec<PathBuf> = if changed.iter().any(in_templates) {
+        let todo: Vec<PathBuf> = if changed
+            .iter()
+            .any(|path| in_templates(path) && !editors_scratch(path))
+        {
             // The templates and theme again, kept only if they load.
             match load() {
                 Some(reloaded) => renderer = reloaded,
@@ -1510,6 +1535,7 @@ fn watch(
                         *path == brief_path
                             || (render::Format::of_file(path).is_none()
                                 && path.extension().is_none_or(|e| e != "yaml" && e != "yml")
+                                && !editors_scratch(path)
                                 && path.starts_with(&folder))
                     })
                 })
