@@ -187,7 +187,8 @@ enum Command {
     },
     /// Write a commented starter brief that uses every key of the format.
     New {
-        /// Where to write the brief, e.g. `briefs/my-visit.yaml`.
+        /// Where to write the brief, e.g. `briefs/my-visit.yaml`; `-` prints
+        /// it to standard output (and writes no schema).
         file: PathBuf,
         /// Replace the file if it exists.
         #[arg(long)]
@@ -1271,6 +1272,14 @@ fn source_date_epoch() -> Option<i64> {
 }
 
 fn new_brief(file: &Path, force: bool) -> bool {
+    // `-`: standard output, as `-o -` is (`briefing new - > visit.yaml`);
+    // no schema file then, as there is no folder to put it in.
+    if file == Path::new(files::STDIN) {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(templates::STARTER_BRIEF.as_bytes());
+        return true;
+    }
     // A folder, device, pipe or link is refused even with --force: `new`
     // replaces files only.
     let output = [Output {
