@@ -294,7 +294,10 @@ fn watching_a_file_renders_once_per_save_and_once_per_deletion() {
     );
     assert!(said.contains("\n0 briefs rendered, 1 failed ("), "{said}");
 
-    std::fs::write(&brief_file, brief("Wieder da")).unwrap();
+    // Back whole (written beside it, then renamed), never half written.
+    let back = dir.path().join(".visit.yaml.back");
+    std::fs::write(&back, brief("Wieder da")).unwrap();
+    std::fs::rename(&back, &brief_file).unwrap();
     wait_for("round of its return", &mut child, &log, || {
         rounds(&log) == 5
     });
