@@ -12,8 +12,10 @@
 //!   last Sunday of March in Berlin is 03:30), and one that the change
 //!   back repeats is the first of the two.
 //! - An item without a start time is an all-day event on its date; one
-//!   without an end has no length; an end before the start is the next
-//!   day's.
+//!   without an end has no length (`check` refuses an end that is not
+//!   after the start). An end that would come before a start the change
+//!   to summer time moved on (02:30 to 03:15) is moved on by the hour too
+//!   (03:30 to 04:15): no event ends before it starts.
 //! - Each event's UID is a hash of the brief's reference (its title when it
 //!   has none), the kind of item, its date, its start time and its title:
 //!   calendars that import the file again update the events rather than
@@ -144,14 +146,31 @@ fn event(
                 .ends(item.date.succ_opt().unwrap_or(item.date));
         }
         Some(start) => {
+            // `check` has made sure the end is after the start, on the clock.
             let start_at = at(item.date, start);
             event.starts(instant(start_at, zone));
             if let Some(end) = item.end {
-                let mut end_at = at(item.date, end);
-                if end_at < start_at {
-                    end_at += chrono::Duration::days(1);
-                }
-                event.ends(instant(end_at, zone));
+                let end_at = at(item.date, end);
+                let end = match zone {
+                    // A start the change to summer time skipped is moved on
+                    // by the hour; an end it would then come before (02:30
+                    // to 03:15 is 03:30 to 03:15) moves the same way, so no
+                    // event ends before it starts.
+                    Some(zone) => {
+                        let start_utc = utc(start_at, zone);
+                        match (start_utc, utc(end_at, zone)) {
+                            (Some(start_utc), Some(end_utc)) if end_utc < start_utc => {
+                                let moved = utc(end_at + chrono::Duration::hours(1), zone);
+                                CalendarDateTime::Utc(
+                                    moved.map_or(start_utc, |moved| moved.max(start_utc)),
+                                )
+                            }
+                            _ => instant(end_at, Some(zone)),
+                        }
+                    }
+                    None => instant(end_at, None),
+                };
+                event.ends(end);
             }
         }
     }
@@ -205,13 +224,21 @@ fn instant(local: NaiveDateTime, zone: Option<chrono_tz::Tz>) -> CalendarDateTim
     let Some(zone) = zone else {
         return CalendarDateTime::Floating(local);
     };
-    let resolved = zone.from_local_datetime(&local).earliest().or_else(|| {
-        // Skipped by a change to summer time: the hour after it.
-        zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
-    });
-    match resolved {
-        Some(time) => CalendarDateTime::Utc(time.with_timezone(&Utc)),
+    match utc(local, zone) {
+        Some(time) => CalendarDateTime::Utc(time),
         None => CalendarDateTime::Floating(local),
     }
+}
+
+/// A wall-clock time in `zone` as an instant: one that a change to summer
+/// time skips is the hour after it; one that the change back repeats is
+/// the first of the two.
+fn utc(local: NaiveDateTime, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|time| time.with_timezone(&Utc))
 }

@@ -187,7 +187,8 @@ enum Command {
     },
     /// Write a commented starter brief that uses every key of the format.
     New {
-        /// Where to write the brief, e.g. `briefs/my-visit.yaml`.
+        /// Where to write the brief, e.g. `briefs/my-visit.yaml`; `-` prints
+        /// it to standard output (and writes no schema).
         file: PathBuf,
         /// Replace the file if it exists.
         #[arg(long)]
@@ -610,36 +611,76 @@ fn manual(dir: Option<&Path>) -> bool {
         let _ = std::io::stdout().lock().write_all(&page);
         return true;
     };
-    let written = files::create_folder(dir).and_then(|()| clap_mangen::generate_to(command, dir));
-    match written {
+    // Every page first, then all checked, then all written (or none): a
+    // link where a page goes is refused, not written through, and a page
+    // that cannot be written leaves no others half done.
+    if let Some((in_the_way, kind)) = files::folder_in_the_way(dir) {
+        print_diagnostics(
+            &[Diagnostic::error(
+                dir,
+                format!(
+                    "cannot write the manual pages: `{}` is {kind}, not a folder",
+                    display_path(&in_the_way)
+                ),
+            )],
+            None,
+        );
+        return false;
+    }
+    let mut pages: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if manual_pages(command.disable_help_subcommand(true), dir, &mut pages).is_err() {
+        return false;
+    }
+    pages.sort();
+    let outputs: Vec<files::Output> = pages
+        .iter()
+        .map(|(path, _)| files::Output {
+            path,
+            what: "manual page",
+        })
+        .collect();
+    let problems = files::check_outputs(&outputs, &files::Inputs::default());
+    if let Some((_, problem)) = problems.first() {
+        let mut diagnostic = problem.diagnostic("write the pages into another folder");
+        let reason = diagnostic.message.trim_start_matches("cannot write: ");
+        diagnostic.message = format!("cannot write the manual pages: {reason}");
+        print_diagnostics(&[diagnostic], None);
+        return false;
+    }
+    let contents: Vec<(&Path, &[u8])> = pages
+        .iter()
+        .map(|(path, page)| (path.as_path(), page.as_slice()))
+        .collect();
+    match files::write_together(&contents) {
         Ok(()) => {
-            let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|e| e == "1"))
-                .collect();
-            pages.sort();
-            for page in pages {
-                say_err!("wrote {}", display_path(&page));
+            for (page, _) in &pages {
+                say_err!("wrote {}", display_path(page));
             }
             true
         }
-        Err(error) => {
-            print_diagnostics(
-                &[Diagnostic::error(
-                    dir,
-                    format!(
-                        "cannot write the manual pages: {}",
-                        briefing::io_reason(&error)
-                    ),
-                )],
-                None,
-            );
+        Err(diagnostic) => {
+            print_diagnostics(&[*diagnostic], None);
             false
         }
     }
+}
+
+/// The manual pages of `command` and its subcommands, as
+/// `clap_mangen::generate_to` names them (`briefing-render.1`), in `dir`.
+fn manual_pages(
+    mut command: clap::Command,
+    dir: &Path,
+    pages: &mut Vec<(PathBuf, Vec<u8>)>,
+) -> std::io::Result<()> {
+    command.build();
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        manual_pages(sub.clone(), dir, pages)?;
+    }
+    let man = clap_mangen::Man::new(command);
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    pages.push((dir.join(man.get_filename()), page));
+    Ok(())
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -1231,6 +1272,14 @@ fn source_date_epoch() -> Option<i64> {
 }
 
 fn new_brief(file: &Path, force: bool) -> bool {
+    // `-`: standard output, as `-o -` is (`briefing new - > visit.yaml`);
+    // no schema file then, as there is no folder to put it in.
+    if file == Path::new(files::STDIN) {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(templates::STARTER_BRIEF.as_bytes());
+        return true;
+    }
     // A folder, device, pipe or link is refused even with --force: `new`
     // replaces files only.
     let output = [Output {
@@ -1354,6 +1403,16 @@ fn absolute(path: &Path) -> PathBuf {
     })
 }
 
+/// An editor's scratch file beside the brief, not a photo: hidden
+/// (`.visit.yaml.swp`, `.#visit.yaml`, a save's temporary `.tmp123`) or a
+/// backup (`visit.yaml~`). A save of the brief writes one, then the brief:
+/// one render, not two.
+fn editors_scratch(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with('.') || name.ends_with('~'))
+}
+
 /// `briefing watch`: renders every brief, then, on each change, those it
 /// touches: a brief, itself; a template or the theme, all of them (with the
 /// templates loaded again); anything else in a brief's folder (a photo), the
@@ -1421,12 +1480,19 @@ fn watch(
         );
     };
     // Reading a file is an event too (inotify's open and close): a file
-    // counts as changed only when it was modified since it last did, or
-    // since the watch began.
+    // counts as changed only when its modification time moved since it was
+    // last looked at (or, the first time, since the watch began), or when
+    // it vanished or came back. The briefs are known from the start: a
+    // deleted brief is one change (one error), its return another.
     let began = std::time::SystemTime::now();
-    let mut modified: BTreeMap<PathBuf, std::time::SystemTime> = BTreeMap::new();
-    let (briefs, _) = inputs_or_report(paths, &reporter);
-    render_these(&renderer, &briefs);
+    let modified_time = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let mut known: BTreeMap<PathBuf, Option<std::time::SystemTime>> = render::expand_inputs(paths)
+        .iter()
+        .map(|brief| (absolute(brief), modified_time(brief)))
+        .collect();
+    // Its own log (`watch visit.yaml 2> log.txt` beside the brief) is not
+    // a change: else each render would write a line that renders again.
+    let own_streams = files::FileId::of_standard_streams();
     let (sender, events) = std::sync::mpsc::channel();
     let mut debouncer = match notify_debouncer_mini::new_debouncer(WATCH_DEBOUNCE, sender) {
         Ok(debouncer) => debouncer,
@@ -1465,6 +1531,10 @@ fn watch(
             return false;
         }
     }
+    // Watched before the first render: a save during it is not lost.
+    let (briefs, _) = inputs_or_report(paths, &reporter);
+    render_these(&renderer, &briefs);
+    // Now that the first render made it, the outputs folder's own name.
     let out_dir = absolute(request.out_dir);
     for batch in events {
         let Ok(batch) = batch else {
@@ -1474,13 +1544,14 @@ fn watch(
             .into_iter()
             .map(|event| event.path)
             .filter(|path| !path.starts_with(&out_dir))
+            .filter(|path| files::FileId::of(path).is_none_or(|file| !own_streams.contains(&file)))
             .filter(|path| {
-                let Ok(time) = std::fs::metadata(path).and_then(|m| m.modified()) else {
-                    return false;
-                };
-                let last = modified.get(path).copied().unwrap_or(began);
-                modified.insert(path.clone(), time);
-                time > last
+                let now = modified_time(path);
+                match (known.insert(path.clone(), now), now) {
+                    (None, Some(time)) => time > began,
+                    (Some(before), now) => before != now,
+                    (None, None) => false,
+                }
             })
             .collect();
         if changed.is_empty() {
@@ -1490,7 +1561,10 @@ fn watch(
         let briefs = render::expand_inputs(paths);
         let in_templates =
             |path: &PathBuf| template_dir.as_ref().is_some_and(|t| path.starts_with(t));
-        let todo: Vec<PathBuf> = if changed.iter().any(in_templates) {
+        let todo: Vec<PathBuf> = if changed
+            .iter()
+            .any(|path| in_templates(path) && !editors_scratch(path))
+        {
             // The templates and theme again, kept only if they load.
             match load() {
                 Some(reloaded) => renderer = reloaded,
@@ -1510,6 +1584,7 @@ fn watch(
                         *path == brief_path
                             || (render::Format::of_file(path).is_none()
                                 && path.extension().is_none_or(|e| e != "yaml" && e != "yml")
+                                && !editors_scratch(path)
                                 && path.starts_with(&folder))
                     })
                 })

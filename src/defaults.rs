@@ -307,6 +307,19 @@ impl Reader<'_> {
         example: &str,
     ) -> Option<Vec<String>> {
         let texts = self.texts(name, value, example)?;
+        if texts.is_empty() {
+            // An empty list would have nothing written, and say it did.
+            self.problem(
+                Some(value.span()),
+                Some(name),
+                format!("`{name}` lists no {what}"),
+                Some(format!(
+                    "list at least one, {} (e.g. `{example}`), or leave `{name}` out for the default",
+                    listed(allowed, "or")
+                )),
+            );
+            return None;
+        }
         let items: Vec<&Spanned<DeValue>> = match value.get_ref() {
             DeValue::Array(items) => items.iter().collect(),
             _ => vec![value],

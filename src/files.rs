@@ -211,6 +211,31 @@ impl FileId {
             .and_then(|metadata| FileId::from_metadata(&metadata))
     }
 
+    /// The files standard output and standard error go to, where they are
+    /// files: `briefing watch visit.yaml 2> log.txt` beside the brief must
+    /// not take its own log's growth for a change (and render, and log,
+    /// and render again).
+    pub fn of_standard_streams() -> Vec<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            [
+                std::io::stdout().as_fd().try_clone_to_owned(),
+                std::io::stderr().as_fd().try_clone_to_owned(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|fd| std::fs::File::from(fd).metadata().ok())
+            .filter(Metadata::is_file)
+            .filter_map(|metadata| FileId::from_metadata(&metadata))
+            .collect()
+        }
+        #[cfg(not(unix))]
+        {
+            Vec::new()
+        }
+    }
+
     fn from_metadata(metadata: &Metadata) -> Option<FileId> {
         #[cfg(unix)]
         {

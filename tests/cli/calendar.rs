@@ -219,3 +219,29 @@ fn the_examples_calendar_has_their_programme_and_meetings() {
     // No times in the brief: days' events.
     assert!(events.iter().all(|e| e["DTSTART;VALUE=DATE"] == "20250527"));
 }
+
+/// An item in the hour the change to summer time skips (02:00 to 03:00 on
+/// 2026-03-29 in Berlin): its start is moved on by the hour, and an end it
+/// would then come after is moved the same way; no event ends before it
+/// starts.
+#[test]
+fn no_event_ends_before_it_starts_across_the_change_to_summer_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = BERLIN.replace(
+        "  - date: 2026-03-30\n    title: Abreise\n",
+        "  - date: 2026-03-29\n    start: \"02:30\"\n    end: \"03:15\"\n    title: Nachtflug\n  - date: 2026-03-29\n    start: \"02:30\"\n    end: \"03:45\"\n    title: Nachtzug\n  - date: 2026-03-29\n    start: \"01:30\"\n    end: \"02:30\"\n    title: Nachtwache\n",
+    );
+    let events = render_calendar(dir.path(), &brief, "out");
+    // 02:30 is 03:30 CEST (01:30 UTC); 03:15 would be before it: 04:15 CEST.
+    let flight = by_summary(&events, "Nachtflug");
+    assert_eq!(flight["DTSTART"], "20260329T013000Z");
+    assert_eq!(flight["DTEND"], "20260329T021500Z");
+    // 03:45 is after 03:30: it stays.
+    let train = by_summary(&events, "Nachtzug");
+    assert_eq!(train["DTSTART"], "20260329T013000Z");
+    assert_eq!(train["DTEND"], "20260329T014500Z");
+    // 01:30 CET is 00:30 UTC; 02:30 is 03:30 CEST, 01:30 UTC.
+    let watch = by_summary(&events, "Nachtwache");
+    assert_eq!(watch["DTSTART"], "20260329T003000Z");
+    assert_eq!(watch["DTEND"], "20260329T013000Z");
+}

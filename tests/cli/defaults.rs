@@ -188,3 +188,18 @@ fn a_defaults_file_too_large_or_not_a_file_is_refused_unread() {
         "error: cannot read the defaults file: it is a folder, not a file\n --> briefs/briefing.toml\n\n"
     );
 }
+
+/// `formats = []` would write nothing and say it rendered: refused at its
+/// place, by render and check alike.
+#[test]
+fn an_empty_list_of_formats_is_refused_at_its_place() {
+    let dir = briefs_with("out = \"out\"\nformats = []\n");
+    let expected = "error: `formats` lists no format\n --> briefs/briefing.toml:2:11\n  |\n2 | formats = []\n  |           ^^\n  = help: list at least one, `pdf`, `md` or `ics` (e.g. `formats = [\"pdf\", \"md\"]`), or leave `formats` out for the default\n\n";
+    let run = briefing_in(dir.path(), &["render", "briefs"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, expected);
+    assert!(!dir.path().join("out").exists());
+    let run = briefing_in(dir.path(), &["check", "briefs"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, expected);
+}

@@ -49,3 +49,18 @@ fn new_says_when_its_folder_cannot_be_made() {
         "error: cannot create the folder: `briefs` is a file, not a folder\n --> briefs\n\n"
     );
 }
+
+/// `new -`: the starter brief on standard output, as `-o -` writes to it;
+/// no file named `-`, no schema file.
+#[test]
+fn new_dash_prints_the_starter_brief() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = briefing_in(dir.path(), &["new", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout.contains("talking_points:"), "{}", run.stdout);
+    assert!(crate::support::files_in(dir.path()).is_empty());
+    std::fs::write(dir.path().join("visit.yaml"), &run.stdout).unwrap();
+    let check = briefing_in(dir.path(), &["check", "visit.yaml"]);
+    assert_eq!(check.stderr, "1 brief checked: 1 valid, 0 warnings (… s)\n");
+}

@@ -72,6 +72,45 @@ fn man_prints_the_main_page_or_writes_one_for_each_command() {
     );
 }
 
+/// `man DIR` checks every page's place before it writes any: a link is not
+/// written through, a folder where a page goes is named, nothing is left
+/// half written; a device is not a folder.
+#[cfg(unix)]
+#[test]
+fn man_refuses_links_and_folders_where_pages_go_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.txt"), "precious\n").unwrap();
+    std::fs::create_dir(dir.path().join("mm")).unwrap();
+    std::os::unix::fs::symlink("../p.txt", dir.path().join("mm/briefing.1")).unwrap();
+    let run = briefing_in(dir.path(), &["man", "mm"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot write the manual pages: `mm/briefing.1` is a symbolic link, not a file\n --> mm/briefing.1\n  = help: an output only ever replaces a regular file, not a link (nor what it points to): remove the link, or write the pages into another folder\n\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.txt")).unwrap(),
+        "precious\n"
+    );
+    assert_eq!(files_in(&dir.path().join("mm")), ["briefing.1"]);
+
+    std::fs::create_dir_all(dir.path().join("mm2/briefing-render.1")).unwrap();
+    let run = briefing_in(dir.path(), &["man", "mm2"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot write the manual pages: `mm2/briefing-render.1` is a folder, not a file\n --> mm2/briefing-render.1\n  = help: an output only ever replaces a regular file: write the pages into another folder\n\n"
+    );
+    assert_eq!(files_in(&dir.path().join("mm2")), ["briefing-render.1"]);
+
+    let run = briefing_in(dir.path(), &["man", "/dev/null"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: cannot write the manual pages: `/dev/null` is a device, not a folder\n --> /dev/null\n\n"
+    );
+}
+
 #[test]
 fn diagnostics_are_coloured_when_asked_and_plain_in_a_pipe() {
     let dir = tempfile::tempdir().unwrap();

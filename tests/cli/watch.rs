@@ -218,3 +218,93 @@ fn no_viewer_for_open_is_a_warning() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// How many rounds (`… rendered, … failed`) the log shows.
+fn rounds(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .matches(" failed (")
+        .count()
+}
+
+/// After a round, the watch stays still: a second on, no further round.
+/// (This only waits; it passes however slow the machine.)
+fn still_after(rounds_now: usize, log: &Path) {
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        rounds(log),
+        rounds_now,
+        "{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A brief watched by its file name, with the watch's own log beside it:
+/// one round per save (an append, an editor's write-and-rename), one error
+/// when the brief is deleted, one round when it comes back. The log's own
+/// growth once made every round start the next.
+#[cfg(unix)]
+#[test]
+fn watching_a_file_renders_once_per_save_and_once_per_deletion() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief_file = dir.path().join("visit.yaml");
+    std::fs::write(&brief_file, brief("Besuch")).unwrap();
+    let log = dir.path().join("watch.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_for("first round", &mut child, &log, || rounds(&log) == 1);
+
+    let mut appended = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&brief_file)
+        .unwrap();
+    std::io::Write::write_all(&mut appended, b"# a comment\n").unwrap();
+    drop(appended);
+    wait_for("round of the append", &mut child, &log, || {
+        rounds(&log) == 2
+    });
+    still_after(2, &log);
+
+    // An editor's save: a scratch file beside it, renamed over the brief.
+    let scratch = dir.path().join(".visit.yaml.tmp");
+    std::fs::write(&scratch, brief("Neuer Besuch")).unwrap();
+    std::fs::rename(&scratch, &brief_file).unwrap();
+    wait_for("round of the editor's save", &mut child, &log, || {
+        rounds(&log) == 3
+    });
+    still_after(3, &log);
+
+    std::fs::remove_file(&brief_file).unwrap();
+    wait_for("round of the deletion", &mut child, &log, || {
+        rounds(&log) == 4
+    });
+    still_after(4, &log);
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        said.matches("error: cannot read the brief: No such file or directory\n --> visit.yaml\n")
+            .count(),
+        1,
+        "{said}"
+    );
+    assert!(said.contains("\n0 briefs rendered, 1 failed ("), "{said}");
+
+    // Back whole (written beside it, then renamed), never half written.
+    let back = dir.path().join(".visit.yaml.back");
+    std::fs::write(&back, brief("Wieder da")).unwrap();
+    std::fs::rename(&back, &brief_file).unwrap();
+    wait_for("round of its return", &mut child, &log, || {
+        rounds(&log) == 5
+    });
+    still_after(5, &log);
+    assert!(pdf_text(&dir.path().join("out/visit.pdf")).contains("Wieder da"));
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(said.matches("wrote out/visit.pdf\n").count(), 4, "{said}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
