@@ -183,7 +183,7 @@ pub enum ImageError {
 pub enum SvgLimit {
     /// Elements nested more than [`MAX_SVG_DEPTH`] deep.
     Depth,
-    /// More than [`MAX_SVG_ELEMENTS`] elements.
+    /// More than [`MAX_SVG_ELEMENTS`] elements, `<use>` copies counted.
     Elements,
     /// A filter (`<filter>`, `filter=`, or `filter:` in a style): a blur
     /// costs time with its radius, and a logo is drawn without one.
@@ -240,7 +240,7 @@ impl ImageError {
                 "{what} `{shown}` nests its elements more than {MAX_SVG_DEPTH} deep, more than an SVG drawing may"
             ),
             ImageError::SvgBeyond(SvgLimit::Elements) => format!(
-                "{what} `{shown}` has more than {MAX_SVG_ELEMENTS} elements, more than an SVG drawing may"
+                "{what} `{shown}` has more than {MAX_SVG_ELEMENTS} elements (with the copies `<use>` makes), more than an SVG drawing may"
             ),
             ImageError::SvgBeyond(SvgLimit::Filter) => format!(
                 "{what} `{shown}` uses an SVG filter (a blur, a shadow), which is not drawn here"
@@ -745,8 +745,8 @@ fn svg_parsing() -> resvg::usvg::roxmltree::ParsingOptions {
 }
 
 /// Whether an SVG drawing is within what a logo needs: nested at most
-/// [`MAX_SVG_DEPTH`] deep, at most [`MAX_SVG_ELEMENTS`] elements, and no
-/// filter. Checked on the parsed XML
+/// [`MAX_SVG_DEPTH`] deep, at most [`MAX_SVG_ELEMENTS`] elements with the
+/// copies `<use>` makes, and no filter. Checked on the parsed XML
 /// (entities expanded), before usvg reads it, without recursion.
 pub fn svg_within_limits(document: &resvg::usvg::roxmltree::Document) -> Result<(), SvgLimit> {
     use resvg::usvg::roxmltree::Node;
@@ -769,7 +769,73 @@ pub fn svg_within_limits(document: &resvg::usvg::roxmltree::Document) -> Result<
                 .map(|child| (child, depth + 1)),
         );
     }
+    if drawn_elements(document) > MAX_SVG_ELEMENTS {
+        return Err(SvgLimit::Elements);
+    }
     Ok(())
+}
+
+/// How many elements are drawn, each `<use>` counted with a copy of what
+/// it names: seven levels of ten `<use>`s of the level below make ten
+/// million, which usvg copied for ten seconds before its own limit. Each
+/// element is counted once, bottom-up, without recursion; a `<use>` that
+/// names an element it is inside of (usvg leaves it out) adds nothing.
+/// Stops counting past [`MAX_SVG_ELEMENTS`].
+fn drawn_elements<'a, 'input>(document: &'a resvg::usvg::roxmltree::Document<'input>) -> usize {
+    use resvg::usvg::roxmltree::{Node, NodeId};
+    use std::collections::{HashMap, HashSet};
+    let by_id: HashMap<&str, Node<'a, 'input>> = document
+        .descendants()
+        .filter(Node::is_element)
+        .filter_map(|node| Some((node.attribute("id")?, node)))
+        .collect();
+    let named = |node: Node<'a, 'input>| -> Option<Node<'a, 'input>> {
+        if node.tag_name().name() != "use" {
+            return None;
+        }
+        let href = node
+            .attribute(("http://www.w3.org/1999/xlink", "href"))
+            .or_else(|| node.attribute("href"))?;
+        by_id.get(href.trim().strip_prefix('#')?).copied()
+    };
+    let parts = |node: Node<'a, 'input>| -> Vec<Node<'a, 'input>> {
+        node.children()
+            .filter(Node::is_element)
+            .chain(named(node))
+            .collect()
+    };
+    let mut counted: HashMap<NodeId, usize> = HashMap::new();
+    let mut open: HashSet<NodeId> = HashSet::new();
+    let root = document.root_element();
+    let mut stack = vec![(root, false)];
+    while let Some((node, parts_counted)) = stack.pop() {
+        if counted.contains_key(&node.id()) {
+            continue;
+        }
+        if !parts_counted {
+            if !open.insert(node.id()) {
+                continue;
+            }
+            stack.push((node, true));
+            stack.extend(
+                parts(node)
+                    .into_iter()
+                    .filter(|part| !counted.contains_key(&part.id()) && !open.contains(&part.id()))
+                    .map(|part| (part, false)),
+            );
+        } else {
+            let count = parts(node)
+                .iter()
+                .map(|part| counted.get(&part.id()).copied().unwrap_or(0))
+                .fold(1usize, usize::saturating_add);
+            if count > MAX_SVG_ELEMENTS {
+                return count;
+            }
+            open.remove(&node.id());
+            counted.insert(node.id(), count);
+        }
+    }
+    counted.get(&root.id()).copied().unwrap_or(0)
 }
 
 /// Whether an element is a filter or applies one (`filter="url(#f)"`,

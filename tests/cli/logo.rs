@@ -163,6 +163,38 @@ fn a_logo_outside_the_templates_folder_is_refused_unless_allowed() {
 }
 
 #[test]
+fn an_svg_logo_whose_uses_copy_ten_million_elements_is_refused() {
+    let (dir, line) = folder("logo: { file: use.svg }");
+    let mut svg = format!(r#"{SVG_OPEN}<defs><rect id="l0" width="1" height="1"/>"#);
+    for level in 1..8 {
+        svg += &format!(r#"<g id="l{level}">"#);
+        svg += &format!(r##"<use href="#l{}"/>"##, level - 1).repeat(10);
+        svg += "</g>";
+    }
+    svg += r##"</defs><use href="#l7"/></svg>"##;
+    write(dir.path(), "T/use.svg", &svg);
+    assert_eq!(
+        check(dir.path()),
+        (
+            1,
+            at_logo(
+                "the logo `T/use.svg` has more than 100000 elements (with the copies `<use>` makes), more than an SVG drawing may",
+                line,
+                "logo: { file: use.svg }",
+                "simplify the logo (flatten its groups), or export it as PNG"
+            )
+        )
+    );
+    // A `<use>` of what it is inside of adds nothing (usvg leaves it out).
+    write(
+        dir.path(),
+        "T/use.svg",
+        &format!(r##"{SVG_OPEN}<g id="g"><rect width="5" height="5"/><use href="#g"/></g></svg>"##),
+    );
+    assert_eq!(check(dir.path()).0, 0);
+}
+
+#[test]
 fn a_png_logo_claiming_four_billion_pixels_a_side_is_refused_by_the_side_limit() {
     let (dir, line) = folder("logo: { file: huge.png }");
     let chunk = |kind: &[u8], data: &[u8]| {
