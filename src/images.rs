@@ -193,9 +193,11 @@ pub enum SvgLimit {
 /// How deeply an SVG logo's elements may be nested (drawn recursively, so
 /// an unbounded depth overflows the stack; a logo has a few levels).
 pub const MAX_SVG_DEPTH: usize = 256;
-/// How many elements an SVG logo may have: each is drawn, so their number
-/// bounds the time a logo takes.
-pub const MAX_SVG_ELEMENTS: usize = 100_000;
+/// How many elements an SVG logo may have, `<use>` copies counted: each is
+/// drawn, so their number bounds the time a logo takes (100,000 squares
+/// as large as the logo took 100 s in a debug build; a crest has a few
+/// hundred paths).
+pub const MAX_SVG_ELEMENTS: usize = 10_000;
 
 impl ImageError {
     /// What is wrong, of the image `shown`; `what` is "photo" or "the image".

@@ -178,7 +178,7 @@ fn an_svg_logo_whose_uses_copy_ten_million_elements_is_refused() {
         (
             1,
             at_logo(
-                "the logo `T/use.svg` has more than 100000 elements (with the copies `<use>` makes), more than an SVG drawing may",
+                "the logo `T/use.svg` has more than 10000 elements (with the copies `<use>` makes), more than an SVG drawing may",
                 line,
                 "logo: { file: use.svg }",
                 "simplify the logo (flatten its groups), or export it as PNG"
