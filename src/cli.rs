@@ -973,13 +973,22 @@ fn renderer(
             renderer
         };
         renderer
-            .with_image_folders(template_dir, &sources.allow_path)
+            .with_image_folders(template_dir, &sources.allow_path)?
             .with_font_folders(&sources.font_path)
     });
     match made {
         Ok(renderer) => Some(renderer),
         Err(diagnostic) => {
-            reporter.diagnostics(&[*diagnostic], None);
+            // The theme's line is quoted where the diagnostic has one.
+            let source = diagnostic
+                .location
+                .span
+                .and_then(|_| {
+                    briefing::files::read_input(&diagnostic.file, templates::TEMPLATE_FILE_LIMIT)
+                        .ok()
+                })
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            reporter.diagnostics(&[*diagnostic], source.as_deref());
             None
         }
     }

@@ -164,7 +164,40 @@ pub enum ImageError {
     /// The file ends before the image does.
     Truncated,
     Undecodable(String),
+    /// An SVG drawing whose sides, drawn `pixels_wide` across, would make
+    /// it `pixels_high` tall, beyond [`MAX_IMAGE_SIDE`].
+    SvgTooTall {
+        /// The drawing's own `width` and `height`.
+        svg_width: f32,
+        svg_height: f32,
+        pixels_wide: u32,
+        pixels_high: f64,
+    },
+    /// An SVG drawing beyond what a logo needs: more nested, with more
+    /// elements, or with filters (see [`svg_within_limits`]).
+    SvgBeyond(SvgLimit),
 }
+
+/// What an SVG logo may not have, each far beyond a crest or an emblem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SvgLimit {
+    /// Elements nested more than [`MAX_SVG_DEPTH`] deep.
+    Depth,
+    /// More than [`MAX_SVG_ELEMENTS`] elements, `<use>` copies counted.
+    Elements,
+    /// A filter (`<filter>`, `filter=`, or `filter:` in a style): a blur
+    /// costs time with its radius, and a logo is drawn without one.
+    Filter,
+}
+
+/// How deeply an SVG logo's elements may be nested (drawn recursively, so
+/// an unbounded depth overflows the stack; a logo has a few levels).
+pub const MAX_SVG_DEPTH: usize = 256;
+/// How many elements an SVG logo may have, `<use>` copies counted: each is
+/// drawn, so their number bounds the time a logo takes (100,000 squares
+/// as large as the logo took 100 s in a debug build; a crest has a few
+/// hundred paths).
+pub const MAX_SVG_ELEMENTS: usize = 10_000;
 
 impl ImageError {
     /// What is wrong, of the image `shown`; `what` is "photo" or "the image".
@@ -197,6 +230,23 @@ impl ImageError {
                 format!("{what} `{shown}` is cut short: the file ends before the image does")
             }
             ImageError::Undecodable(reason) => format!("cannot decode {what} `{shown}`: {reason}"),
+            ImageError::SvgTooTall {
+                svg_width,
+                svg_height,
+                pixels_wide,
+                pixels_high,
+            } => format!(
+                "{what} `{shown}` is {svg_width} × {svg_height} (its `width` and `height`): drawn {pixels_wide} pixels across, it would be {pixels_high:.0} pixels tall, more than the {MAX_IMAGE_SIDE} pixels a side an image may have"
+            ),
+            ImageError::SvgBeyond(SvgLimit::Depth) => format!(
+                "{what} `{shown}` nests its elements more than {MAX_SVG_DEPTH} deep, more than an SVG drawing may"
+            ),
+            ImageError::SvgBeyond(SvgLimit::Elements) => format!(
+                "{what} `{shown}` has more than {MAX_SVG_ELEMENTS} elements (with the copies `<use>` makes), more than an SVG drawing may"
+            ),
+            ImageError::SvgBeyond(SvgLimit::Filter) => format!(
+                "{what} `{shown}` uses an SVG filter (a blur, a shadow), which is not drawn here"
+            ),
         }
     }
 
@@ -210,8 +260,12 @@ impl ImageError {
             ),
             ImageError::Read(_) => format!("{noun} paths are relative to {relative_to}"),
             ImageError::NotAFile(_) => format!(
-                "{} is a PNG or JPEG file of at most {}",
-                if noun.starts_with('i') { "an image" } else { "a photo" },
+                "{} of at most {}",
+                match noun {
+                    "logo" => "a logo is an SVG, PNG or JPEG file",
+                    "image" => "an image is a PNG or JPEG file",
+                    _ => "a photo is a PNG or JPEG file",
+                },
                 files::size(MAX_IMAGE_BYTES)
             ),
             ImageError::NotAnImage => format!("convert the {noun} to PNG or JPEG"),
@@ -224,6 +278,15 @@ impl ImageError {
             ImageError::Truncated | ImageError::Undecodable(_) => {
                 "the file is damaged or was not copied whole: export or copy it again".into()
             }
+            ImageError::SvgTooTall { .. } => format!(
+                "a {noun} is about as wide as it is tall: check the `width`, `height` and `viewBox` of the SVG"
+            ),
+            ImageError::SvgBeyond(SvgLimit::Filter) => format!(
+                "remove the filters from the {noun} (in Inkscape: Filters > Remove Filters), or export it as PNG"
+            ),
+            ImageError::SvgBeyond(_) => format!(
+                "simplify the {noun} (flatten its groups), or export it as PNG"
+            ),
         }
     }
 }
@@ -259,6 +322,16 @@ impl Folder {
     /// The image `written` names, relative to this folder: it must be
     /// inside it or an allowed folder.
     fn load(&mut self, written: &str, rules: &ImageRules) -> Result<Arc<Image>, ImageError> {
+        let resolved = self.resolve(written, rules)?;
+        self.by_file
+            .entry(resolved)
+            .or_insert_with_key(|resolved| load_file(resolved, rules).map(Arc::new))
+            .clone()
+    }
+
+    /// The file `written` names, relative to this folder, resolved: it must
+    /// be inside it or an allowed folder.
+    fn resolve(&self, written: &str, rules: &ImageRules) -> Result<PathBuf, ImageError> {
         let file = self.given.join(written);
         let resolved = match file.canonicalize() {
             Ok(resolved) => resolved,
@@ -282,10 +355,7 @@ impl Folder {
                 home: self.name.clone(),
             });
         }
-        self.by_file
-            .entry(resolved)
-            .or_insert_with_key(|resolved| load_file(resolved, rules).map(Arc::new))
-            .clone()
+        Ok(resolved)
     }
 }
 
@@ -525,11 +595,23 @@ pub enum PrintSize {
     Height(f32),
 }
 
-/// An office's logo from the file at `path`, at [`DPI`] of its printed
-/// size: a PNG or JPEG as any image; an SVG drawing rendered into pixels
-/// (text in it must have been turned into paths: no font is loaded for it).
-pub fn load_logo(path: &Path, size: PrintSize) -> Result<Image, ImageError> {
-    let bytes = files::read_input(path, MAX_IMAGE_BYTES).map_err(|error| match error {
+/// An office's logo, the file `written` relative to the theme's folder
+/// `theme_dir` and held to it (or to the `allowed` folders) as a template's
+/// images are, at [`DPI`] of its printed size: a PNG or JPEG as any image;
+/// an SVG drawing rendered into pixels (text in it must have been turned
+/// into paths: no font is loaded for it), which reads no other file.
+pub fn load_logo(
+    theme_dir: &Path,
+    written: &str,
+    allowed: &[PathBuf],
+    size: PrintSize,
+) -> Result<Image, ImageError> {
+    let rules = ImageRules {
+        allowed: allowed.to_vec(),
+        ..ImageRules::default()
+    };
+    let path = Folder::new(theme_dir, "the templates folder").resolve(written, &rules)?;
+    let bytes = files::read_input(&path, MAX_IMAGE_BYTES).map_err(|error| match error {
         ReadError::Io(error) => ImageError::Read(crate::io_reason(&error)),
         other => ImageError::NotAFile(other.to_string()),
     })?;
@@ -539,9 +621,10 @@ pub fn load_logo(path: &Path, size: PrintSize) -> Result<Image, ImageError> {
         PrintSize::Height(h) => h * width / height.max(f32::MIN_POSITIVE),
     };
     if let Some(format) = format_of(&bytes) {
-        let (width, height) = image::ImageReader::with_format(Cursor::new(&bytes[..]), format)
-            .into_dimensions()
-            .map_err(decode_error)?;
+        let (width, height) = dimensions(&bytes, format)?;
+        if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+            return Err(ImageError::TooWide { width, height });
+        }
         let rules = ImageRules {
             allowed: Vec::new(),
             print_width: print_width(width as f32, height as f32),
@@ -552,14 +635,227 @@ pub fn load_logo(path: &Path, size: PrintSize) -> Result<Image, ImageError> {
     if !text.contains("<svg") {
         return Err(ImageError::NotALogo);
     }
-    use resvg::usvg;
-    let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
-        .map_err(|error| ImageError::Undecodable(error.to_string()))?;
+    let tree = svg_tree(&bytes)?;
     let rules = ImageRules {
         allowed: Vec::new(),
         print_width: print_width(tree.size().width(), tree.size().height()),
     };
     rasterised_svg(&tree, rules.needed_width())
+}
+
+/// The SVG drawing `bytes` hold, read within [`svg_within_limits`], and
+/// reading no file: an `<image>` that names one (`/etc/passwd`, a pipe, a
+/// device) is left out, and one in a `data:` URL is drawn only if it is an
+/// SVG within the same limits (usvg lets it name no image of its own).
+/// Raster images in it are not drawn at all (resvg is built without them).
+fn svg_tree(bytes: &[u8]) -> Result<resvg::usvg::Tree, ImageError> {
+    use resvg::usvg::{self, roxmltree};
+    if !tags_nested_within(bytes, MAX_SVG_DEPTH) {
+        return Err(ImageError::SvgBeyond(SvgLimit::Depth));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ImageError::Undecodable("it is not UTF-8 text".into()))?;
+    let document = roxmltree::Document::parse_with_options(text, svg_parsing())
+        .map_err(|error| ImageError::Undecodable(error.to_string()))?;
+    svg_within_limits(&document).map_err(ImageError::SvgBeyond)?;
+    let options = usvg::Options {
+        resources_dir: None,
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|mime, data, options| {
+                let inner = std::str::from_utf8(&data).ok()?;
+                let inner = roxmltree::Document::parse_with_options(inner, svg_parsing()).ok()?;
+                svg_within_limits(&inner).ok()?;
+                drop(inner);
+                (usvg::ImageHrefResolver::default_data_resolver())(mime, data, options)
+            }),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    usvg::Tree::from_xmltree(&document, &options).map_err(|error| match error {
+        // usvg's own limits, behind ours (a million nodes, `<use>` copies
+        // counted; 1,024 levels).
+        usvg::Error::ElementsLimitReached
+        | usvg::Error::ParsingFailed(roxmltree::Error::NodesLimitReached) => {
+            ImageError::SvgBeyond(SvgLimit::Elements)
+        }
+        other => ImageError::Undecodable(other.to_string()),
+    })
+}
+
+/// Whether the XML `bytes` nest their tags at most `limit` deep, by a scan
+/// of the bytes before any parser reads them: the XML parser recurses, and
+/// 20,000 nested `<g>` overflowed its stack. It errs on the safe side: a
+/// DTD's declarations are not read, so tags in an entity count as written.
+fn tags_nested_within(bytes: &[u8], limit: usize) -> bool {
+    let find = |from: usize, what: &[u8]| {
+        bytes[from.min(bytes.len())..]
+            .windows(what.len())
+            .position(|window| window == what)
+            .map_or(bytes.len(), |at| from + at + what.len())
+    };
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(start) = bytes[at..].iter().position(|&b| b == b'<') {
+        let tag = &bytes[at + start..];
+        at += start + 1;
+        if tag.starts_with(b"<!--") {
+            at = find(at, b"-->");
+        } else if tag.starts_with(b"<![CDATA[") {
+            at = find(at, b"]]>");
+        } else if tag.starts_with(b"<?") {
+            at = find(at, b"?>");
+        } else if tag.starts_with(b"<!") {
+            at = find(at, b">");
+        } else if tag.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            at = find(at, b">");
+        } else {
+            // To the tag's end, past `>` in quoted attribute values.
+            let mut quote = None;
+            let mut end = bytes.len();
+            for (i, &b) in bytes[at..].iter().enumerate() {
+                match (quote, b) {
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (Some(q), _) if b == q => quote = None,
+                    (None, b'>') => {
+                        end = at + i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if bytes.get(end.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            at = end;
+        }
+    }
+    true
+}
+
+/// How SVG is parsed: as usvg parses it (a DTD's entities allowed: the
+/// parser bounds their expansion).
+fn svg_parsing() -> resvg::usvg::roxmltree::ParsingOptions {
+    resvg::usvg::roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    }
+}
+
+/// Whether an SVG drawing is within what a logo needs: nested at most
+/// [`MAX_SVG_DEPTH`] deep, at most [`MAX_SVG_ELEMENTS`] elements with the
+/// copies `<use>` makes, and no filter. Checked on the parsed XML
+/// (entities expanded), before usvg reads it, without recursion.
+pub fn svg_within_limits(document: &resvg::usvg::roxmltree::Document) -> Result<(), SvgLimit> {
+    use resvg::usvg::roxmltree::Node;
+    let mut stack: Vec<(Node, usize)> = vec![(document.root_element(), 1)];
+    let mut elements = 0usize;
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_SVG_DEPTH {
+            return Err(SvgLimit::Depth);
+        }
+        elements += 1;
+        if elements > MAX_SVG_ELEMENTS {
+            return Err(SvgLimit::Elements);
+        }
+        if has_filter(node) {
+            return Err(SvgLimit::Filter);
+        }
+        stack.extend(
+            node.children()
+                .filter(Node::is_element)
+                .map(|child| (child, depth + 1)),
+        );
+    }
+    if drawn_elements(document) > MAX_SVG_ELEMENTS {
+        return Err(SvgLimit::Elements);
+    }
+    Ok(())
+}
+
+/// How many elements are drawn, each `<use>` counted with a copy of what
+/// it names: seven levels of ten `<use>`s of the level below make ten
+/// million, which usvg copied for ten seconds before its own limit. Each
+/// element is counted once, bottom-up, without recursion; a `<use>` that
+/// names an element it is inside of (usvg leaves it out) adds nothing.
+/// Stops counting past [`MAX_SVG_ELEMENTS`].
+fn drawn_elements<'a, 'input>(document: &'a resvg::usvg::roxmltree::Document<'input>) -> usize {
+    use resvg::usvg::roxmltree::{Node, NodeId};
+    use std::collections::{HashMap, HashSet};
+    let by_id: HashMap<&str, Node<'a, 'input>> = document
+        .descendants()
+        .filter(Node::is_element)
+        .filter_map(|node| Some((node.attribute("id")?, node)))
+        .collect();
+    let named = |node: Node<'a, 'input>| -> Option<Node<'a, 'input>> {
+        if node.tag_name().name() != "use" {
+            return None;
+        }
+        let href = node
+            .attribute(("http://www.w3.org/1999/xlink", "href"))
+            .or_else(|| node.attribute("href"))?;
+        by_id.get(href.trim().strip_prefix('#')?).copied()
+    };
+    let parts = |node: Node<'a, 'input>| -> Vec<Node<'a, 'input>> {
+        node.children()
+            .filter(Node::is_element)
+            .chain(named(node))
+            .collect()
+    };
+    let mut counted: HashMap<NodeId, usize> = HashMap::new();
+    let mut open: HashSet<NodeId> = HashSet::new();
+    let root = document.root_element();
+    let mut stack = vec![(root, false)];
+    while let Some((node, parts_counted)) = stack.pop() {
+        if counted.contains_key(&node.id()) {
+            continue;
+        }
+        if !parts_counted {
+            if !open.insert(node.id()) {
+                continue;
+            }
+            stack.push((node, true));
+            stack.extend(
+                parts(node)
+                    .into_iter()
+                    .filter(|part| !counted.contains_key(&part.id()) && !open.contains(&part.id()))
+                    .map(|part| (part, false)),
+            );
+        } else {
+            let count = parts(node)
+                .iter()
+                .map(|part| counted.get(&part.id()).copied().unwrap_or(0))
+                .fold(1usize, usize::saturating_add);
+            if count > MAX_SVG_ELEMENTS {
+                return count;
+            }
+            open.remove(&node.id());
+            counted.insert(node.id(), count);
+        }
+    }
+    counted.get(&root.id()).copied().unwrap_or(0)
+}
+
+/// Whether an element is a filter or applies one (`filter="url(#f)"`,
+/// `filter="blur(9)"`, or in its style), a `<style>` sheet naming one
+/// included.
+fn has_filter(node: resvg::usvg::roxmltree::Node) -> bool {
+    let name = node.tag_name().name();
+    if name.eq_ignore_ascii_case("filter") {
+        return true;
+    }
+    if name == "style" && node.text().is_some_and(|text| text.contains("filter")) {
+        return true;
+    }
+    node.attributes().any(|attribute| match attribute.name() {
+        "filter" => attribute.value().trim() != "none",
+        "style" => attribute.value().contains("filter"),
+        _ => false,
+    })
 }
 
 /// An SVG drawing rendered `width` pixels across (resvg), kept losslessly
@@ -571,9 +867,11 @@ fn rasterised_svg(tree: &resvg::usvg::Tree, width: u32) -> Result<Image, ImageEr
     let height = (size.height() * scale).round().max(1.0);
     // usvg gives a finite size, greater than zero.
     if height > MAX_IMAGE_SIDE as f32 {
-        return Err(ImageError::TooWide {
-            width,
-            height: height.min(u32::MAX as f32) as u32,
+        return Err(ImageError::SvgTooTall {
+            svg_width: size.width(),
+            svg_height: size.height(),
+            pixels_wide: width,
+            pixels_high: size.height() as f64 * width as f64 / size.width() as f64,
         });
     }
     let height = height as u32;
@@ -615,6 +913,28 @@ fn load_file(path: &Path, rules: &ImageRules) -> Result<Image, ImageError> {
     decode(bytes, format, rules)
 }
 
+/// The sides of the image `bytes` hold, from its header, without limits:
+/// the caller holds them to [`MAX_IMAGE_SIDE`] in its own words.
+fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageError> {
+    if let Some(sides) = png_sides(bytes, format) {
+        return Ok(sides);
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    reader.no_limits();
+    reader.into_dimensions().map_err(decode_error)
+}
+
+/// A PNG's sides as its header (`IHDR`) writes them, read here: the PNG
+/// decoder refuses sides whose pixels it cannot count (4,000,000,000 a
+/// side) as "Memory limit exceeded", not as the side limit they pass.
+fn png_sides(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
+    if format != ImageFormat::Png || bytes.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let side = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    Some((side(16)?, side(20)?))
+}
+
 fn decode_error(error: image::ImageError) -> ImageError {
     match error {
         image::ImageError::IoError(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -638,6 +958,11 @@ fn decode_error(error: image::ImageError) -> ImageError {
 
 /// Decodes `bytes` within the limits and keeps what the PDF needs.
 fn decode(bytes: Vec<u8>, format: ImageFormat, rules: &ImageRules) -> Result<Image, ImageError> {
+    if let Some((width, height)) = png_sides(&bytes, format) {
+        if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+            return Err(ImageError::TooWide { width, height });
+        }
+    }
     let mut reader = image::ImageReader::with_format(Cursor::new(&bytes[..]), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
@@ -1111,6 +1436,39 @@ mod tests {
         let other = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(3, 3, image::Rgb([8; 3])));
         let c = decode(png(&other), ImageFormat::Png, &ImageRules::default()).unwrap();
         assert_ne!(a.digest, c.digest);
+    }
+
+    #[test]
+    fn a_png_header_claiming_four_billion_pixels_a_side_is_refused_by_the_side_limit() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(4_000_000_000u32.to_be_bytes().repeat(2));
+        png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let error = decode(png, ImageFormat::Png, &ImageRules::default()).unwrap_err();
+        assert_eq!(
+            error.message("photo", "p.png"),
+            "photo `p.png` is 4000000000 × 4000000000 pixels, more than the 20000 pixels a side an image may have"
+        );
+    }
+
+    #[test]
+    fn the_nesting_of_svg_tags_is_counted_from_the_bytes() {
+        let nested = |depth: usize, inside: &str| {
+            format!(
+                "{}{inside}{}",
+                "<g a='>'>".repeat(depth),
+                "</g>".repeat(depth)
+            )
+        };
+        assert!(tags_nested_within(nested(3, "<rect/>").as_bytes(), 4));
+        assert!(!tags_nested_within(
+            nested(3, "<rect></rect>").as_bytes(),
+            3
+        ));
+        // Comments, CDATA, declarations and instructions are not tags.
+        let quiet = "<?xml version='1.0'?><!DOCTYPE svg><!-- <g><g> --><![CDATA[<g><g>]]>";
+        assert!(tags_nested_within(nested(2, quiet).as_bytes(), 2));
+        // Not closed: each open tag counts.
+        assert!(!tags_nested_within("<g><g><g>".as_bytes(), 2));
     }
 
     #[test]

@@ -21,12 +21,14 @@ pub(super) fn font_diagnostic(
     )
 }
 
-/// The theme's logo, read from the theme's folder, at 300 dpi of the size
-/// the theme prints it at.
+/// The theme's logo, read from the theme's folder (or an `allowed` one),
+/// at 300 dpi of the size the theme prints it at. What is wrong with it is
+/// said at the theme's `logo` key.
 pub(super) fn load_logo(
     theme_dir: &Path,
     settings: &crate::typeset::theme::LogoSettings,
     theme_file: &Path,
+    allowed: &[PathBuf],
 ) -> Result<std::sync::Arc<crate::images::Image>, Box<Diagnostic>> {
     use crate::images::PrintSize;
     use crate::typeset::theme::{mm, DEFAULT_LOGO_WIDTH};
@@ -36,11 +38,11 @@ pub(super) fn load_logo(
         (None, Some(height)) => PrintSize::Height(mm(height)),
         (None, None) => PrintSize::Width(mm(DEFAULT_LOGO_WIDTH)),
     };
-    crate::images::load_logo(&file, size)
+    crate::images::load_logo(theme_dir, &settings.file, allowed, size)
         .map(std::sync::Arc::new)
         .map_err(|error| {
             let rules = ImageRules {
-                allowed: Vec::new(),
+                allowed: allowed.to_vec(),
                 // Said of the side the theme gives.
                 print_width: match size {
                     PrintSize::Width(length) | PrintSize::Height(length) => length,
@@ -48,6 +50,10 @@ pub(super) fn load_logo(
             };
             Box::new(
                 Diagnostic::error(theme_file, error.message("the logo", &display_path(&file)))
+                    .at(Location {
+                        span: settings.key_span,
+                        path: None,
+                    })
                     .with_help(Some(error.help("the logo", &rules, "the theme's folder"))),
             )
         })

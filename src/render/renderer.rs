@@ -29,6 +29,22 @@ struct LoadedLogo {
     settings: crate::typeset::theme::LogoSettings,
 }
 
+/// The theme's logo, if it has one, from the theme's folder or an
+/// `allowed` one.
+fn load_theme_logo(
+    templates: &Templates,
+    allowed: &[PathBuf],
+) -> Result<Option<LoadedLogo>, Box<Diagnostic>> {
+    let Some(settings) = &templates.theme.logo else {
+        return Ok(None);
+    };
+    let theme_dir = templates.theme_file.parent().unwrap_or(Path::new("."));
+    Ok(Some(LoadedLogo {
+        image: load_logo(theme_dir, settings, &templates.theme_file, allowed)?,
+        settings: settings.clone(),
+    }))
+}
+
 /// A rendered PDF, with what the reader should know about it.
 pub struct Pdf {
     pub bytes: Vec<u8>,
@@ -63,16 +79,10 @@ impl Renderer {
             .and_then(|mut fonts| fonts.add_fallbacks(&fallbacks, &[]).map(|()| fonts))
             .map_err(|error| font_diagnostic(&templates.theme_file, error))?;
         let templates_pdf = templates.theme.pdf;
-        let logo = match &templates.theme.logo {
-            Some(settings) => Some(LoadedLogo {
-                image: load_logo(&theme_dir, settings, &templates.theme_file)?,
-                settings: settings.clone(),
-            }),
-            None => None,
-        };
         Ok(Renderer {
             draft: false,
-            logo,
+            // Read once the folders it may come from are known.
+            logo: None,
             images: TemplateImages::new(None, image_rules(&templates.theme, &[])),
             templates,
             fonts,
@@ -156,14 +166,17 @@ impl Renderer {
     /// Where images may come from: a template's own from `templates_dir`
     /// (none with the built-in templates), and any image from the `allowed`
     /// folders (`--allow-path`, resolved) besides its own folder.
+    /// The theme's logo is read here, held to the theme's folder and
+    /// `allowed` as a template's images are.
     pub fn with_image_folders(
         mut self,
         templates_dir: Option<&Path>,
         allowed: &[PathBuf],
-    ) -> Renderer {
+    ) -> Result<Renderer, Box<Diagnostic>> {
         let rules = image_rules(&self.templates.theme, allowed);
         self.images = TemplateImages::new(templates_dir, rules);
-        self
+        self.logo = load_theme_logo(&self.templates, allowed)?;
+        Ok(self)
     }
 
     /// Loads and checks one brief and its images, for this run's theme.

@@ -42,7 +42,10 @@ pub struct Theme {
 /// The theme's `logo:`: a file relative to the theme's folder, its size on
 /// the cover, its alternative text, and whether the running header shows it.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping such as `logo: { file: crest.svg }`"
+)]
 pub struct LogoSettings {
     /// SVG, PNG or JPEG.
     pub file: String,
@@ -59,6 +62,9 @@ pub struct LogoSettings {
     /// Shown small at the start of the running header as well.
     #[serde(default)]
     pub in_header: bool,
+    /// Where the theme writes `logo:`, for what is wrong with the file.
+    #[serde(skip)]
+    pub key_span: Option<crate::diag::Span>,
 }
 
 /// The width of a logo whose theme gives neither width nor height, in
@@ -397,6 +403,18 @@ fn find<'n>(root: &'n Node, path: &str) -> Option<&'n Node> {
         })
 }
 
+/// Where the top-level key `key` is written.
+fn key_span(text: &str, key: &str) -> Option<crate::diag::Span> {
+    let root = crate::brief::yaml::parse(text).ok().flatten()?;
+    let Kind::Mapping(entries) = &root.kind else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| matches!(&k.kind, Kind::Scalar(name) if name == key))
+        .map(|(k, _)| k.span)
+}
+
 /// `126`, `129.5`: millimetres as a person writes them.
 fn millimetres(value: f32) -> String {
     let rounded = (value * 10.0).round() / 10.0;
@@ -418,7 +436,10 @@ impl Theme {
             _ => colour_problems(text),
         };
         match read {
-            Ok(theme) => {
+            Ok(mut theme) => {
+                if let Some(logo) = &mut theme.logo {
+                    logo.key_span = key_span(text, "logo");
+                }
                 problems.extend(theme.check().into_iter().map(|misfit| misfit.located(text)));
                 if problems.is_empty() {
                     return Ok(theme);

@@ -29,6 +29,11 @@ fn folder(theme_extra: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The line of the theme [`folder`] writes `theme_extra` on.
+fn logo_line() -> usize {
+    THEME.lines().count() + 2
+}
+
 /// Renders `brief` in `dir` with `args`; returns the PDF's path, checked
 /// with `qpdf --check`.
 fn render(dir: &Path, brief: &str, args: &[&str]) -> PathBuf {
@@ -176,8 +181,12 @@ fn a_logo_that_is_not_an_image_is_an_error_naming_the_theme() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: the logo `tpl/theme.yaml` is neither an SVG, a PNG nor a JPEG image\n \
-         --> tpl/theme.yaml\n  = help: convert the logo to SVG, PNG or JPEG\n\n"
+        format!(
+            "error: the logo `tpl/theme.yaml` is neither an SVG, a PNG nor a JPEG image\n  \
+             --> tpl/theme.yaml:{line}:1\n   |\n{line} | logo: {{ file: theme.yaml }}\n   | ^^^^\n   \
+             = help: convert the logo to SVG, PNG or JPEG\n\n",
+            line = logo_line()
+        )
     );
 }
 
@@ -191,8 +200,12 @@ fn a_missing_logo_is_an_error_saying_where_logos_are_found() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: cannot read the logo `tpl/missing.svg`: No such file or directory\n \
-         --> tpl/theme.yaml\n  = help: logo paths are relative to the theme's folder\n\n"
+        format!(
+            "error: cannot read the logo `tpl/missing.svg`: No such file or directory\n  \
+             --> tpl/theme.yaml:{line}:1\n   |\n{line} | logo: {{ file: missing.svg }}\n   | ^^^^\n   \
+             = help: logo paths are relative to the theme's folder\n\n",
+            line = logo_line()
+        )
     );
 }
 

@@ -15,6 +15,7 @@ mod hostile_templates;
 mod hostile_theme;
 mod images;
 mod large;
+mod logo;
 mod new;
 mod outputs;
 mod pack;
