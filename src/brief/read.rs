@@ -717,8 +717,32 @@ impl<'a> Reader<'a> {
             name: name?,
             role: self.text(&record, "role"),
             phone: self.text(&record, "phone"),
-            email: self.text(&record, "email"),
+            email: self.email(&record),
         })
+    }
+
+    /// A contact's e-mail address, a `mailto:` written before it removed
+    /// with a warning: the link is made from the address, and the prefix
+    /// would show in the text and be doubled in the link.
+    fn email(&mut self, record: &Record) -> Option<String> {
+        let text = self.text(record, "email")?;
+        let prefix = "mailto:";
+        let written = match text.get(..prefix.len()) {
+            Some(written) if written.eq_ignore_ascii_case(prefix) => written.to_string(),
+            _ => return Some(text),
+        };
+        let address = text[prefix.len()..].trim_start().to_string();
+        let path = record.key_path("email");
+        self.warnings.push(Problem {
+            message: format!("`{path}` starts with `{written}`, which is removed"),
+            span: self.spans.get(&path).copied(),
+            path,
+            help: Some(
+                "write the address alone, such as `name@example.org`: the `mailto:` link is made from it"
+                    .into(),
+            ),
+        });
+        Some(address).filter(|a| !a.is_empty())
     }
 }
 
