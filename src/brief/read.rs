@@ -489,7 +489,7 @@ impl<'a> Reader<'a> {
         };
         for key in &known {
             if let Some(text) = self.text(&record, key) {
-                labels.insert(key.to_string(), text);
+                labels.insert(key.to_string(), one_line(&text));
             }
         }
         labels
@@ -746,6 +746,23 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `text` on one line: each line break, with the spaces around it, becomes
+/// one space. A label is a heading, a pointer, a word in a directive of the
+/// templates (`<!-- see: … -->`), which a line break would end; other
+/// one-line values are put on one line as they are set
+/// (`templates::escape::markdown`).
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
 /// A control character that is removed from values: any but tab and newline.
 fn is_removed_control(c: char) -> bool {
     c.is_control() && c != '\t' && c != '\n'
@@ -780,6 +797,13 @@ fn parse_time(text: &str) -> Option<Time> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_put_on_one_line() {
+        assert_eq!(one_line("Obj\n\nX"), "Obj X");
+        assert_eq!(one_line("  a \n  b\n"), "a b");
+        assert_eq!(one_line("Ziele"), "Ziele");
+    }
 
     #[test]
     fn times_on_the_24_hour_clock() {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{briefing_in, tool};
+use crate::support::{briefing_in, page_texts, tool};
 
 fn qpdf_check(pdf: &Path) {
     if let Some(mut qpdf) = tool("qpdf") {
@@ -78,4 +78,46 @@ warning: `<script>@x.org` is not an e-mail address: it is shown as written, not 
         ),
         "{summary}"
     );
+}
+
+/// `tests/fixtures/valid_minimal.yaml` with `extra` appended.
+fn minimal(extra: &str) -> String {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::read_to_string(fixtures.join("valid_minimal.yaml")).unwrap() + extra
+}
+
+/// Renders `yaml` as `visit.yaml`: its folder, and the PDF's page texts.
+fn render(yaml: &str) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), yaml).unwrap();
+    let run = briefing_in(dir.path(), &["render", "visit.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = dir.path().join("out/visit.pdf");
+    qpdf_check(&pdf);
+    let texts = page_texts(&pdf);
+    (dir, texts)
+}
+
+#[test]
+fn a_label_with_a_line_break_or_an_end_of_comment_keeps_the_page_at_a_glance_whole() {
+    let mut extra = String::from("labels:\n  objectives: \"Obj\\n\\nX --> Y\"\nobjectives:\n");
+    for i in 1..=300 {
+        extra.push_str(&format!("  - Objective {i}.\n"));
+    }
+    let (_dir, texts) = render(&minimal(&extra));
+    let glance = &texts[1];
+    assert!(glance.contains("At a glance"), "{glance}");
+    // The label is on one line, as heading and as the section pointed to;
+    // its `-->` ends no directive.
+    assert!(glance.contains("Obj X --> Y"), "{glance}");
+    assert!(!glance.contains("<!--"), "{glance}");
+    let objectives_page = texts
+        .iter()
+        .skip(3)
+        .position(|t| t.contains("Objective 1."))
+        .unwrap()
+        + 4;
+    let pointer = format!("… see 1 Obj X --> Y, page {objectives_page}");
+    assert!(glance.contains(&pointer), "no `{pointer}` in:\n{glance}");
+    assert!(texts[2].contains("1 Obj X --> Y"), "{}", texts[2]);
 }
