@@ -278,11 +278,29 @@ impl<'a> Reader<'a> {
 
     fn markdown(&mut self, record: &Record, key: &str) -> Option<Markdown> {
         let text = self.text(record, key)?;
-        Some(self.markdown_value(text, &record.key_path(key)))
+        Some(self.markdown_value(text, &record.key_path(key))).filter(|m| !m.0.is_empty())
     }
 
-    /// A Markdown value at `path`, its images read and checked.
+    /// A Markdown value at `path`, without HTML (see [`markup`]: a
+    /// directive of the templates left out is a warning), its images read
+    /// and checked.
     fn markdown_value(&mut self, text: String, path: &str) -> Markdown {
+        let cleaned = super::markup::without_html(&text);
+        for directive in &cleaned.directives {
+            self.warnings.push(Problem {
+                message: format!(
+                    "`{path}` holds `{directive}`, a directive of the templates, which is left out"
+                ),
+                span: self.spans.get(path).copied(),
+                path: path.to_string(),
+                help: Some(
+                    "a brief's Markdown cannot open cards, pages or sections: remove the comment \
+                     (HTML comments in a value are left out, other HTML is shown as written)"
+                        .into(),
+                ),
+            });
+        }
+        let text = cleaned.text;
         for written in images_in_markdown(&text) {
             if let Err(error) = self.images.load(&written) {
                 self.image_problem(&error, "the image", &written, path);

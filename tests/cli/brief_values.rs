@@ -121,3 +121,96 @@ fn a_label_with_a_line_break_or_an_end_of_comment_keeps_the_page_at_a_glance_who
     assert!(glance.contains(&pointer), "no `{pointer}` in:\n{glance}");
     assert!(texts[2].contains("1 Obj X --> Y"), "{}", texts[2]);
 }
+
+#[test]
+fn a_directive_in_a_markdown_value_is_left_out_with_a_warning() {
+    let yaml = minimal(
+        "delegation:
+  - name: Jane Doe
+    title: Minister
+    bio: |
+      Minister.
+
+      <!-- card -->
+  - name: John Roe
+    bio: |
+      Deputy <b>minister</b>.
+      <!-- end card -->
+      Still in his card.
+background: Some <i>background</i>. <!-- pagebreak -->
+objectives:
+  - \"An <i>objective</i>.\\n\\n<!-- card -->\\n\\n<div>\"
+contacts:
+  - name: Desk
+    phone: \"+47 22 55 01 23\"
+",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("visit.yaml"), &yaml).unwrap();
+    let check = briefing_in(dir.path(), &["check", "visit.yaml"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(
+        check.stderr,
+        "\
+warning: `delegation[0].bio` holds `<!-- card -->`, a directive of the templates, which is left out
+ --> visit.yaml:9:7
+  |
+9 |       Minister.
+  |       ^
+  = help: a brief's Markdown cannot open cards, pages or sections: remove the comment (HTML comments in a value are left out, other HTML is shown as written)
+
+warning: `delegation[1].bio` holds `<!-- end card -->`, a directive of the templates, which is left out
+  --> visit.yaml:14:7
+   |
+14 |       Deputy <b>minister</b>.
+   |       ^
+   = help: a brief's Markdown cannot open cards, pages or sections: remove the comment (HTML comments in a value are left out, other HTML is shown as written)
+
+warning: `background` holds `<!-- pagebreak -->`, a directive of the templates, which is left out
+  --> visit.yaml:17:13
+   |
+17 | background: Some <i>background</i>. <!-- pagebreak -->
+   |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = help: a brief's Markdown cannot open cards, pages or sections: remove the comment (HTML comments in a value are left out, other HTML is shown as written)
+
+warning: `objectives[0]` holds `<!-- card -->`, a directive of the templates, which is left out
+  --> visit.yaml:19:5
+   |
+19 |   - \"An <i>objective</i>.\\n\\n<!-- card -->\\n\\n<div>\"
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = help: a brief's Markdown cannot open cards, pages or sections: remove the comment (HTML comments in a value are left out, other HTML is shown as written)
+
+1 brief checked: 1 valid, 4 warnings (… s)
+"
+    );
+    let (dir, texts) = render(&yaml);
+    // Spaces as spaces: a heading's number stands apart from its title by
+    // a space of its own width.
+    let all: String = texts
+        .join("\n")
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() && c != '\n' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    // The sections after the people are numbered and in the contents, not
+    // set inside Jane Doe's card.
+    assert!(all.contains("Contents"), "{all}");
+    for section in ["2 Delegation", "3 Background", "4 Contacts"] {
+        assert_eq!(all.matches(section).count(), 2, "{section}:\n{all}");
+    }
+    // Raw HTML is shown as written; the comment is not.
+    assert!(all.contains("Deputy <b>minister</b>."), "{all}");
+    assert!(all.contains("Some <i>background</i>. \n"), "{all}");
+    assert!(!all.contains("<!--"), "{all}");
+    let summary = std::fs::read_to_string(dir.path().join("out/visit.md")).unwrap();
+    assert!(!summary.contains("<!--"), "{summary}");
+    assert!(
+        summary.contains("- An \\<i\\>objective\\<\\/i\\>.\n\n  \\<div\\>\n"),
+        "{summary}"
+    );
+}
