@@ -25,21 +25,72 @@ const MAILTO_KEEPS: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b':')
     .remove(b'@');
 
-/// Whether `email` is an e-mail address: one `@` between a name and a
-/// domain of dot-separated parts, with no spaces or control characters.
+/// Whether `email` is an e-mail address, as RFC 5322 writes one (its
+/// `addr-spec`, with letters beyond ASCII as RFC 6531 allows): a local part
+/// of dot-separated runs of letters, digits and `` !#$%&'*+-/=?^_`{|}~ ``, or
+/// a quoted string (`"a b"`); one `@`; a domain of dot-separated labels of
+/// letters, digits and inner hyphens. Nothing else: no `mailto:`, no
+/// `?subject=`, no `<…>`, no comments.
 pub fn is_email(email: &str) -> bool {
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
-    }
-    match email.split_once('@') {
-        Some((name, domain)) => {
-            !name.is_empty()
-                && !domain.contains('@')
-                && !domain.is_empty()
-                && domain.split('.').all(|part| !part.is_empty())
+    };
+    (is_dot_atom(local) || is_quoted_string(local)) && is_domain(domain)
+}
+
+/// RFC 5322's `atext`, with any letter beyond ASCII.
+fn is_atext(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
+}
+
+/// `a.b.c`: runs of `atext` joined by single dots.
+fn is_dot_atom(text: &str) -> bool {
+    text.split('.')
+        .all(|run| !run.is_empty() && run.chars().all(is_atext))
+}
+
+/// `"…"`: printable characters and spaces in quotes, a `"` or `\` inside
+/// escaped with `\`.
+fn is_quoted_string(text: &str) -> bool {
+    let Some(inner) = text
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        return false;
+    };
+    let mut chars = inner.chars();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        let c = if c == '\\' {
+            match chars.next() {
+                Some(escaped) => escaped,
+                None => return false,
+            }
+        } else if c == '"' {
+            return false;
+        } else {
+            c
+        };
+        if c.is_control() || (c.is_whitespace() && c != ' ') {
+            return false;
         }
-        None => false,
     }
+    any
+}
+
+/// `mfa.example`: labels of letters and digits, hyphens inside them, joined
+/// by dots.
+fn is_domain(domain: &str) -> bool {
+    let label = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    domain.split('.').all(label)
 }
 
 /// The `mailto:` URI of an e-mail address, its characters percent-encoded
@@ -97,6 +148,15 @@ mod tests {
             mailto("o'brien+visits@x.example").as_deref(),
             Some("mailto:o'brien+visits@x.example")
         );
+        // A quoted local part is an address too.
+        assert_eq!(
+            mailto("\"a b\"@x.org").as_deref(),
+            Some("mailto:%22a%20b%22@x.org")
+        );
+        assert_eq!(
+            mailto("\"a\\\"b\"@x.org").as_deref(),
+            Some("mailto:%22a%5C%22b%22@x.org")
+        );
     }
 
     #[test]
@@ -109,6 +169,15 @@ mod tests {
             "a b@x.example",
             "a@x..example",
             "a@x.example.",
+            "mailto:a@b.example",
+            "x@y.example?subject=hi&body=x",
+            "<script>@x.org",
+            "a@-x.org",
+            "a.@x.org",
+            ".a@x.org",
+            "\"a\"b\"@x.org",
+            "\"\"@x.org",
+            "a@[192.0.2.1]",
         ] {
             assert_eq!(mailto(value), None, "{value}");
         }

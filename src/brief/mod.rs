@@ -8,6 +8,7 @@
 
 pub mod contact;
 pub mod keys;
+mod markup;
 mod read;
 pub mod schema;
 pub use read::Spans;

@@ -278,11 +278,29 @@ impl<'a> Reader<'a> {
 
     fn markdown(&mut self, record: &Record, key: &str) -> Option<Markdown> {
         let text = self.text(record, key)?;
-        Some(self.markdown_value(text, &record.key_path(key)))
+        Some(self.markdown_value(text, &record.key_path(key))).filter(|m| !m.0.is_empty())
     }
 
-    /// A Markdown value at `path`, its images read and checked.
+    /// A Markdown value at `path`, without HTML (see [`markup`]: a
+    /// directive of the templates left out is a warning), its images read
+    /// and checked.
     fn markdown_value(&mut self, text: String, path: &str) -> Markdown {
+        let cleaned = super::markup::without_html(&text);
+        for directive in &cleaned.directives {
+            self.warnings.push(Problem {
+                message: format!(
+                    "`{path}` holds `{directive}`, a directive of the templates, which is left out"
+                ),
+                span: self.spans.get(path).copied(),
+                path: path.to_string(),
+                help: Some(
+                    "a brief's Markdown cannot open cards, pages or sections: remove the comment \
+                     (HTML comments in a value are left out, other HTML is shown as written)"
+                        .into(),
+                ),
+            });
+        }
+        let text = cleaned.text;
         for written in images_in_markdown(&text) {
             if let Err(error) = self.images.load(&written) {
                 self.image_problem(&error, "the image", &written, path);
@@ -489,7 +507,7 @@ impl<'a> Reader<'a> {
         };
         for key in &known {
             if let Some(text) = self.text(&record, key) {
-                labels.insert(key.to_string(), text);
+                labels.insert(key.to_string(), one_line(&text));
             }
         }
         labels
@@ -717,9 +735,50 @@ impl<'a> Reader<'a> {
             name: name?,
             role: self.text(&record, "role"),
             phone: self.text(&record, "phone"),
-            email: self.text(&record, "email"),
+            email: self.email(&record),
         })
     }
+
+    /// A contact's e-mail address, a `mailto:` written before it removed
+    /// with a warning: the link is made from the address, and the prefix
+    /// would show in the text and be doubled in the link.
+    fn email(&mut self, record: &Record) -> Option<String> {
+        let text = self.text(record, "email")?;
+        let prefix = "mailto:";
+        let written = match text.get(..prefix.len()) {
+            Some(written) if written.eq_ignore_ascii_case(prefix) => written.to_string(),
+            _ => return Some(text),
+        };
+        let address = text[prefix.len()..].trim_start().to_string();
+        let path = record.key_path("email");
+        self.warnings.push(Problem {
+            message: format!("`{path}` starts with `{written}`, which is removed"),
+            span: self.spans.get(&path).copied(),
+            path,
+            help: Some(
+                "write the address alone, such as `name@example.org`: the `mailto:` link is made from it"
+                    .into(),
+            ),
+        });
+        Some(address).filter(|a| !a.is_empty())
+    }
+}
+
+/// `text` on one line: each line break, with the spaces around it, becomes
+/// one space. A label is a heading, a pointer, a word in a directive of the
+/// templates (`<!-- see: … -->`), which a line break would end; other
+/// one-line values are put on one line as they are set
+/// (`templates::escape::markdown`).
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join(" ")
 }
 
 /// A control character that is removed from values: any but tab and newline.
@@ -756,6 +815,13 @@ fn parse_time(text: &str) -> Option<Time> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_put_on_one_line() {
+        assert_eq!(one_line("Obj\n\nX"), "Obj X");
+        assert_eq!(one_line("  a \n  b\n"), "a b");
+        assert_eq!(one_line("Ziele"), "Ziele");
+    }
 
     #[test]
     fn times_on_the_24_hour_clock() {

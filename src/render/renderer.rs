@@ -202,19 +202,36 @@ impl Renderer {
     /// Checks one brief and, against it, the templates: both of its outputs'
     /// Markdown is made (and dropped), so a template that refers to a key
     /// the brief does not have, or includes itself through a computed name,
-    /// is found by `check --templates` as `render` would find it.
+    /// is found by `check --templates` as `render` would find it. The
+    /// images the briefing names are looked up as the typesetter looks them
+    /// up, so that one a template names and `render` cannot read is the
+    /// same error here.
     pub fn check(&self, input: &Path) -> Report {
         let (report, brief) = check_with_fonts(input, self.images.rules(), &self.fonts);
         let Some(brief) = brief else {
             return report;
         };
-        for made in [
-            self.templates.summary(&brief),
-            self.templates.briefing(&brief),
-        ] {
-            if let Err(error) = made {
-                // Quoted from the template, as `render` does.
-                return self.fail(report, template_diagnostic(error));
+        // A template's error is quoted from the template, as `render` does.
+        if let Err(error) = self.templates.summary(&brief) {
+            return self.fail(report, template_diagnostic(error));
+        }
+        let briefing = match self.templates.briefing(&brief) {
+            Ok(markdown) => markdown,
+            Err(error) => return self.fail(report, template_diagnostic(error)),
+        };
+        let sources = ImageSources {
+            brief: &brief.images,
+            templates: &self.images,
+            brief_folder: Some(&brief.folder),
+        };
+        for written in crate::images::images_in_markdown(&briefing) {
+            if let Err(error) = sources.find(&written) {
+                let error = TypesetError::Image {
+                    path: error.path,
+                    message: error.message,
+                    help: error.help,
+                };
+                return self.fail(report, self.image_diagnostic(error));
             }
         }
         report

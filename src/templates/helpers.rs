@@ -114,7 +114,9 @@ fn time_range(
 }
 
 /// A Markdown field as written; `indent=N` indents its later lines so that a
-/// multi-paragraph value stays inside the list item it is placed in.
+/// multi-paragraph value stays inside the list item it is placed in. A
+/// brief's Markdown holds no HTML by then (`brief::markup`: comments left
+/// out, other HTML made text), so it opens no directive of the template.
 fn md(
     h: &Helper,
     _: &Handlebars,

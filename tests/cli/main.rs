@@ -1,6 +1,7 @@
 //! The `briefing` command as a user meets it: one file per feature.
 
 mod batch;
+mod brief_values;
 mod calendar;
 mod cards;
 mod check;

@@ -276,3 +276,53 @@ fn an_unknown_partial_is_named_with_its_place_and_the_templates_there_are() {
         "error: there is no partial `extra_facts`\n --> mine/summary.md.hbs:3:1\n  |\n3 | {{> extra_facts}}\n  | ^\n  = help: `{{> extra_facts}}` includes the template `extra_facts.md.hbs` of the folder, or a default; the templates are: `at_a_glance`, `briefing`, `briefing_meeting`, `briefing_people`, `briefing_sections`, `contacts`, `pack`, `pack_index`, `people`, `summary`, `summary_facts`, `summary_meetings`, `summary_programme`, `talking_points`\n\n"
     );
 }
+
+/// `check --templates` reads the images a template names as `render` does:
+/// one it cannot read, or one outside the templates folder, is the same
+/// error from both.
+#[test]
+fn check_refuses_a_templates_image_as_render_does() {
+    for (written, message) in [
+        (
+            "nothere.png",
+            "error: cannot read the image `t/nothere.png`: No such file or directory\n \
+             --> t/briefing.md.hbs:3:1\n  |\n3 | ![x](<nothere.png>)\n  | ^^\n  \
+             = help: an image of a template is looked for in the templates folder, then in the folder of the brief\n",
+        ),
+        (
+            "../../../../../../../../etc/passwd",
+            "error: the image `t/../../../../../../../../etc/passwd` is outside the templates folder: it is `/etc/passwd`\n \
+             --> t/briefing.md.hbs:3:1\n  |\n3 | ![x](<../../../../../../../../etc/passwd>)\n  | ^^\n  \
+             = help: keep images in the templates folder or a folder below it, or allow the folder with `--allow-path DIR`\n",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        crate::support::copy_fixture("valid_minimal", dir.path(), "visit.yaml");
+        std::fs::create_dir(dir.path().join("t")).unwrap();
+        std::fs::write(
+            dir.path().join("t/briefing.md.hbs"),
+            format!("# Hi\n\n![x](<{written}>)\n"),
+        )
+        .unwrap();
+        let check = crate::support::briefing_in(
+            dir.path(),
+            &["check", "--templates", "t", "visit.yaml"],
+        );
+        assert_eq!(check.code, 1, "{}", check.stderr);
+        assert_eq!(
+            check.stderr,
+            format!(
+                "{message}\n1 brief checked: 0 valid, 1 with problems (1 error), 0 warnings (… s)\n"
+            )
+        );
+        let render = crate::support::briefing_in(
+            dir.path(),
+            &["render", "--templates", "t", "visit.yaml"],
+        );
+        assert_eq!(render.code, 1, "{}", render.stderr);
+        assert_eq!(
+            render.stderr,
+            format!("{message}\n0 briefs rendered, 1 failed, 0 warnings (… s)\n")
+        );
+    }
+}
