@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::pdf::links;
-use crate::support::{briefing_in, page_texts, tool};
+use crate::support::{briefing_in, page_texts, tool, words_with_x};
 
 /// Two days (Monday 2 March 2026 and the Tuesday); a bilateral meeting at
 /// 15:00 on the Monday between a 09:00 and a 16:30 item, given out of
@@ -216,26 +216,6 @@ fn annotation_with(
         }
     }
     panic!("no such link annotation")
-}
-
-/// Each word of a page with the left edge of its box (`pdftotext -bbox`).
-fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
-    let output = tool("pdftotext")?
-        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = String::from_utf8(output.stdout).unwrap();
-    Some(
-        html.lines()
-            .filter_map(|line| {
-                let x = line.split("xMin=\"").nth(1)?.split('"').next()?;
-                let word = line.split('>').nth(1)?.split('<').next()?;
-                Some((word.to_string(), x.parse().ok()?))
-            })
-            .collect(),
-    )
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{briefing_in, files_in, tool};
+use crate::support::{briefing_in, files_in, tool, words_with_x};
 
 const BRIEF: &str = "\
 title: Besuch von عبد اللطيف حموشي
@@ -62,28 +62,6 @@ fn x_of(words: &[(String, f32)], word: &str) -> Vec<f32> {
         .collect();
     assert!(!found.is_empty(), "`{word}` not on the page: {words:?}");
     found
-}
-
-/// The words of page `page` with the left edge of each, as poppler reads
-/// them (`pdftotext -bbox`).
-fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
-    let output = tool("pdftotext")?
-        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = String::from_utf8(output.stdout).unwrap();
-    Some(
-        html.lines()
-            .filter_map(|line| {
-                let line = line.trim();
-                let x = line.split("xMin=\"").nth(1)?.split('"').next()?;
-                let word = line.split('>').nth(1)?.split('<').next()?;
-                Some((word.to_string(), x.parse().ok()?))
-            })
-            .collect(),
-    )
 }
 
 #[test]

@@ -125,3 +125,25 @@ pub fn copy_fixture(fixture: &str, dir: &Path, as_name: &str) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     std::fs::copy(fixtures.join(format!("{fixture}.yaml")), dir.join(as_name)).unwrap();
 }
+
+/// The words of page `page` with the left edge of each, as poppler reads
+/// them (`pdftotext -bbox`); `None` where poppler is not installed.
+pub fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
+    let output = tool("pdftotext")?
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    Some(
+        html.lines()
+            .filter_map(|line| {
+                let line = line.trim();
+                let x = line.split("xMin=\"").nth(1)?.split('"').next()?;
+                let word = line.split('>').nth(1)?.split('<').next()?;
+                Some((word.to_string(), x.parse().ok()?))
+            })
+            .collect(),
+    )
+}
