@@ -17,8 +17,6 @@ use briefing::render::{self, PackRequest, Renderer, Report};
 use briefing::templates::{self, Templates};
 use clap::{Parser, Subcommand};
 
-mod defaults;
-
 /// Like `println!` and `eprintln!`, but a closed pipe (`briefing … | head`)
 /// ends the output quietly instead of in a panic. Each line goes out in one
 /// write, so that a run ended by a signal never leaves half a line.
@@ -34,6 +32,11 @@ macro_rules! say_err {
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }};
 }
+
+// After the macros, which they use.
+mod defaults;
+mod manual;
+mod watch;
 
 #[derive(Parser)]
 #[command(
@@ -523,9 +526,9 @@ pub fn run() -> ExitCode {
             templates,
             open,
             formats,
-        } => watch(
+        } => watch::watch(
             &inputs,
-            &WatchRequest {
+            &watch::WatchRequest {
                 out_dir: &out_dir,
                 template_dir: templates.as_deref(),
                 open,
@@ -553,7 +556,7 @@ pub fn run() -> ExitCode {
             let _ = std::io::stdout().lock().write_all(&script);
             true
         }
-        Command::Man { dir } => manual(dir.as_deref()),
+        Command::Man { dir } => manual::manual(dir.as_deref()),
     };
     if ok {
         ExitCode::SUCCESS
@@ -598,89 +601,6 @@ fn print_diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
             diagnostic.render_styled(lines.as_ref(), &diag::Palette::COLOURED)
         );
     }
-}
-
-/// `briefing man`: the main page on stdout, or every page into `dir`.
-fn manual(dir: Option<&Path>) -> bool {
-    let command = <Cli as clap::CommandFactory>::command();
-    let Some(dir) = dir else {
-        let mut page = Vec::new();
-        if clap_mangen::Man::new(command).render(&mut page).is_err() {
-            return false;
-        }
-        let _ = std::io::stdout().lock().write_all(&page);
-        return true;
-    };
-    // Every page first, then all checked, then all written (or none): a
-    // link where a page goes is refused, not written through, and a page
-    // that cannot be written leaves no others half done.
-    if let Some((in_the_way, kind)) = files::folder_in_the_way(dir) {
-        print_diagnostics(
-            &[Diagnostic::error(
-                dir,
-                format!(
-                    "cannot write the manual pages: `{}` is {kind}, not a folder",
-                    display_path(&in_the_way)
-                ),
-            )],
-            None,
-        );
-        return false;
-    }
-    let mut pages: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if manual_pages(command.disable_help_subcommand(true), dir, &mut pages).is_err() {
-        return false;
-    }
-    pages.sort();
-    let outputs: Vec<files::Output> = pages
-        .iter()
-        .map(|(path, _)| files::Output {
-            path,
-            what: "manual page",
-        })
-        .collect();
-    let problems = files::check_outputs(&outputs, &files::Inputs::default());
-    if let Some((_, problem)) = problems.first() {
-        let mut diagnostic = problem.diagnostic("write the pages into another folder");
-        let reason = diagnostic.message.trim_start_matches("cannot write: ");
-        diagnostic.message = format!("cannot write the manual pages: {reason}");
-        print_diagnostics(&[diagnostic], None);
-        return false;
-    }
-    let contents: Vec<(&Path, &[u8])> = pages
-        .iter()
-        .map(|(path, page)| (path.as_path(), page.as_slice()))
-        .collect();
-    match files::write_together(&contents) {
-        Ok(()) => {
-            for (page, _) in &pages {
-                say_err!("wrote {}", display_path(page));
-            }
-            true
-        }
-        Err(diagnostic) => {
-            print_diagnostics(&[*diagnostic], None);
-            false
-        }
-    }
-}
-
-/// The manual pages of `command` and its subcommands, as
-/// `clap_mangen::generate_to` names them (`briefing-render.1`), in `dir`.
-fn manual_pages(
-    mut command: clap::Command,
-    dir: &Path,
-    pages: &mut Vec<(PathBuf, Vec<u8>)>,
-) -> std::io::Result<()> {
-    command.build();
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        manual_pages(sub.clone(), dir, pages)?;
-    }
-    let man = clap_mangen::Man::new(command);
-    let mut page = Vec::new();
-    man.render(&mut page)?;
-    pages.push((dir.join(man.get_filename()), page));
-    Ok(())
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -1384,224 +1304,4 @@ fn export_templates(dir: &Path, force: bool) -> bool {
             false
         }
     }
-}
-
-/// What `briefing watch` is asked to do.
-struct WatchRequest<'a> {
-    out_dir: &'a Path,
-    template_dir: Option<&'a Path>,
-    /// Open each PDF in the system's viewer after its first render.
-    open: bool,
-    formats: Vec<render::Format>,
-}
-
-/// How long the file events of one save are gathered before the render:
-/// an editor's save is often several events (write, rename, attributes).
-/// Short, because it is most of the wait (a warm render of the German
-/// example takes a few milliseconds; at 20 ms the median save took 25 ms
-/// to become a PDF, at 5 ms 10-13 ms); a late event of the same save
-/// finds the file's modification time unchanged and renders nothing.
-const WATCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(5);
-
-/// A path as events name it: absolute, links resolved where it exists.
-fn absolute(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| {
-        std::env::current_dir()
-            .map(|dir| dir.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    })
-}
-
-/// An editor's scratch file beside the brief, not a photo: hidden
-/// (`.visit.yaml.swp`, `.#visit.yaml`, a save's temporary `.tmp123`) or a
-/// backup (`visit.yaml~`). A save of the brief writes one, then the brief:
-/// one render, not two.
-fn editors_scratch(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| name.starts_with('.') || name.ends_with('~'))
-}
-
-/// `briefing watch`: renders every brief, then, on each change, those it
-/// touches: a brief, itself; a template or the theme, all of them (with the
-/// templates loaded again); anything else in a brief's folder (a photo), the
-/// briefs of that folder. The renderer (templates compiled, fonts mapped)
-/// is built once and kept. Ctrl-C ends it through the signal handler, which
-/// removes any temporary file first.
-fn watch(
-    paths: &[PathBuf],
-    request: &WatchRequest,
-    sources: &InputOptions,
-    pdf: &PdfOptions,
-) -> bool {
-    use notify_debouncer_mini::notify::RecursiveMode;
-    if paths.iter().any(|path| path == Path::new(files::STDIN)) {
-        usage_error_of(
-            "watch",
-            "standard input (`-`) cannot be watched: name the brief's file".into(),
-        );
-    }
-    let options = BatchOptions {
-        jobs: None,
-        quiet: false,
-        message_format: MessageFormat::Human,
-    };
-    let reporter = Reporter { options: &options };
-    let load = || renderer(request.template_dir, sources, &reporter).map(|r| pdf.apply(r));
-    let Some(mut renderer) = load() else {
-        return false;
-    };
-    let destination = render::Destination::Folder(request.out_dir.to_path_buf());
-    let formats = &request.formats;
-    let mut opened: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut render_these = |renderer: &Renderer, briefs: &[PathBuf]| {
-        let started = Instant::now();
-        let reports = render::batch(
-            briefs,
-            |input| renderer.render(input, &destination, formats),
-            |_| {},
-        );
-        for report in &reports {
-            reporter.report(report);
-            let pdf = report
-                .outputs
-                .iter()
-                .find(|path| path.extension().is_some_and(|e| e == "pdf"));
-            if let Some(pdf) = pdf.filter(|_| request.open) {
-                if opened.insert(pdf.clone()) {
-                    if let Err(error) = opener::open(pdf) {
-                        let mut warning = Diagnostic::error(
-                            pdf,
-                            format!("cannot open the PDF in a viewer: {error}"),
-                        )
-                        .with_help(Some("open it yourself: it is written all the same".into()));
-                        warning.severity = Severity::Warning;
-                        reporter.diagnostics(&[warning], None);
-                    }
-                }
-            }
-        }
-        let failed = reports.iter().filter(|r| r.failed()).count();
-        say_err!(
-            "{} rendered, {failed} failed ({:.2} s); watching for changes (Ctrl-C stops)",
-            plural(reports.len() - failed, "brief", "briefs"),
-            started.elapsed().as_secs_f64()
-        );
-    };
-    // Reading a file is an event too (inotify's open and close): a file
-    // counts as changed only when its modification time moved since it was
-    // last looked at (or, the first time, since the watch began), or when
-    // it vanished or came back. The briefs are known from the start: a
-    // deleted brief is one change (one error), its return another.
-    let began = std::time::SystemTime::now();
-    let modified_time = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let mut known: BTreeMap<PathBuf, Option<std::time::SystemTime>> = render::expand_inputs(paths)
-        .iter()
-        .map(|brief| (absolute(brief), modified_time(brief)))
-        .collect();
-    // Its own log (`watch visit.yaml 2> log.txt` beside the brief) is not
-    // a change: else each render would write a line that renders again.
-    let own_streams = files::FileId::of_standard_streams();
-    let (sender, events) = std::sync::mpsc::channel();
-    let mut debouncer = match notify_debouncer_mini::new_debouncer(WATCH_DEBOUNCE, sender) {
-        Ok(debouncer) => debouncer,
-        Err(error) => {
-            print_diagnostics(
-                &[Diagnostic::error(
-                    paths.first().map_or(Path::new("."), PathBuf::as_path),
-                    format!("cannot watch for changes: {error}"),
-                )],
-                None,
-            );
-            return false;
-        }
-    };
-    // A brief's folder is watched whole: its photos are there or below.
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in paths {
-        let path = absolute(path);
-        if path.is_dir() {
-            folders.insert(path);
-        } else if let Some(parent) = path.parent() {
-            folders.insert(parent.to_path_buf());
-        }
-    }
-    let template_dir = request.template_dir.map(absolute);
-    folders.extend(template_dir.clone());
-    for folder in &folders {
-        if let Err(error) = debouncer.watcher().watch(folder, RecursiveMode::Recursive) {
-            print_diagnostics(
-                &[Diagnostic::error(
-                    folder,
-                    format!("cannot watch the folder for changes: {error}"),
-                )],
-                None,
-            );
-            return false;
-        }
-    }
-    // Watched before the first render: a save during it is not lost.
-    let (briefs, _) = inputs_or_report(paths, &reporter);
-    render_these(&renderer, &briefs);
-    // Now that the first render made it, the outputs folder's own name.
-    let out_dir = absolute(request.out_dir);
-    for batch in events {
-        let Ok(batch) = batch else {
-            continue;
-        };
-        let changed: Vec<PathBuf> = batch
-            .into_iter()
-            .map(|event| event.path)
-            .filter(|path| !path.starts_with(&out_dir))
-            .filter(|path| files::FileId::of(path).is_none_or(|file| !own_streams.contains(&file)))
-            .filter(|path| {
-                let now = modified_time(path);
-                match (known.insert(path.clone(), now), now) {
-                    (None, Some(time)) => time > began,
-                    (Some(before), now) => before != now,
-                    (None, None) => false,
-                }
-            })
-            .collect();
-        if changed.is_empty() {
-            continue;
-        }
-        // Briefs added to a folder since are rendered too.
-        let briefs = render::expand_inputs(paths);
-        let in_templates =
-            |path: &PathBuf| template_dir.as_ref().is_some_and(|t| path.starts_with(t));
-        let todo: Vec<PathBuf> = if changed
-            .iter()
-            .any(|path| in_templates(path) && !editors_scratch(path))
-        {
-            // The templates and theme again, kept only if they load.
-            match load() {
-                Some(reloaded) => renderer = reloaded,
-                None => continue,
-            }
-            briefs
-        } else {
-            briefs
-                .into_iter()
-                .filter(|brief| {
-                    let brief_path = absolute(brief);
-                    let folder = brief_path
-                        .parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_default();
-                    changed.iter().any(|path| {
-                        *path == brief_path
-                            || (render::Format::of_file(path).is_none()
-                                && path.extension().is_none_or(|e| e != "yaml" && e != "yml")
-                                && !editors_scratch(path)
-                                && path.starts_with(&folder))
-                    })
-                })
-                .collect()
-        };
-        if !todo.is_empty() {
-            render_these(&renderer, &todo);
-        }
-    }
-    true
 }
