@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{briefing_in, page_texts, tool};
+use crate::support::{briefing_in, images_drawn, page_texts, tool};
 
 /// A4's height in points: PDF y grows upwards, the layout's downwards.
 const PAGE_HEIGHT: f32 = 841.89;
@@ -82,36 +82,19 @@ struct Drawn {
     bottom: f32,
 }
 
-/// The images each page draws (`cm` then `Do`, as the writer draws them).
+/// The images each page draws, as boxes from the page's top-left corner.
 fn images_by_page(pdf: &Path) -> Vec<Vec<Drawn>> {
-    let document = lopdf::Document::load(pdf).unwrap();
-    document
-        .get_pages()
-        .values()
-        .map(|&page| {
-            let content = document.get_and_decode_page_content(page).unwrap();
-            let mut matrix = [0.0f32; 6];
-            let mut drawn = Vec::new();
-            for op in content.operations {
-                match op.operator.as_str() {
-                    "cm" => {
-                        for (m, o) in matrix.iter_mut().zip(&op.operands) {
-                            *m = o.as_float().unwrap();
-                        }
-                    }
-                    "Do" => {
-                        let [w, _, _, h, x, y] = matrix;
-                        drawn.push(Drawn {
-                            left: x,
-                            right: x + w,
-                            top: PAGE_HEIGHT - y - h,
-                            bottom: PAGE_HEIGHT - y,
-                        });
-                    }
-                    _ => {}
-                }
-            }
-            drawn
+    images_drawn(pdf)
+        .into_iter()
+        .map(|page| {
+            page.into_iter()
+                .map(|[x, y, w, h]| Drawn {
+                    left: x,
+                    right: x + w,
+                    top: PAGE_HEIGHT - y - h,
+                    bottom: PAGE_HEIGHT - y,
+                })
+                .collect()
         })
         .collect()
 }

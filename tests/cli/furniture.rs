@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{briefing_in, copy_examples, copy_fixture, page_texts, tool};
+use crate::support::{briefing_in, copy_examples, copy_fixture, images_drawn, page_texts, tool};
 
 const THEME: &str = include_str!("../../templates/theme.yaml");
 const CREST: &str = "tests/fixtures/crest";
@@ -81,33 +81,6 @@ fn pdftotext_pages(pdf: &Path) -> Option<Vec<String>> {
             })
             .collect(),
     )
-}
-
-/// Where each image is drawn on each page: (x, y, width, height) in PDF
-/// points, from the `cm` before each `Do`.
-fn images_drawn(pdf: &Path) -> Vec<Vec<[f32; 4]>> {
-    let document = lopdf::Document::load(pdf).unwrap();
-    document
-        .get_pages()
-        .values()
-        .map(|&page| {
-            let content = document.get_and_decode_page_content(page).unwrap();
-            let mut matrix = [0.0; 6];
-            let mut drawn = Vec::new();
-            for op in content.operations {
-                match op.operator.as_str() {
-                    "cm" => {
-                        for (i, operand) in op.operands.iter().enumerate().take(6) {
-                            matrix[i] = operand.as_float().unwrap();
-                        }
-                    }
-                    "Do" => drawn.push([matrix[4], matrix[5], matrix[0], matrix[3]]),
-                    _ => {}
-                }
-            }
-            drawn
-        })
-        .collect()
 }
 
 #[test]

@@ -147,3 +147,30 @@ pub fn words_with_x(pdf: &Path, page: usize) -> Option<Vec<(String, f32)>> {
             .collect(),
     )
 }
+
+/// Where each image is drawn on each page: (x, y, width, height) in PDF
+/// points, from the `cm` before each `Do`.
+pub fn images_drawn(pdf: &Path) -> Vec<Vec<[f32; 4]>> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    document
+        .get_pages()
+        .values()
+        .map(|&page| {
+            let content = document.get_and_decode_page_content(page).unwrap();
+            let mut matrix = [0.0; 6];
+            let mut drawn = Vec::new();
+            for op in content.operations {
+                match op.operator.as_str() {
+                    "cm" => {
+                        for (i, operand) in op.operands.iter().enumerate().take(6) {
+                            matrix[i] = operand.as_float().unwrap();
+                        }
+                    }
+                    "Do" => drawn.push([matrix[4], matrix[5], matrix[0], matrix[3]]),
+                    _ => {}
+                }
+            }
+            drawn
+        })
+        .collect()
+}
