@@ -4,18 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{briefing_in, page_texts, tool};
-
-fn qpdf_check(pdf: &Path) {
-    if let Some(mut qpdf) = tool("qpdf") {
-        let check = qpdf.arg("--check").arg(pdf).output().unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
-}
+use crate::support::{briefing_in, page_texts, qpdf_check};
 
 const CONTACTS: &str = r#"title: Contacts test
 visit: {start: 2026-02-10, end: 2026-02-11}

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{briefing_in, copy_examples, copy_fixture, images_drawn, page_texts, tool};
+use crate::support::{
+    briefing_in, copy_examples, copy_fixture, images_drawn, page_texts, qpdf_check, tool,
+};
 
 const THEME: &str = include_str!("../../templates/theme.yaml");
 const CREST: &str = "tests/fixtures/crest";
@@ -45,17 +47,6 @@ fn render(dir: &Path, brief: &str, args: &[&str]) -> PathBuf {
     let pdf = dir.join("out").join(format!("{stem}.pdf"));
     qpdf_check(&pdf);
     pdf
-}
-
-fn qpdf_check(pdf: &Path) {
-    if let Some(mut qpdf) = tool("qpdf") {
-        let check = qpdf.arg("--check").arg(pdf).output().unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
 }
 
 /// The text of each page as poppler's `pdftotext` reads it (`None` where

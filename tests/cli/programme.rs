@@ -3,10 +3,10 @@
 //! to day; `check` warning of a delegate booked twice at once or with no
 //! time to travel; contacts as `mailto:` and `tel:` links.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::pdf::links;
-use crate::support::{briefing_in, page_texts, tool, words_with_x};
+use crate::support::{briefing_in, page_texts, qpdf_check, words_with_x};
 
 /// Two days (Monday 2 March 2026 and the Tuesday); a bilateral meeting at
 /// 15:00 on the Monday between a 09:00 and a 16:30 item, given out of
@@ -87,17 +87,6 @@ fn render(brief: &str) -> (tempfile::TempDir, PathBuf, String) {
     qpdf_check(&pdf);
     let summary = std::fs::read_to_string(dir.path().join("out/visit.md")).unwrap();
     (dir, pdf, summary)
-}
-
-fn qpdf_check(pdf: &Path) {
-    if let Some(mut qpdf) = tool("qpdf") {
-        let check = qpdf.arg("--check").arg(pdf).output().unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
 }
 
 /// Where each of `words` first stands in `text`, in the order given.

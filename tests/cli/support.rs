@@ -174,3 +174,15 @@ pub fn images_drawn(pdf: &Path) -> Vec<Vec<[f32; 4]>> {
         })
         .collect()
 }
+
+/// `qpdf --check` accepts the PDF, where qpdf is installed (always in CI).
+pub fn qpdf_check(pdf: &Path) {
+    if let Some(mut qpdf) = tool("qpdf") {
+        let check = qpdf.arg("--check").arg(pdf).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
