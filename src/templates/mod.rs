@@ -12,6 +12,7 @@ mod compile;
 pub mod escape;
 mod helpers;
 mod includes;
+mod precompiled;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,7 +194,7 @@ impl Templates {
                 .to_string_lossy()
                 .into_owned();
             let text = read_template_file(path, "template")?;
-            overrides.push(Source::new(name, text.into(), path.clone()));
+            overrides.push(Source::new(name, Text::File(text), path.clone()));
         }
         let mut sources = default_sources(&overrides);
         sources.extend(overrides);
@@ -551,27 +552,6 @@ fn read_template_file(path: &Path, what: &str) -> Result<String, TemplateError> 
     })
 }
 
-/// The template with its `{{!-- … --}}` comments taken out, their line
-/// breaks kept so that error positions stay true. Handlebars records the
-/// line and column of every element by counting from the start of the text
-/// (quadratic in its length), so a long comment heading a template made
-/// compiling it markedly slower.
-fn without_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{!--") {
-        let Some(end) = rest[start..].find("--}}") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let comment = &rest[start..start + end + 4];
-        out.extend(std::iter::repeat_n('\n', comment.matches('\n').count()));
-        rest = &rest[start + end + 4..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Tidies what a template made: no run of blank lines longer than one (so
 /// that left-out sections leave no gaps), no trailing spaces, one final
 /// newline.
@@ -598,13 +578,33 @@ fn tidy(text: &str) -> String {
 /// it once something needs it.
 struct Source {
     file_name: String,
-    text: std::borrow::Cow<'static, str>,
+    text: Text,
     file: PathBuf,
     compiled: OnceLock<Result<handlebars::Template, TemplateError>>,
 }
 
+/// Where a template's text comes from, which decides when it is compiled.
+enum Text {
+    /// A default, embedded in the binary and compiled when the binary was
+    /// built (`build.rs`).
+    BuiltIn(&'static str),
+    /// A file of the user's templates folder, compiled when first needed.
+    File(String),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::BuiltIn(text) => text,
+            Text::File(text) => text,
+        }
+    }
+}
+
 impl Source {
-    fn new(file_name: String, text: std::borrow::Cow<'static, str>, file: PathBuf) -> Source {
+    fn new(file_name: String, text: Text, file: PathBuf) -> Source {
         Source {
             file_name,
             text,
@@ -619,16 +619,20 @@ impl Source {
     }
 
     fn compile(&self) -> Result<handlebars::Template, TemplateError> {
-        let mut template =
-            compile::compile(&without_comments(&self.text), self.name()).map_err(|error| {
-                TemplateError {
-                    file: self.file.clone(),
-                    line: error.line,
-                    column: error.column,
-                    message: error.message,
-                    help: error.help,
-                    more: Box::default(),
-                }
+        if let Text::BuiltIn(_) = self.text {
+            if let Some(mut template) = precompiled::compiled(&self.file_name) {
+                includes::guard(&mut template);
+                return Ok(template);
+            }
+        }
+        let mut template = compile::compile(&compile::without_comments(&self.text), self.name())
+            .map_err(|error| TemplateError {
+                file: self.file.clone(),
+                line: error.line,
+                column: error.column,
+                message: error.message,
+                help: error.help,
+                more: Box::default(),
             })?;
         includes::guard(&mut template);
         Ok(template)
@@ -643,7 +647,7 @@ fn default_sources(overrides: &[Source]) -> Vec<Source> {
         .map(|&(file, text)| {
             Source::new(
                 file.into(),
-                text.into(),
+                Text::BuiltIn(text),
                 PathBuf::from("templates").join(file),
             )
         })
@@ -719,15 +723,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn comments_go_but_their_lines_stay() {
-        assert_eq!(
-            without_comments("{{!-- a\nb --}}\n# {{title}}\n"),
-            "\n\n# {{title}}\n"
-        );
-        assert_eq!(without_comments("x {{!-- open"), "x {{!-- open");
-    }
-
-    #[test]
     fn tidy_collapses_blank_runs() {
         assert_eq!(tidy("a  \n\n\n\nb\n\n"), "a\n\nb\n");
     }
@@ -782,7 +777,7 @@ mod tests {
         let mut sources = default_sources(&[]);
         sources.push(Source::new(
             "summary.md.hbs".into(),
-            "{{> (lookup . \"part\")}}".into(),
+            Text::File("{{> (lookup . \"part\")}}".into()),
             "mine/summary.md.hbs".into(),
         ));
         let templates = Templates::new(sources);
