@@ -1123,7 +1123,16 @@ fn render(
         serde_json::json!({ "rendered": rendered, "failed": failed, "warnings": warnings }),
         started,
     );
+    leave_for_exit(renderer);
     ok
+}
+
+/// The process ends with the command: the renderer's fonts, shaped words and
+/// templates are left for the system to reclaim at once, which freeing them
+/// piece by piece would only delay (0.66 M instructions of the German
+/// example's 43 M, BENCHMARKS.md, issue 14).
+fn leave_for_exit(renderer: render::Renderer) {
+    std::mem::forget(renderer);
 }
 
 fn pack(
@@ -1191,6 +1200,7 @@ fn pack(
         serde_json::json!({ "packed": packed, "pages": outcome.pages, "failed": failed, "warnings": warnings }),
         started,
     );
+    leave_for_exit(renderer);
     ok && failed == 0 && outcome.problem.is_none() && !outcome.written.is_empty()
 }
 

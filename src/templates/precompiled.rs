@@ -7,11 +7,12 @@
 //! its text cost about 2,500 per byte: taking the parse off the run path
 //! took a third off rendering the German example (BENCHMARKS.md, issue 14).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use handlebars::template::{
     BlockParam, DecoratorTemplate, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate,
-    Parameter, SubexpressionBuilder, Template, TemplateElement, TemplateMapping,
+    Parameter, Subexpression, SubexpressionBuilder, Template, TemplateElement, TemplateMapping,
 };
 use handlebars::{Path, PathSeg};
 
@@ -93,13 +94,31 @@ fn expression(call: Call) -> ExpressionSpec {
         .expect("every field is set")
 }
 
+fn hash(pairs: Vec<(&str, Parameter)>) -> HashMap<String, Parameter> {
+    pairs
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+}
+
 fn helper(call: Call, parts: HelperParts) -> Box<HelperTemplate> {
-    let mut helper = HelperTemplate::new(expression(call), parts.block, parts.indent_before_write);
+    let mut helper = if parts.indent_before_write {
+        Box::new(HelperTemplate::new(expression(call), parts.block, true))
+    } else {
+        // A sub-expression is a helper that does not indent, made without
+        // the builder's copies: most helpers are that.
+        let made = Subexpression::new(call.name, call.params, hash(call.hash));
+        match *made.element {
+            TemplateElement::Expression(helper) => helper,
+            _ => unreachable!("Handlebars makes a sub-expression an expression"),
+        }
+    };
+    helper.block = parts.block;
     helper.block_param = parts.block_param;
     helper.template = parts.template;
     helper.inverse = parts.inverse;
     helper.chain = parts.chain;
-    Box::new(helper)
+    helper
 }
 
 fn decorator(call: Call, parts: DecoratorParts) -> Box<DecoratorTemplate> {
