@@ -56,44 +56,77 @@ impl Stamp {
 }
 
 /// The saves of the watched files, as the events tell them: those under
-/// way (written, not yet closed) and those done.
-#[derive(Default)]
+/// way (written, not yet closed), those settling and those done.
 struct Saves {
+    /// How long a write not closed is waited on: [`UNCLOSED_WRITE_WAIT`],
+    /// or [`QUIET_WITHOUT_CLOSES`] where closes are not reported.
+    unclosed_wait: Duration,
     /// Each file being written, with the time of its last write.
     writing: BTreeMap<PathBuf, Instant>,
-    /// Files closed after a write, renamed, removed, or their attributes
-    /// set: ready to be looked at.
+    /// Files other than briefs whose save is done, with the time of their
+    /// last event: looked at after [`QUIET_WITHOUT_CLOSES`] without one.
+    /// A save by `sed -i` writes the brief whole beside it (`sedAb12Cd`),
+    /// then renames it over the brief: looked at at once, that file would
+    /// be a change in the brief's folder (as a photo is) and render the
+    /// brief as it was, before the render of the save.
+    settling: BTreeMap<PathBuf, Instant>,
+    /// Briefs closed after a write, renamed, removed, or their attributes
+    /// set, and files settled: ready to be looked at.
     done: BTreeSet<PathBuf>,
 }
 
 impl Saves {
+    fn new(closes_reported: bool) -> Saves {
+        Saves {
+            unclosed_wait: if closes_reported {
+                UNCLOSED_WRITE_WAIT
+            } else {
+                QUIET_WITHOUT_CLOSES
+            },
+            writing: BTreeMap::new(),
+            settling: BTreeMap::new(),
+            done: BTreeSet::new(),
+        }
+    }
+
     /// A file opened or read (the render's own reads among them) is no
     /// save: nothing to note.
     fn only_read(kind: &EventKind) -> bool {
         matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
     }
 
+    /// A brief (or the theme): rendered the moment its save is done.
+    fn is_brief(path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+    }
+
     fn note(&mut self, kind: &EventKind, path: PathBuf, now: Instant) {
         match kind {
+            _ if Saves::only_read(kind) => {}
+            EventKind::Modify(ModifyKind::Metadata(_)) if self.writing.contains_key(&path) => {}
+            // Closed after a write, renamed, removed; `touch`, `chmod`.
             EventKind::Access(_)
-            | EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Metadata(_))
             | EventKind::Remove(_)
             | EventKind::Create(CreateKind::Folder) => {
                 self.writing.remove(&path);
-                self.done.insert(path);
-            }
-            // `touch`, `chmod`: a change, unless a write is under way.
-            EventKind::Modify(ModifyKind::Metadata(_)) => {
-                if !self.writing.contains_key(&path) {
-                    self.done.insert(path);
-                }
+                self.saved(path, now);
             }
             // A write, a truncation, a file created (its content follows),
             // or an event of no known kind: wait for the close.
             _ => {
                 self.done.remove(&path);
+                self.settling.remove(&path);
                 self.writing.insert(path, now);
             }
+        }
+    }
+
+    fn saved(&mut self, path: PathBuf, now: Instant) {
+        if Saves::is_brief(&path) {
+            self.done.insert(path);
+        } else {
+            self.settling.insert(path, now);
         }
     }
 
@@ -101,24 +134,35 @@ impl Saves {
         self.writing.contains_key(path)
     }
 
-    /// When the oldest unclosed write is taken as done.
-    fn due(&self, wait: Duration) -> Option<Instant> {
-        self.writing.values().min().map(|last| *last + wait)
+    /// When the next file waited on is due: an unclosed write, a file
+    /// settling.
+    fn due(&self) -> Option<Instant> {
+        let writes = self.writing.values().map(|last| *last + self.unclosed_wait);
+        let settled = self
+            .settling
+            .values()
+            .map(|last| *last + QUIET_WITHOUT_CLOSES);
+        writes.chain(settled).min()
     }
 
-    /// The files whose save is done, writes left unclosed for `wait` among
-    /// them; each is handed out once.
-    fn take_done(&mut self, now: Instant, wait: Duration) -> BTreeSet<PathBuf> {
-        let unclosed: Vec<PathBuf> = self
-            .writing
-            .iter()
-            .filter(|(_, last)| now >= **last + wait)
-            .map(|(path, _)| path.clone())
-            .collect();
-        for path in unclosed {
-            self.writing.remove(&path);
-            self.done.insert(path);
-        }
+    /// The files ready to be looked at, writes left unclosed and files
+    /// settled among them; each is handed out once.
+    fn take_done(&mut self, now: Instant) -> BTreeSet<PathBuf> {
+        let wait = self.unclosed_wait;
+        self.writing.retain(|path, last| {
+            let waiting = now < *last + wait;
+            if !waiting {
+                self.done.insert(path.clone());
+            }
+            waiting
+        });
+        self.settling.retain(|path, last| {
+            let settling = now < *last + QUIET_WITHOUT_CLOSES;
+            if !settling {
+                self.done.insert(path.clone());
+            }
+            settling
+        });
         std::mem::take(&mut self.done)
     }
 }
@@ -242,12 +286,6 @@ pub(super) fn watch(
     // a change: else each render would write a line that renders again.
     let own_streams = files::FileId::of_standard_streams();
     let (sender, events) = std::sync::mpsc::channel();
-    let closes_reported = notify::RecommendedWatcher::kind() == notify::WatcherKind::Inotify;
-    let unclosed_wait = if closes_reported {
-        UNCLOSED_WRITE_WAIT
-    } else {
-        QUIET_WITHOUT_CLOSES
-    };
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
         Err(error) => {
@@ -294,7 +332,8 @@ pub(super) fn watch(
         path.starts_with(&out_dir)
             || files::FileId::of(path).is_some_and(|file| own_streams.contains(&file))
     };
-    let mut saves = Saves::default();
+    let closes_reported = notify::RecommendedWatcher::kind() == notify::WatcherKind::Inotify;
+    let mut saves = Saves::new(closes_reported);
     let being_written = |saves: &Saves, round: &Round| {
         round
             .briefs
@@ -312,10 +351,7 @@ pub(super) fn watch(
             .as_ref()
             .filter(|(round, _)| !being_written(&saves, round))
             .map(|(_, due)| *due);
-        let due = [saves.due(unclosed_wait), held_due]
-            .into_iter()
-            .flatten()
-            .min();
+        let due = [saves.due(), held_due].into_iter().flatten().min();
         let first = match due {
             None => match events.recv() {
                 Ok(event) => Some(event),
@@ -350,7 +386,7 @@ pub(super) fn watch(
             }
         }
         let changed: Vec<PathBuf> = saves
-            .take_done(Instant::now(), unclosed_wait)
+            .take_done(Instant::now())
             .into_iter()
             .filter(|path| {
                 let now = Stamp::of(path);
