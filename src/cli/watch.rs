@@ -22,6 +22,9 @@ pub(super) struct WatchRequest<'a> {
 /// moment the editor closes the file or renames it into place, so a brief is
 /// never read half written; this only bounds the wait for a writer that keeps
 /// the file open (a second without a write, then it is rendered as it is).
+/// The render now starts 0.14 ms (median) after the save's close, where the
+/// 5 ms gathering of events it replaces was half of the time from a save to
+/// its PDF (German example: median 6-11 ms against 10-12 ms, BENCHMARKS.md).
 const UNCLOSED_WRITE_WAIT: Duration = Duration::from_secs(1);
 
 /// Where the system does not report closes (FSEvents, kqueue, Windows): the
