@@ -24,7 +24,8 @@ pub(super) struct WatchRequest<'a> {
 /// the file open (a second without a write, then it is rendered as it is).
 /// The render now starts 0.14 ms (median) after the save's close, where the
 /// 5 ms gathering of events it replaces was half of the time from a save to
-/// its PDF (German example: median 6-11 ms against 10-12 ms, BENCHMARKS.md).
+/// its PDF (German example, runs in turn: median 6.1-10.9 ms against
+/// 9.7-10.1 ms, minimum 4.4 ms against 8.9 ms; BENCHMARKS.md).
 const UNCLOSED_WRITE_WAIT: Duration = Duration::from_secs(1);
 
 /// Where the system does not report closes (FSEvents, kqueue, Windows): the
