@@ -308,3 +308,83 @@ fn watching_a_file_renders_once_per_save_and_once_per_deletion() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A save in steps, as editors and the shell make them: the brief emptied
+/// and written in two parts with a pause between (one open file, as
+/// `cat > visit.yaml` typed in), then emptied and closed before it is
+/// written again (`: > visit.yaml; cat new.yaml > visit.yaml`), then moved
+/// away before its new version is renamed in. The watch renders each save
+/// once it is whole: no error is ever printed, one round a save, and the
+/// PDF is the last version.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_save_in_steps_is_rendered_whole_without_an_error() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let brief_file = dir.path().join("visit.yaml");
+    std::fs::write(&brief_file, brief("Erster Titel")).unwrap();
+    let log = logs.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir.path())
+        .args(["watch", "visit.yaml", "-o", "out"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let pdf = dir.path().join("out/visit.pdf");
+    wait_for("first round", &mut child, &log, || rounds(&log) == 1);
+
+    // Emptied, half written (not valid YAML: `visit:` cut in its
+    // middle), a pause, the rest, closed.
+    let whole = brief("Zweiter Titel");
+    let (first, rest) = whole.split_at(whole.find("visit:").unwrap() + 3);
+    let mut file = std::fs::File::create(&brief_file).unwrap();
+    file.write_all(first.as_bytes()).unwrap();
+    file.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    file.write_all(rest.as_bytes()).unwrap();
+    drop(file);
+    wait_for("round of the save in two parts", &mut child, &log, || {
+        rounds(&log) == 2
+    });
+    still_after(2, &log);
+    assert!(pdf_text(&pdf).contains("Zweiter Titel"));
+
+    // Emptied and closed, then written whole.
+    std::fs::File::create(&brief_file).unwrap();
+    std::fs::write(&brief_file, brief("Dritter Titel")).unwrap();
+    wait_for(
+        "PDF of the brief emptied, then written",
+        &mut child,
+        &log,
+        || pdf_text(&pdf).contains("Dritter Titel"),
+    );
+    still_after(rounds(&log), &log);
+
+    // Moved away, then its new version renamed in.
+    let scratch = dir.path().join(".visit.yaml.new");
+    std::fs::write(&scratch, brief("Vierter Titel")).unwrap();
+    std::fs::rename(&brief_file, dir.path().join("visit.yaml~")).unwrap();
+    std::fs::rename(&scratch, &brief_file).unwrap();
+    wait_for("PDF of the brief renamed in", &mut child, &log, || {
+        pdf_text(&pdf).contains("Vierter Titel")
+    });
+    still_after(rounds(&log), &log);
+
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(!said.contains("error"), "{said}");
+    assert!(!said.contains(" 1 failed ("), "{said}");
+    if let Some(mut qpdf) = tool("qpdf") {
+        assert!(qpdf
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
