@@ -67,3 +67,47 @@ for f in deep bomb huge long; do
   /usr/bin/time -o "$work/time" -f "check $f.yaml: %e s, peak %M KB" "$bin" check "$work/$f.yaml" >/dev/null 2>&1 || true
   tail -1 "$work/time"
 done
+echo
+
+# Against Typst (issue 14): the same briefs typeset by bench/typst/brief.typ,
+# which reads the brief's YAML itself (bench/typst/README.md). Whole process
+# on both sides, both in one hyperfine run; Typst reads only the bundled fonts.
+if ! command -v typst >/dev/null 2>&1; then
+  echo "typst is not on PATH: the comparison with Typst is skipped (cargo install typst-cli --locked)"
+  exit 0
+fi
+echo "$(typst --version); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+typst_render() { # BRIEF OUT.pdf: the Typst command line for one brief (paths absolute)
+  echo "typst compile --root / --font-path $PWD/fonts --ignore-system-fonts --ignore-embedded-fonts $PWD/bench/typst/brief.typ $2 --input brief=$1"
+}
+compare() { # JSON: the two commands' times, and how many times the second's the first's
+  python3 -c 'import json,sys
+a,b=json.load(open(sys.argv[1]))["results"]
+for r in a,b: print("%s: mean %.3f s (%.3f-%.3f)" % (r["command"], r["mean"], r["min"], r["max"]))
+print("%s / %s: %.1fx (means), %.1f-%.1fx (extremes)" % (b["command"], a["command"], b["mean"]/a["mean"], b["min"]/a["max"], b["max"]/a["min"]))' "$1"
+}
+pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+german=$PWD/briefs/moskau-2025.yaml
+target/$profile/examples/generate_brief 1200 2400 240 > "$work/big.yaml" # ~296 pages
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/typst.json" \
+  -n "briefing: German example" "$bin render $german -o $work/out" \
+  -n "Typst: German example" "$(typst_render "$german" "$work/typst.pdf")" >/dev/null 2>&1
+compare "$work/typst.json"
+echo "pages: briefing $(pages "$work/out/moskau-2025.pdf"), Typst $(pages "$work/typst.pdf")"
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/typst.json" \
+  -n "briefing: generated brief" "$bin render $work/big.yaml -o $work/out" \
+  -n "Typst: generated brief" "$(typst_render "$work/big.yaml" "$work/typst-big.pdf")" >/dev/null 2>&1
+compare "$work/typst.json"
+echo "pages: briefing $(pages "$work/out/big.pdf"), Typst $(pages "$work/typst-big.pdf")"
+for i in 1 2 3 4 5; do # peak memory, interleaved
+  /usr/bin/time -o "$work/time" -f "briefing: %e s, peak %M KB" "$bin" render "$work/big.yaml" -o "$work/out" >/dev/null 2>&1
+  tail -1 "$work/time"
+  # shellcheck disable=SC2046 # the command line is split into its words
+  /usr/bin/time -o "$work/time" -f "Typst: %e s, peak %M KB" $(typst_render "$work/big.yaml" "$work/typst-big.pdf") >/dev/null 2>&1
+  tail -1 "$work/time"
+done
+# The 1,000 briefs above in the time of how many single Typst runs?
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/typst.json" \
+  -n "Typst: German example" "$(typst_render "$german" "$work/typst.pdf")" \
+  -n "briefing: 1,000 German examples" "$bin render $work/thousand -o $work/thousand-out --quiet" >/dev/null 2>&1
+compare "$work/typst.json"
