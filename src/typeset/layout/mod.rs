@@ -88,6 +88,8 @@ pub fn typeset(markdown: &str, setup: &Setup) -> Result<Document, TypesetError> 
     let blocks = markdown::parse(markdown);
     let mut layout = Layout::new(setup, &blocks);
     let flow = layout.body(&blocks)?;
+    // Everything the blocks say is in the flow now.
+    drop(blocks);
     let (pages, anchors) = layout.paginate(flow);
     debug_assert!(pages.iter().all(|(items, _)| marks_are_balanced(items)));
     Ok(layout.finish(pages, anchors))

@@ -7,7 +7,7 @@ use crate::typeset::Color;
 impl Layout<'_> {
     /// Cuts the flow into pages. Returns the pages (items and unresolved
     /// page numbers) and where each heading landed.
-    pub(super) fn paginate(&mut self, flow: Vec<Flow>) -> (Vec<PageBuild>, Anchors) {
+    pub(super) fn paginate(&mut self, mut flow: Vec<Flow>) -> (Vec<PageBuild>, Anchors) {
         let mut pages: Vec<PageBuild> = vec![(Vec::new(), Vec::new())];
         let mut anchors = vec![None; self.headings.len()];
         let mut y = self.top;
@@ -73,20 +73,30 @@ impl Layout<'_> {
                         // A table that runs on repeats its header row.
                         if let (Some(table), false) = (element.table, element.is_table_header) {
                             for header in self.tables[table].clone() {
-                                place(&mut pages, &header, y, &mut anchors);
-                                y += header.height;
+                                let height = header.height;
+                                place(&mut pages, header, y, &mut anchors);
+                                y += height;
                             }
                         }
                     }
                     let page_ref = pages.last().map_or(0, |(_, refs)| refs.len());
-                    let item = place(&mut pages, element, y, &mut anchors);
+                    let (anchor, height) = (element.anchor, element.height);
+                    // The element's items move onto the page: the flow
+                    // behind the one being placed is not read again, and
+                    // holding both took half the peak memory of a long
+                    // brief (the generated brief of 296 pages: 72 -> 45 MB of
+                    // heap at the peak, heaptrack).
+                    let Flow::Element(element) = &mut flow[i] else {
+                        unreachable!("matched above")
+                    };
+                    let item = place(&mut pages, std::mem::take(element), y, &mut anchors);
                     placed.push(Placed {
                         item,
                         page_ref,
-                        anchor: element.anchor,
+                        anchor,
                         shrinkable_above: shrinkable,
                     });
-                    y += element.height;
+                    y += height;
                     empty = false;
                 }
             }
@@ -577,7 +587,7 @@ fn chain_height(flow: &[Flow], page_height: Pt) -> Pt {
 /// item there.
 fn place(
     pages: &mut [PageBuild],
-    element: &Element,
+    element: Element,
     y: Pt,
     anchors: &mut [Option<(usize, Pt)>],
 ) -> usize {
@@ -586,12 +596,12 @@ fn place(
     if let Some(a) = element.anchor {
         anchors[a] = Some((page, y));
     }
-    let mut element_items = element.items.as_slice();
+    let mut element_items = element.items.into_iter().peekable();
     // The next line of the paragraph (or the next piece of the same node)
     // on the same page continues its marked content: a paragraph is one
     // piece of a page, not one per line.
     if let (Some(Item::End), Some(Item::Start(Mark::Content(next)))) =
-        (items.last(), element_items.first())
+        (items.last(), element_items.peek())
     {
         let open = items.iter().rev().find_map(|item| match item {
             Item::Start(mark) => Some(*mark),
@@ -600,12 +610,11 @@ fn place(
         let page_number_after = refs.last().is_some_and(|r| r.at >= items.len());
         if open == Some(Mark::Content(*next)) && !page_number_after {
             items.pop();
-            element_items = &element_items[1..];
+            element_items.next();
         }
     }
     let first = items.len();
-    for item in element_items {
-        let mut item = item.clone();
+    for mut item in element_items {
         match &mut item {
             Item::Text { baseline, .. } | Item::TurnedText { baseline, .. } => *baseline += y,
             Item::Rect { y: top, .. } | Item::Image { y: top, .. } | Item::Link { y: top, .. } => {
@@ -619,11 +628,11 @@ fn place(
         }
         items.push(item);
     }
-    for r in &element.page_refs {
+    for r in element.page_refs {
         refs.push(PageRef {
             baseline: r.baseline + y,
             at: items.len(),
-            ..r.clone()
+            ..r
         });
     }
     first
