@@ -672,13 +672,7 @@ mod pagination_tests {
             .iter()
             .filter_map(|item| match item {
                 Item::Text { baseline, run, .. } if *baseline > top && *baseline < bottom => {
-                    Some((
-                        *baseline,
-                        run.glyphs
-                            .iter()
-                            .filter_map(|g| g.text.as_deref())
-                            .collect(),
-                    ))
+                    Some((*baseline, run.glyph_texts().flatten().collect()))
                 }
                 _ => None,
             })
@@ -775,11 +769,7 @@ mod right_to_left_tests {
             .iter()
             .filter_map(|item| match item {
                 Item::Text { x, run, .. } => {
-                    let mut clusters: Vec<&str> = run
-                        .glyphs
-                        .iter()
-                        .filter_map(|g| g.text.as_deref())
-                        .collect();
+                    let mut clusters: Vec<&str> = run.glyph_texts().flatten().collect();
                     if clusters.iter().any(|c| fonts::has_right_to_left(c)) {
                         clusters.reverse();
                     }
@@ -823,20 +813,12 @@ mod right_to_left_tests {
         // their text.
         find(&texts, "1\u{2002}الوفد");
         let rightmost_of_heading = document.pages[0].items.iter().find_map(|item| match item {
-            Item::Text { run, .. }
-                if run
-                    .glyphs
-                    .iter()
-                    .any(|g| g.text.as_deref() == Some("\u{2002}")) =>
-            {
-                run.glyphs.last()
+            Item::Text { run, .. } if run.glyph_texts().any(|t| t == Some("\u{2002}")) => {
+                run.glyph_texts().last()
             }
             _ => None,
         });
-        assert_eq!(
-            rightmost_of_heading.and_then(|g| g.text.as_deref()),
-            Some("1")
-        );
+        assert_eq!(rightmost_of_heading, Some(Some("1")));
         let bullet = find(&texts, "•");
         let item = find(&texts, "نقطة أولى");
         assert!(bullet.1 > item.2, "{bullet:?} {item:?}");
@@ -888,11 +870,7 @@ mod structure_tests {
                         Item::End => mark = None,
                         Item::Text { run, .. } => {
                             assert!(mark.is_some(), "text outside any mark");
-                            let text: String = run
-                                .glyphs
-                                .iter()
-                                .filter_map(|g| g.text.as_deref())
-                                .collect();
+                            let text: String = run.glyph_texts().flatten().collect();
                             marked.last_mut().unwrap().1.push_str(&text);
                         }
                         _ => assert!(mark.is_some(), "{item:?} outside any mark"),
