@@ -292,6 +292,10 @@ impl Layout<'_> {
                 // First, so that the text is drawn over it.
                 items.splice(0..0, self.watermark(watermark));
             }
+            // Grown item by item, a page's items had room for up to twice
+            // as many; the document keeps them until they are drawn (a
+            // pack, every brief's: a tenth of its memory).
+            items.shrink_to_fit();
             out.push(Page { items, cover });
         }
         let headings = self
@@ -411,6 +415,8 @@ pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> D
         for mut page in part.pages {
             renumber_nodes(&mut page.items, node_offset);
             if let Some((x, run)) = &pack_marking {
+                // Exactly: a page's items fill their room (see `finish`).
+                page.items.reserve_exact(marking_baselines.len() + 2);
                 page.items.push(Item::Start(Mark::Pagination));
                 for baseline in marking_baselines {
                     page.items.push(Item::Text {
@@ -457,6 +463,7 @@ pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> D
             .replace("{pages}", &total.to_string());
         let run = crate::typeset::Run::shaped(&setup.fonts.shape(style.face, &text), &style);
         let x = (width - run.width()) / 2.0;
+        page.items.reserve_exact(3);
         page.items.extend([
             Item::Start(Mark::Pagination),
             Item::Text { x, baseline, run },
