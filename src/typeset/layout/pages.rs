@@ -360,6 +360,15 @@ pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> D
     let mut headings = front.headings;
     let mut warnings = front.warnings;
     let mut structure = front.structure;
+    // The pack's pages and structure, in exactly the room they take: grown
+    // brief by brief, each list had room for up to twice its length.
+    pages.reserve_exact(total - front_pages);
+    structure.nodes.reserve_exact(
+        parts
+            .iter()
+            .map(|part| part.document.structure.nodes.len() + 1)
+            .sum(),
+    );
     let top = mm(theme.page.margins.top);
     let (width, height) = theme.page.size.points();
     let marking_style = Style {
