@@ -36,9 +36,10 @@ pub enum Align {
 }
 
 /// A glyph placed on a line: its advance in points (spaces of a justified
-/// line are wider than natural). The text it stands for is its run's: a
-/// pointer to a shared text for each glyph took two thirds of a laid-out
-/// document's memory (a pack holds every brief's until it is written).
+/// line are wider than natural). The text it stands for is in its run's:
+/// a pointer to a shared text was 16 of a glyph's 24 bytes, and the glyphs
+/// about half of a laid-out document's memory (a pack holds every brief's
+/// until it is written).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedGlyph {
     /// The font it is drawn from: the style's face, or a fallback.
