@@ -705,6 +705,31 @@ mod tests {
     use super::*;
     use crate::typeset::Hyphenator;
 
+    #[test]
+    fn a_run_and_its_parts_give_each_glyph_its_text() {
+        let fonts = Fonts::bundled();
+        // A ligature (one glyph, two letters), letters with combining
+        // marks (glyphs without text of their own) and plain letters.
+        let run = Run::shaped(
+            &fonts.shape(Face::Regular, "office a\u{301}b"),
+            &style(10.0),
+        );
+        let texts: Vec<Option<&str>> = run.glyph_texts().collect();
+        assert_eq!(texts.len(), run.glyphs.len());
+        assert_eq!(
+            texts.iter().flatten().copied().collect::<String>(),
+            run.text()
+        );
+        assert_eq!(run.text(), "office a\u{301}b");
+        for start in 0..run.glyphs.len() {
+            for end in start..=run.glyphs.len() {
+                let part = run.part(start..end, 1.0);
+                assert_eq!(part.glyphs, run.glyphs[start..end]);
+                assert_eq!(part.glyph_texts().collect::<Vec<_>>(), texts[start..end]);
+            }
+        }
+    }
+
     fn style(size: f32) -> Style {
         Style {
             face: Face::Regular,
