@@ -80,6 +80,12 @@ pub(super) fn draw_pages(
         .collect()
 }
 
+/// Glyphs of one font, and the text they stand for, one after the other.
+pub(super) struct Glyphs<'a> {
+    pub(super) placed: &'a [PlacedGlyph],
+    pub(super) text: &'a str,
+}
+
 /// A page's content stream being written, with the graphics state it has
 /// set, so that a colour or font is only stated when it changes.
 #[derive(Default)]
@@ -144,22 +150,29 @@ impl Content {
                 // a letter of has glyphs from a fallback font too.
                 let mut at = x;
                 let mut rest = run.glyphs.as_slice();
+                let mut text = run.text();
                 while let Some(first) = rest.first() {
                     let same = rest
                         .iter()
                         .position(|g| g.font != first.font)
                         .unwrap_or(rest.len());
                     let (part, after) = rest.split_at(same);
+                    let (part_text, text_after) =
+                        text.split_at(part.iter().map(PlacedGlyph::text_bytes).sum());
                     if let Some(font_glyphs) = glyphs.get(&first.font) {
                         self.text(
                             at,
                             height - baseline,
                             &run.style,
                             first.font,
-                            part,
+                            Glyphs {
+                                placed: part,
+                                text: part_text,
+                            },
                             font_glyphs,
                         );
                     }
+                    text = text_after;
                     at += part.iter().map(|g| g.advance).sum::<f32>();
                     rest = after;
                 }
@@ -251,9 +264,10 @@ impl Content {
         y: f32,
         style: &Style,
         font: FontId,
-        placed: &[PlacedGlyph],
+        part: Glyphs,
         glyphs: &FaceGlyphs,
     ) {
+        let Glyphs { placed, text } = part;
         if placed.is_empty() {
             return;
         }
@@ -274,17 +288,18 @@ impl Content {
         let mut array_start = self.bytes.len();
         let last = placed.len() - 1;
         let mut i = 0;
+        // Where the text of glyph `i` starts in `text`.
+        let mut text_at = 0;
         while i < placed.len() {
             // A cluster: the glyph that carries its text, and the marks or
             // parts after it that carry none.
-            let end = i
-                + 1
-                + placed[i + 1..]
-                    .iter()
-                    .take_while(|g| g.text.is_none())
-                    .count();
+            let end = i + 1 + placed[i + 1..].iter().take_while(|g| !g.has_text()).count();
             let cluster = &placed[i..end];
-            let actual = unmapped_text(cluster, glyphs);
+            let cluster_text = cluster[0]
+                .has_text()
+                .then(|| &text[text_at..text_at + cluster[0].text_bytes()]);
+            text_at += cluster[0].text_bytes();
+            let actual = unmapped_text(cluster, cluster_text, glyphs);
             if let Some(text) = actual {
                 // The font's map gives another text for one of these glyphs
                 // (a letter drawn alone elsewhere, here with its vowel mark):
@@ -368,13 +383,17 @@ impl Content {
 /// The text of a cluster of glyphs, when the font's ToUnicode map (one
 /// text per glyph, the first it was drawn for) would copy it as something
 /// else; `None` when the map gives it back as it is.
-fn unmapped_text<'g>(cluster: &'g [PlacedGlyph], glyphs: &FaceGlyphs) -> Option<&'g str> {
+fn unmapped_text<'g>(
+    cluster: &[PlacedGlyph],
+    text: Option<&'g str>,
+    glyphs: &FaceGlyphs,
+) -> Option<&'g str> {
     let mapped = |glyph: &PlacedGlyph| {
         let new = glyphs.subset_id(glyph);
         glyphs.text.get(new as usize).and_then(Option::as_deref)
     };
     let (first, rest) = cluster.split_first()?;
-    let text = first.text.as_deref()?;
+    let text = text?;
     // Most glyphs are drawn for one text only, which their map gives back.
     let varies = |glyph: &PlacedGlyph| {
         let new = glyphs.subset_id(glyph);

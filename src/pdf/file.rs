@@ -51,34 +51,39 @@ const MIN_XREF_WIDTHS: [usize; 3] = [1, 4, 2];
 /// XMP metadata's document id is the trailer's `/ID`).
 pub const ID_PLACEHOLDER: &[u8; 32] = b"@@briefing-document-id-to-come@@";
 
-/// Objects written as PDF already, each numbered (in ascending order) and
-/// packed like the others: a structure tree of a pack has hundreds of
-/// thousands of small elements, and as `lopdf` dictionaries they took more
-/// memory than all the pages.
+/// Objects written as PDF already, each numbered and packed like the
+/// others: a structure tree of a pack has hundreds of thousands of small
+/// elements, and as `lopdf` dictionaries they took more memory than all the
+/// pages.
 #[derive(Default)]
 pub struct Written {
     bytes: Vec<u8>,
-    /// Each object's number and where its bytes end.
+    /// Each object's number and where its bytes end, in the order added.
     ends: Vec<(u32, usize)>,
 }
 
 impl Written {
-    /// Adds object `number` (above every one added before), written by
-    /// `write`.
+    /// Adds object `number` (a number not added before, in any order),
+    /// written by `write`.
     pub fn add(&mut self, number: u32, write: impl FnOnce(&mut Vec<u8>)) {
-        debug_assert!(self.ends.last().is_none_or(|&(last, _)| last < number));
         write(&mut self.bytes);
         self.ends.push((number, self.bytes.len()));
     }
 
-    /// The objects, in order: number and bytes.
-    fn objects(&self) -> impl Iterator<Item = (u32, &[u8])> {
+    /// The objects, in the order of their numbers: number and bytes.
+    fn objects(&self) -> Vec<(u32, &[u8])> {
         let mut start = 0;
-        self.ends.iter().map(move |&(number, end)| {
-            let bytes = &self.bytes[start..end];
-            start = end;
-            (number, bytes)
-        })
+        let mut objects: Vec<(u32, &[u8])> = self
+            .ends
+            .iter()
+            .map(|&(number, end)| {
+                let bytes = &self.bytes[start..end];
+                start = end;
+                (number, bytes)
+            })
+            .collect();
+        objects.sort_unstable_by_key(|&(number, _)| number);
+        objects
     }
 }
 
@@ -94,7 +99,7 @@ pub fn save(pdf: &lopdf::Document, written: &Written) -> Vec<u8> {
     let first_object_stream = pdf.max_id + 1;
     let mut chunks = vec![Chunk::default()];
     let mut id_placeholders = Vec::new();
-    let mut written = written.objects().peekable();
+    let mut written = written.objects().into_iter().peekable();
     for (&(number, _), object) in &pdf.objects {
         while let Some((packed, bytes)) = written.next_if(|(n, _)| *n < number) {
             pack(
@@ -342,7 +347,7 @@ pub(super) fn write_object(out: &mut Vec<u8>, object: &Object) {
 }
 
 /// A dictionary; `length` replaces any `/Length` it has (a stream's).
-fn write_dictionary(out: &mut Vec<u8>, dict: &lopdf::Dictionary, length: Option<usize>) {
+pub(super) fn write_dictionary(out: &mut Vec<u8>, dict: &lopdf::Dictionary, length: Option<usize>) {
     out.extend_from_slice(b"<<");
     for (key, value) in dict.iter() {
         if length.is_some() && key == b"Length" {

@@ -45,7 +45,7 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
         let (Item::Text { run, .. } | Item::TurnedText { run, .. }) = item else {
             continue;
         };
-        for glyph in &run.glyphs {
+        for (glyph, glyph_text) in run.glyphs.iter().zip(run.glyph_texts()) {
             let (used, text, varies, replacement) = seen.entry(glyph.font).or_insert_with(|| {
                 let tables = fonts.by_id(glyph.font).tables();
                 let count = tables.number_of_glyphs() as usize;
@@ -67,11 +67,11 @@ pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId
             }
             if !used[id] {
                 used[id] = true;
-                text[id].clone_from(&glyph.text);
-            } else if !same_text(&text[id], &glyph.text) {
+                text[id] = glyph_text.map(Arc::from);
+            } else if text[id].as_deref() != glyph_text {
                 varies[id] = true;
                 if text[id].is_none() {
-                    text[id].clone_from(&glyph.text);
+                    text[id] = glyph_text.map(Arc::from);
                 }
             }
         }
@@ -147,16 +147,6 @@ impl Program {
             Program::TrueType => b"CIDFontType2",
             Program::OpenType | Program::Cff => b"CIDFontType0",
         }
-    }
-}
-
-/// Whether two glyphs stand for the same characters (the same words,
-/// shaped once and cached, share their texts: compared by address first).
-fn same_text(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-        _ => false,
     }
 }
 

@@ -113,17 +113,18 @@ pub fn write(
         Object::Real(document.height),
     ]);
     // Link annotations are objects of their own, so that the structure
-    // tree can point to each from its link.
-    let annotations: Vec<Vec<ObjectId>> = drawn
+    // tree can point to each from its link. Their numbers are taken here;
+    // they are written once the structure has its keys.
+    let links: Vec<Vec<Link>> = drawn
         .iter_mut()
-        .map(|page| {
-            std::mem::take(&mut page.links)
-                .into_iter()
-                .map(|link| pdf.add_object(annotation(link, &page_ids, &document)))
-                .collect()
-        })
+        .map(|page| std::mem::take(&mut page.links))
+        .collect();
+    let annotations: Vec<Vec<ObjectId>> = links
+        .iter()
+        .map(|page| page.iter().map(|_| pdf.new_object_id()).collect())
         .collect();
     let mut structure_keys = None;
+    let mut annotation_keys = BTreeMap::new();
     let mut written = file::Written::default();
     if conformance.tagged {
         let tagged: Vec<Vec<Tagged>> = drawn
@@ -138,12 +139,22 @@ pub fn write(
             &annotations,
             &page_ids,
         );
-        for (id, key) in &keys.annotations {
-            if let Ok(Object::Dictionary(annotation)) = pdf.get_object_mut(*id) {
-                annotation.set("StructParent", Object::Integer(*key));
-            }
-        }
+        annotation_keys = keys.annotations;
         structure_keys = Some((root, keys.pages));
+    }
+    // Written as PDF at once rather than kept as `lopdf` dictionaries to
+    // the end: a pack's page, link and outline dictionaries took a third of
+    // the memory of writing it (a pack of 100 German examples: 8 of 27 MB).
+    for (page, ids) in links.into_iter().zip(&annotations) {
+        for (link, &id) in page.into_iter().zip(ids) {
+            let Object::Dictionary(mut dict) = annotation(link, &page_ids, &document) else {
+                unreachable!("an annotation is a dictionary")
+            };
+            if let Some(key) = annotation_keys.get(&id) {
+                dict.set("StructParent", Object::Integer(*key));
+            }
+            written.add(id.0, |out| file::write_dictionary(out, &dict, None));
+        }
     }
     for (index, (page, &page_id)) in drawn.into_iter().zip(&page_ids).enumerate() {
         let content = pdf.add_object(Stream::new(
@@ -169,7 +180,7 @@ pub fn write(
             // structure (PDF/UA, 7.18.3).
             dict.set("Tabs", Object::Name(b"S".to_vec()));
         }
-        pdf.objects.insert(page_id, Object::Dictionary(dict));
+        written.add(page_id.0, |out| file::write_dictionary(out, &dict, None));
     }
     pdf.objects.insert(
         pages_id,
@@ -203,7 +214,7 @@ pub fn write(
             Object::Boolean(true),
         )])),
     );
-    if let Some(outline) = add_outline(&mut pdf, &document, &page_ids) {
+    if let Some(outline) = add_outline(&mut pdf, &mut written, &document, &page_ids) {
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }

@@ -94,6 +94,7 @@ pub(super) fn destination(
 /// each jumping to its heading. Returns its root.
 pub(super) fn add_outline(
     pdf: &mut lopdf::Document,
+    written: &mut file::Written,
     document: &Document,
     pages: &[ObjectId],
 ) -> Option<ObjectId> {
@@ -142,7 +143,7 @@ pub(super) fn add_outline(
             if let Some(dest) = destination(pages, document, i) {
                 dict.set("Dest", dest);
             }
-            pdf.objects.insert(ids[i], Object::Dictionary(dict));
+            written.add(ids[i].0, |out| file::write_dictionary(out, &dict, None));
         }
     }
     let top = &children[ids.len()];

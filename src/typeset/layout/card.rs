@@ -206,14 +206,9 @@ mod tests {
             .items
             .iter()
             .filter_map(|item| match item {
-                Item::Text { x, baseline, run } => Some((
-                    run.glyphs
-                        .iter()
-                        .filter_map(|g| g.text.as_deref())
-                        .collect(),
-                    *x,
-                    *baseline,
-                )),
+                Item::Text { x, baseline, run } => {
+                    Some((run.glyph_texts().flatten().collect(), *x, *baseline))
+                }
                 _ => None,
             })
             .collect()

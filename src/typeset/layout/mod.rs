@@ -88,6 +88,8 @@ pub fn typeset(markdown: &str, setup: &Setup) -> Result<Document, TypesetError> 
     let blocks = markdown::parse(markdown);
     let mut layout = Layout::new(setup, &blocks);
     let flow = layout.body(&blocks)?;
+    // Everything the blocks say is in the flow now.
+    drop(blocks);
     let (pages, anchors) = layout.paginate(flow);
     debug_assert!(pages.iter().all(|(items, _)| marks_are_balanced(items)));
     Ok(layout.finish(pages, anchors))
@@ -472,8 +474,7 @@ impl<'a> Layout<'a> {
         *open_link = None;
         // Most runs are in Latin, Greek or Cyrillic letters (which start
         // below U+0590, so their UTF-8 below 0xD6): one look at the bytes.
-        let mut texts = run.glyphs.iter().filter_map(|g| g.text.as_deref());
-        if texts.all(|t| t.bytes().all(|b| b < 0xD6)) {
+        if run.text().bytes().all(|b| b < 0xD6) {
             pieces.push((parent, run));
             return;
         }
@@ -482,10 +483,9 @@ impl<'a> Layout<'a> {
         let document_language = self.setup.language.code();
         let mut current = None;
         let languages: Vec<Option<&'static str>> = run
-            .glyphs
-            .iter()
-            .map(|glyph| {
-                if let Some(text) = &glyph.text {
+            .glyph_texts()
+            .map(|text| {
+                if let Some(text) = text {
                     if text.chars().any(char::is_alphabetic) {
                         current = language_of_script(text, document_language);
                     }
@@ -503,11 +503,7 @@ impl<'a> Layout<'a> {
             if end < run.glyphs.len() && languages[end] == languages[start] {
                 continue;
             }
-            let piece = crate::typeset::Run {
-                x,
-                style: run.style.clone(),
-                glyphs: run.glyphs[start..end].to_vec(),
-            };
+            let piece = run.part(start..end, x);
             x += piece.width();
             pieces.push((self.node_for_language(languages[start], parent), piece));
             start = end;

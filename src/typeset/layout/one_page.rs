@@ -277,12 +277,7 @@ mod tests {
             .items
             .iter()
             .filter_map(|item| match item {
-                Item::Text { run, .. } => Some(
-                    run.glyphs
-                        .iter()
-                        .filter_map(|g| g.text.as_deref())
-                        .collect::<String>(),
-                ),
+                Item::Text { run, .. } => Some(run.glyph_texts().flatten().collect::<String>()),
                 _ => None,
             })
             .collect::<Vec<_>>()

@@ -471,14 +471,9 @@ mod shared_width_tests {
         let texts: Vec<(Pt, Pt, String)> = items
             .iter()
             .filter_map(|item| match item {
-                Item::Text { x, baseline, run } => Some((
-                    *baseline,
-                    *x,
-                    run.glyphs
-                        .iter()
-                        .filter_map(|g| g.text.as_deref())
-                        .collect(),
-                )),
+                Item::Text { x, baseline, run } => {
+                    Some((*baseline, *x, run.glyph_texts().flatten().collect()))
+                }
                 _ => None,
             })
             .collect();
