@@ -8,24 +8,58 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 extern "C" {
-    /// mimalloc's setter of its options (`mi_option_set`, mimalloc.h).
+    /// mimalloc's setter of its options (`mi_option_set`, mimalloc.h; the
+    /// `mimalloc` crate's own list of options lacks the two set here).
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    /// The C library's `getenv`, which reads without allocating.
+    fn getenv(name: *const std::ffi::c_char) -> *const std::ffi::c_char;
 }
 
-/// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (the same number
-/// in its versions 2 and 3).
+/// `mi_option_arena_eager_commit` and `mi_option_purge_delay` in
+/// mimalloc.h's `mi_option_e` (the same numbers in its versions 2 and 3).
+const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 fn main() -> std::process::ExitCode {
-    // Memory freed is given back to the system after 10 ms, as mimalloc 2
-    // did, not after the second of mimalloc 3: what one stage of a document
-    // frees (the flow, once it is cut into pages) was still held when the
-    // next peaked. Generated brief 133–143 -> 98–106 MB, a pack of 1,000
-    // briefs 356–373 -> 311–325 MB, in the same time (see BENCHMARKS.md).
-    // `MIMALLOC_PURGE_DELAY` in the environment still has the last word.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets an option; called before any thread is started.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
-    }
+    #[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
+    lean_allocator();
     cli::run()
+}
+
+/// Runs [`lean_allocator`] as the program is loaded, before mimalloc starts
+/// (its constructor has the default priority, or 101 built by clang) and
+/// before anything allocates: mimalloc commits its first arena when it
+/// starts, so `main` would be too late. Elsewhere `main` calls it, which
+/// still shortens the purge delay.
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+#[used]
+#[link_section = ".init_array.00100"]
+static LEAN_ALLOCATOR: extern "C" fn() = lean_allocator;
+
+/// Memory a stage frees goes back to the system within a millisecond, and
+/// mimalloc's arenas are committed as they are used, not at once: freed
+/// memory is then returned (decommitted) rather than only marked reusable,
+/// which the process's resident size still counts. Measured (BENCHMARKS.md,
+/// issue 14), interleaved with mimalloc's defaults: the German example
+/// 35-37 -> 18.5 MB, the generated 296-page brief 93-103 -> 63-64 MB,
+/// `render` of 1,000 briefs 43-45 -> 21 MB, a pack of 1,000 238-245 ->
+/// 211 MB, in the same time. The `MIMALLOC_ARENA_EAGER_COMMIT` and
+/// `MIMALLOC_PURGE_DELAY` environment variables still have the last word.
+extern "C" fn lean_allocator() {
+    for (variable, option, value) in [
+        (
+            c"MIMALLOC_ARENA_EAGER_COMMIT",
+            MI_OPTION_ARENA_EAGER_COMMIT,
+            0,
+        ),
+        (c"MIMALLOC_PURGE_DELAY", MI_OPTION_PURGE_DELAY, 1),
+    ] {
+        // SAFETY: `getenv` reads a NUL-terminated name; `mi_option_set`
+        // sets an option. Both before any thread is started.
+        unsafe {
+            if getenv(variable.as_ptr()).is_null() {
+                mi_option_set(option, value);
+            }
+        }
+    }
 }
