@@ -3,8 +3,18 @@
 
 use super::*;
 
-pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) -> Object {
-    let description = description(&link.target, document);
+/// What the links and the outline of a document lead to: its pages, and
+/// its headings on them.
+pub(super) struct Destinations<'a> {
+    pub(super) pages: &'a [ObjectId],
+    pub(super) headings: &'a [Heading],
+    /// The pages' height, to turn the typesetter's top-down y into PDF's.
+    pub(super) height: f32,
+}
+
+pub(super) fn annotation(link: Link, to: &Destinations) -> Object {
+    let description = description(&link.target, to.headings);
+    let pages = to.pages;
     let action = match link.target {
         Target::Page(page) => pages.get(page).map(|&page| {
             go_to(Object::Array(vec![
@@ -22,7 +32,7 @@ pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) ->
                 Object::String(uri.into_bytes(), StringFormat::Literal),
             ),
         ])),
-        Target::Heading(index) => destination(pages, document, index).map(go_to),
+        Target::Heading(index) => destination(to, index).map(go_to),
     };
     let mut dict = Dictionary::from_iter([
         ("Type", Object::Name(b"Annot".to_vec())),
@@ -46,10 +56,9 @@ pub(super) fn annotation(link: Link, pages: &[ObjectId], document: &Document) ->
 /// Where a link leads, in words: the heading it goes to, the address it
 /// opens (an e-mail address or phone number as written in the URI, decoded),
 /// or for a page the first heading on it (its number if it has none).
-fn description(target: &Target, document: &Document) -> String {
+fn description(target: &Target, headings: &[Heading]) -> String {
     match target {
-        Target::Heading(index) => document
-            .headings
+        Target::Heading(index) => headings
             .get(*index)
             .map(|h| h.title.clone())
             .unwrap_or_default(),
@@ -60,8 +69,7 @@ fn description(target: &Target, document: &Document) -> String {
                 .into_owned(),
             None => uri.clone(),
         },
-        Target::Page(page) => document
-            .headings
+        Target::Page(page) => headings
             .iter()
             .find(|h| h.page == *page)
             .map(|h| h.title.clone())
@@ -74,18 +82,14 @@ pub(super) fn go_to(destination: Object) -> Dictionary {
 }
 
 /// An exact destination: the page, scrolled to `y` (top-down) of the heading.
-pub(super) fn destination(
-    pages: &[ObjectId],
-    document: &Document,
-    heading: usize,
-) -> Option<Object> {
-    let h = document.headings.get(heading)?;
-    let page = *pages.get(h.page)?;
+pub(super) fn destination(to: &Destinations, heading: usize) -> Option<Object> {
+    let h = to.headings.get(heading)?;
+    let page = *to.pages.get(h.page)?;
     Some(Object::Array(vec![
         Object::Reference(page),
         Object::Name(b"XYZ".to_vec()),
         Object::Null,
-        Object::Real(document.height - h.y + 2.0),
+        Object::Real(to.height - h.y + 2.0),
         Object::Null,
     ]))
 }
@@ -95,10 +99,9 @@ pub(super) fn destination(
 pub(super) fn add_outline(
     pdf: &mut lopdf::Document,
     written: &mut file::Written,
-    document: &Document,
-    pages: &[ObjectId],
+    to: &Destinations,
 ) -> Option<ObjectId> {
-    let headings = &document.headings;
+    let headings = to.headings;
     if headings.is_empty() {
         return None;
     }
@@ -140,7 +143,7 @@ pub(super) fn add_outline(
                 dict.set("Last", Object::Reference(ids[last]));
                 dict.set("Count", Object::Integer(kids.len() as i64));
             }
-            if let Some(dest) = destination(pages, document, i) {
+            if let Some(dest) = destination(to, i) {
                 dict.set("Dest", dest);
             }
             written.add(ids[i].0, |out| file::write_dictionary(out, &dict, None));
