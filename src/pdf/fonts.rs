@@ -121,16 +121,32 @@ impl GlyphUse {
         if id as usize >= font.count {
             return;
         }
-        let text: Option<Arc<str>> = text.map(Arc::from);
-        let first = text.clone().map(|text| (place, text));
-        font.glyphs
-            .entry(id)
-            .and_modify(|mark| mark.merge_one(first.clone(), text.as_deref()))
-            .or_insert_with(|| GlyphMark {
-                text,
-                varies: false,
-                first,
-            });
+        // Most glyphs were drawn before, for the same text: their text is
+        // only copied when it is new.
+        match font.glyphs.get_mut(&id) {
+            Some(mark) => {
+                if mark.text.as_deref() != text {
+                    mark.varies = true;
+                }
+                if let Some(text) = text {
+                    if mark.first.as_ref().is_none_or(|(ours, _)| place < *ours) {
+                        mark.first = Some((place, Arc::from(text)));
+                    }
+                }
+            }
+            None => {
+                let text: Option<Arc<str>> = text.map(Arc::from);
+                let first = text.clone().map(|text| (place, text));
+                font.glyphs.insert(
+                    id,
+                    GlyphMark {
+                        text,
+                        varies: false,
+                        first,
+                    },
+                );
+            }
+        }
     }
 
     /// Takes in the glyphs of `other`, a part of the document gathered

@@ -103,7 +103,7 @@ impl From<io::Error> for PdfError {
 /// a long document is not held twice in memory; the fonts are subset
 /// meanwhile on another core.
 pub fn write(
-    mut document: Document,
+    document: Document,
     fonts: &Fonts,
     metadata: &Metadata,
     conformance: Conformance,
@@ -111,22 +111,13 @@ pub fn write(
     let plan = Plan::of(&document, fonts, conformance.tagged);
     let sink = io::Cursor::new(Vec::with_capacity(64 * 1024));
     let mut writer = Writer::new(sink, plan, fonts, conformance, None)?;
-    let pages = std::mem::take(&mut document.pages);
-    let structure = conformance.tagged.then_some(&document.structure);
+    let drawer = writer.drawer();
     let (subsets, drawn) = rayon::join(
-        || subset_fonts(&writer.glyphs, fonts),
-        || {
-            draw_pages(
-                pages,
-                document.height,
-                &writer.glyphs,
-                &writer.images,
-                structure,
-            )
-        },
+        || subset_fonts(&drawer.glyphs, fonts),
+        || drawer.draw(document),
     );
     writer.add_fonts(subsets?)?;
-    writer.add_drawn(drawn, &document.structure)?;
+    writer.add_part(drawn)?;
     Ok(writer.finish(metadata)?.into_inner())
 }
 
@@ -241,8 +232,9 @@ pub struct Writer<W: Write + Seek> {
     height: f32,
     parts: Vec<PartPlan>,
     headings: Vec<Heading>,
-    glyphs: BTreeMap<FontId, FaceGlyphs>,
-    images: BTreeMap<[u8; 32], Image>,
+    /// Shared with the [`Drawer`].
+    glyphs: Arc<BTreeMap<FontId, FaceGlyphs>>,
+    images: Arc<BTreeMap<[u8; 32], Image>>,
     conformance: Conformance,
     numbers: Numbers,
     page_ids: Vec<ObjectId>,
@@ -316,8 +308,8 @@ impl<W: Write + Seek> Writer<W> {
             height: plan.height,
             parts: plan.parts,
             headings: plan.headings,
-            glyphs,
-            images,
+            glyphs: Arc::new(glyphs),
+            images: Arc::new(images),
             conformance,
             numbers: Numbers {
                 page_tree,
@@ -372,39 +364,29 @@ impl<W: Write + Seek> Writer<W> {
         self.write_streams()
     }
 
-    /// Writes the streams of `pdf` not written yet, and drops their content.
+    /// Writes the streams of `pdf` not written yet.
     fn write_streams(&mut self) -> Result<(), PdfError> {
-        let from = (self.streams_written + 1, 0);
-        for (&(number, _), object) in self.pdf.objects.range_mut(from..) {
-            if let Object::Stream(stream) = object {
-                self.file.stream(number, &stream.dict, &stream.content)?;
-                stream.content = Vec::new();
-                self.streams_written = number;
-            }
+        write_streams(&mut self.file, &mut self.pdf, &mut self.streams_written)
+    }
+
+    /// What draws the parts' pages: on many cores, while the writer writes
+    /// those drawn before.
+    pub fn drawer(&self) -> Drawer {
+        Drawer {
+            glyphs: self.glyphs.clone(),
+            images: self.images.clone(),
+            height: self.height,
+            tagged: self.conformance.tagged,
         }
-        Ok(())
     }
 
-    /// Draws and writes the next part of the document: its pages, with
-    /// their node numbers its `structure`'s, their links' targets the
-    /// whole document's pages and headings.
-    pub fn add_part(&mut self, part: Document) -> Result<(), PdfError> {
-        let structure = self.conformance.tagged.then_some(&part.structure);
-        let drawn = draw_pages(
-            part.pages,
-            self.height,
-            &self.glyphs,
-            &self.images,
+    /// Writes the next part of the document, drawn.
+    pub fn add_part(&mut self, part: DrawnPart) -> Result<(), PdfError> {
+        let DrawnPart {
+            pages: mut drawn,
             structure,
-        );
-        self.add_drawn(drawn, &part.structure)
-    }
-
-    fn add_drawn(
-        &mut self,
-        mut drawn: Vec<DrawnPage>,
-        structure: &Structure,
-    ) -> Result<(), PdfError> {
+        } = part;
+        let structure = &structure;
         let plan = self
             .parts
             .get(self.progress.part)
@@ -549,15 +531,16 @@ impl<W: Write + Seek> Writer<W> {
                 Object::Boolean(true),
             )])),
         );
-        // The outline and the top of the structure tree, kept as PDF.
+        // The top of the structure tree, kept as PDF.
         let mut written = file::Written::default();
         let to = Destinations {
             pages: &self.page_ids,
             headings: &self.headings,
             height: self.height,
         };
-        if let Some(outline) = add_outline(pdf, &mut written, &to) {
-            catalog.set("Outlines", Object::Reference(outline));
+        let outline = add_outline(pdf, &to);
+        if let Some((outline, _)) = &outline {
+            catalog.set("Outlines", Object::Reference(*outline));
             catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
         }
         if let Some(tree) = self.numbers.tree {
@@ -596,7 +579,7 @@ impl<W: Write + Seek> Writer<W> {
         let info = pdf.add_object(metadata::info(metadata));
         pdf.trailer.set("Root", Object::Reference(catalog));
         pdf.trailer.set("Info", Object::Reference(info));
-        self.write_streams()?;
+        write_streams(&mut self.file, pdf, &mut self.streams_written)?;
         self.file.end_of_streams()?;
 
         // Every other object, in the order of their numbers: the page
@@ -620,10 +603,12 @@ impl<W: Write + Seek> Writer<W> {
             .objects()
             .into_iter()
             .map(|(number, bytes)| Ok((number, bytes.to_vec())));
+        let outline = outline.into_iter().flat_map(|(_, entries)| entries).map(Ok);
         let mut sources: Vec<PackedObjects> = vec![
             Box::new(kept),
             Box::new(pages),
             Box::new(written),
+            Box::new(outline),
             annotations,
             elements,
             parent_arrays,
@@ -644,6 +629,23 @@ impl<W: Write + Seek> Writer<W> {
         drop(sources);
         Ok(self.file.finish(&self.pdf.trailer)?)
     }
+}
+
+/// Writes the streams of `pdf` after `written` (the number of the last
+/// written) to `file`, and drops their content.
+fn write_streams<W: Write + Seek>(
+    file: &mut file::FileWriter<W>,
+    pdf: &mut lopdf::Document,
+    written: &mut u32,
+) -> Result<(), PdfError> {
+    for (&(number, _), object) in pdf.objects.range_mut((*written + 1, 0)..) {
+        if let Object::Stream(stream) = object {
+            file.stream(number, &stream.dict, &stream.content)?;
+            stream.content = Vec::new();
+            *written = number;
+        }
+    }
+    Ok(())
 }
 
 /// The page dictionaries of `parts`, as PDF, in the order of their numbers.
@@ -699,6 +701,40 @@ fn page_dictionaries<'a>(
             file::write_dictionary(&mut bytes, &dict, None);
             Ok((numbers.first_page + index as u32, bytes))
         })
+}
+
+/// Draws the pages of a document's parts with its fonts and images.
+pub struct Drawer {
+    glyphs: Arc<BTreeMap<FontId, FaceGlyphs>>,
+    images: Arc<BTreeMap<[u8; 32], Image>>,
+    height: f32,
+    tagged: bool,
+}
+
+/// A part of a document drawn: its pages' content streams, links and
+/// marked content, and the structure they belong to.
+pub struct DrawnPart {
+    pages: Vec<DrawnPage>,
+    structure: Structure,
+}
+
+impl Drawer {
+    /// Draws `part`: its pages, with their node numbers its structure's,
+    /// their links' targets the whole document's pages and headings.
+    pub fn draw(&self, part: Document) -> DrawnPart {
+        let structure = self.tagged.then_some(&part.structure);
+        let pages = draw_pages(
+            part.pages,
+            self.height,
+            &self.glyphs,
+            &self.images,
+            structure,
+        );
+        DrawnPart {
+            pages,
+            structure: part.structure,
+        }
+    }
 }
 
 /// Objects written as PDF, in the order of their numbers: number and bytes.
