@@ -890,6 +890,12 @@ pub fn prepare(targets: &[&Path]) -> Result<Pending, Box<Diagnostic>> {
 }
 
 impl Pending {
+    /// The temporary file of target `index`: what is written into it here
+    /// is its beginning, followed by what [`Pending::write`] gives it.
+    pub fn file(&mut self, index: usize) -> &mut File {
+        &mut self.files[index].temporary.file
+    }
+
     /// Writes `contents` (one for each target, in order) and puts them all in
     /// place, or none. Each new file keeps the mode and owner of the one it
     /// replaces. Every target is checked replaceable before any is renamed;

@@ -80,6 +80,40 @@ pub(super) fn draw_pages(
         .collect()
 }
 
+/// What drawing a page's `items` finds besides the drawing (as
+/// [`draw_pages`] does): how many links it has, and in a tagged PDF what its
+/// marked content and links belong to.
+pub(super) fn page_pieces(items: &[Item], tagged: bool) -> (u32, Vec<Tagged>) {
+    let mut links = 0;
+    let mut pieces = Vec::new();
+    let mut open = None;
+    let mut next_mcid = 0;
+    for item in items {
+        match item {
+            Item::Start(Mark::Content(node)) if tagged => {
+                pieces.push(Tagged::Content {
+                    node: *node,
+                    mcid: next_mcid,
+                });
+                next_mcid += 1;
+                open = Some(*node);
+            }
+            Item::End if tagged => open = None,
+            Item::Link { .. } => {
+                if let Some(node) = open {
+                    pieces.push(Tagged::Link {
+                        node,
+                        link: links as usize,
+                    });
+                }
+                links += 1;
+            }
+            _ => {}
+        }
+    }
+    (links, pieces)
+}
+
 /// Glyphs of one font, and the text they stand for, one after the other.
 pub(super) struct Glyphs<'a> {
     pub(super) placed: &'a [PlacedGlyph],

@@ -7,7 +7,9 @@
 //! clones it once; this one writes each once, and was a sixth of the time
 //! of writing a brief.
 
-use lopdf::{Object, ObjectId, StringFormat};
+use std::io::{self, Seek, SeekFrom, Write};
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
 
 /// At most this many objects go into one object stream. A reader that
@@ -24,19 +26,18 @@ const MAX_OBJECTS_PER_STREAM: usize = 1000;
 /// thousand costly to reach.
 const MAX_BYTES_PER_STREAM: usize = 256 * 1024;
 
-/// Where an object is: in the file at an offset, or in an object stream at
-/// an index.
-enum Place {
-    File(usize),
-    Packed { stream: u32, index: usize },
-}
-
 /// The objects packed so far into the object stream being filled.
 #[derive(Default)]
 struct Chunk {
     /// Each object's number and offset in `objects`.
     offsets: Vec<(u32, usize)>,
     objects: Vec<u8>,
+}
+
+impl Chunk {
+    fn is_full(&self) -> bool {
+        self.offsets.len() >= MAX_OBJECTS_PER_STREAM || self.objects.len() >= MAX_BYTES_PER_STREAM
+    }
 }
 
 /// The widths of the cross-reference stream's fields that every file gets
@@ -71,7 +72,7 @@ impl Written {
     }
 
     /// The objects, in the order of their numbers: number and bytes.
-    fn objects(&self) -> Vec<(u32, &[u8])> {
+    pub(super) fn objects(&self) -> Vec<(u32, &[u8])> {
         let mut start = 0;
         let mut objects: Vec<(u32, &[u8])> = self
             .ends
@@ -87,185 +88,325 @@ impl Written {
     }
 }
 
+/// A sink that counts and hashes what goes through it: an object's place
+/// is where the file stands, and the id a hash of every object.
+struct Counted<W> {
+    inner: W,
+    at: u64,
+    hash: Sha256,
+}
+
+impl<W: Write> Counted<W> {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write_all(bytes)?;
+        self.hash.update(bytes);
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Packed objects of consecutive numbers at consecutive indices of one
+/// object stream: a pack has millions of objects, and one entry each (24
+/// bytes) for the cross-reference stream was more than its pages.
+struct PackedRun {
+    first: u32,
+    len: u32,
+    stream: u32,
+    index: u32,
+}
+
+/// A PDF file written as its objects come, streams in the order of their
+/// numbers first, then every other object packed, in the order of its
+/// number, into object streams of bounded size; then the cross-reference
+/// stream. Nothing of the file is kept but where each object went: a pack
+/// streams its pages to the file as they are drawn.
+pub struct FileWriter<W: Write + Seek> {
+    out: Counted<W>,
+    /// The number of the first object stream: the document's own objects
+    /// come before it.
+    first_object_stream: u32,
+    /// The objects written in the file, with their offsets, by number.
+    in_file: Vec<(u32, u64)>,
+    packed: Vec<PackedRun>,
+    chunk: Chunk,
+    /// How many object streams were closed.
+    object_streams: u32,
+    /// Object streams closed while streams were still to come (which go
+    /// first): their numbers and bytes, written after the last stream.
+    held: Vec<(u32, Vec<u8>)>,
+    streams_done: bool,
+    id_placeholders: Vec<u64>,
+}
+
+impl<W: Write + Seek> FileWriter<W> {
+    /// Starts the file of a document whose objects are numbered below
+    /// `first_object_stream`.
+    pub fn new(sink: W, first_object_stream: u32) -> io::Result<FileWriter<W>> {
+        let mut out = Counted {
+            inner: sink,
+            at: 0,
+            hash: Sha256::new(),
+        };
+        out.put(b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n")?;
+        Ok(FileWriter {
+            out,
+            first_object_stream,
+            in_file: Vec::new(),
+            packed: Vec::new(),
+            chunk: Chunk::default(),
+            object_streams: 0,
+            held: Vec::new(),
+            streams_done: false,
+            id_placeholders: Vec::new(),
+        })
+    }
+
+    /// Writes stream `number` (numbers rising from one stream to the next)
+    /// with its dictionary and its content as it is.
+    pub fn stream(&mut self, number: u32, dict: &Dictionary, content: &[u8]) -> io::Result<()> {
+        debug_assert!(!self.streams_done, "streams come before the packed objects");
+        self.in_file.push((number, self.out.at));
+        let mut head = Vec::with_capacity(128);
+        integer(&mut head, number as i64);
+        head.extend_from_slice(b" 0 obj\n");
+        write_dictionary(&mut head, dict, Some(content.len()));
+        head.extend_from_slice(b"\nstream\n");
+        self.out.put(&head)?;
+        // Only the XMP metadata, unfiltered, holds the placeholder.
+        if dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML") {
+            let start = self.out.at;
+            self.id_placeholders.extend(
+                content
+                    .windows(ID_PLACEHOLDER.len())
+                    .enumerate()
+                    .filter(|(_, w)| w == ID_PLACEHOLDER)
+                    .map(|(i, _)| start + i as u64),
+            );
+        }
+        self.out.put(content)?;
+        self.out.put(b"\nendstream\nendobj\n")
+    }
+
+    /// Packs object `number` (numbers rising from one packed object to the
+    /// next), written by `write`, into the object stream being filled, or
+    /// a new one when that is full.
+    pub fn packed(&mut self, number: u32, write: impl FnOnce(&mut Vec<u8>)) -> io::Result<()> {
+        if self.chunk.is_full() {
+            self.close_chunk()?;
+        }
+        let stream = self.first_object_stream + self.object_streams;
+        let index = self.chunk.offsets.len() as u32;
+        match self.packed.last_mut() {
+            Some(run)
+                if run.first + run.len == number
+                    && run.stream == stream
+                    && run.index + run.len == index =>
+            {
+                run.len += 1
+            }
+            _ => self.packed.push(PackedRun {
+                first: number,
+                len: 1,
+                stream,
+                index,
+            }),
+        }
+        self.chunk.offsets.push((number, self.chunk.objects.len()));
+        write(&mut self.chunk.objects);
+        self.chunk.objects.push(b'\n');
+        Ok(())
+    }
+
+    /// Says that every stream is written: object streams go to the file
+    /// from now on, as they fill.
+    pub fn end_of_streams(&mut self) -> io::Result<()> {
+        self.streams_done = true;
+        for (number, bytes) in std::mem::take(&mut self.held) {
+            self.in_file.push((number, self.out.at));
+            self.out.put(&bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Deflates the object stream being filled, and writes it, or holds it
+    /// until the last stream is written.
+    fn close_chunk(&mut self) -> io::Result<()> {
+        let chunk = std::mem::take(&mut self.chunk);
+        if chunk.offsets.is_empty() {
+            return Ok(());
+        }
+        let number = self.first_object_stream + self.object_streams;
+        self.object_streams += 1;
+        let mut bytes = Vec::new();
+        write_object_stream(&mut bytes, number, &chunk);
+        if self.streams_done {
+            self.in_file.push((number, self.out.at));
+            self.out.put(&bytes)
+        } else {
+            self.held.push((number, bytes));
+            Ok(())
+        }
+    }
+
+    /// Ends the file: the last object stream, the id (a hash of every
+    /// object written, in the order of their numbers, and of `trailer`'s
+    /// `Root` and `Info`) filled in where the metadata holds its
+    /// placeholder, and the cross-reference stream. Returns the sink.
+    pub fn finish(mut self, trailer: &Dictionary) -> io::Result<W> {
+        self.end_of_streams()?;
+        self.close_chunk()?;
+        // The trailer's entries, written once: hashed, then in the xref stream.
+        let trailer: Vec<(&[u8], Vec<u8>)> = [&b"Root"[..], b"Info"]
+            .into_iter()
+            .filter_map(|key| {
+                let value = trailer.get(key).ok()?;
+                let mut bytes = Vec::new();
+                write_object(&mut bytes, value);
+                Some((key, bytes))
+            })
+            .collect();
+        // Every object is in the file written so far, in the order of their
+        // numbers (the packed ones compressed: hashing them as they are took
+        // as long as compressing them): the same bytes for the same objects.
+        let Counted {
+            inner: mut out,
+            at: xref_offset,
+            mut hash,
+        } = self.out;
+        for (_, value) in &trailer {
+            hash.update(value);
+        }
+        let digest = hash.finalize();
+        if !self.id_placeholders.is_empty() {
+            let mut id = [0u8; 32];
+            for (i, byte) in digest[..16].iter().enumerate() {
+                id[2 * i..2 * i + 2].copy_from_slice(&hex(*byte));
+            }
+            for &at in &self.id_placeholders {
+                out.seek(SeekFrom::Start(at))?;
+                out.write_all(&id)?;
+            }
+            out.seek(SeekFrom::Start(xref_offset))?;
+        }
+        let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
+        let xref = self.first_object_stream + self.object_streams;
+        self.in_file.push((xref, xref_offset));
+        // The cross-reference stream: for each object number, its type (0 free,
+        // 1 in the file, 2 packed), then its offset or object stream number,
+        // then its generation or index, each field as wide as its widest value
+        // needs (and at least `MIN_XREF_WIDTHS`). Fixed widths of 4 and 2
+        // bytes, the index written `as u16`, wrapped past 65,535 objects.
+        let size = xref + 1;
+        let places = Places {
+            in_file: &self.in_file,
+            packed: &self.packed,
+        };
+        let widths = places.widths(size);
+        let mut table = Vec::with_capacity(size as usize * widths.iter().sum::<usize>());
+        places.each(size, |entry| {
+            for (value, width) in entry.iter().zip(widths) {
+                table.extend_from_slice(&value.to_be_bytes()[8 - width..]);
+            }
+        });
+        let table = super::deflate(&table);
+        let mut tail = Vec::with_capacity(table.len() + 512);
+        indirect(&mut tail, xref, |out| {
+            out.extend_from_slice(b"<</Type/XRef/Size ");
+            integer(out, size as i64);
+            out.extend_from_slice(b"/W[");
+            for (i, width) in widths.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                integer(out, *width as i64);
+            }
+            out.push(b']');
+            for (key, value) in &trailer {
+                name(out, key);
+                out.push(b' ');
+                out.extend_from_slice(value);
+            }
+            out.extend_from_slice(b"/ID");
+            write_object(out, &Object::Array(vec![id.clone(), id]));
+            out.extend_from_slice(b"/Filter/FlateDecode/Length ");
+            integer(out, table.len() as i64);
+            out.extend_from_slice(b">>\nstream\n");
+            out.extend_from_slice(&table);
+            out.extend_from_slice(b"\nendstream");
+        });
+        tail.extend_from_slice(b"startxref\n");
+        integer(&mut tail, xref_offset as i64);
+        tail.extend_from_slice(b"\n%%EOF\n");
+        out.write_all(&tail)?;
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+/// Where each object of a file went, as cross-reference entries.
+struct Places<'a> {
+    /// By number.
+    in_file: &'a [(u32, u64)],
+    /// By number.
+    packed: &'a [PackedRun],
+}
+
+impl Places<'_> {
+    /// Calls `entry` with the entry of each object number below `size`, in
+    /// order: type, offset or object stream, generation or index.
+    fn each(&self, size: u32, mut entry: impl FnMut([u64; 3])) {
+        let mut in_file = self.in_file.iter().peekable();
+        let mut runs = self.packed.iter().peekable();
+        for number in 0..size {
+            while runs.next_if(|run| run.first + run.len <= number).is_some() {}
+            if let Some(&&(_, offset)) = in_file.peek().filter(|(n, _)| *n == number) {
+                in_file.next();
+                entry([1, offset, 0]);
+            } else if let Some(run) = runs.peek().filter(|run| run.first <= number) {
+                let index = run.index + (number - run.first);
+                entry([2, run.stream.into(), index.into()]);
+            } else {
+                // The head of the list of free objects, as in every PDF.
+                entry([0, 0, if number == 0 { 65535 } else { 0 }]);
+            }
+        }
+    }
+
+    fn widths(&self, size: u32) -> [usize; 3] {
+        let mut widest = [0u64; 3];
+        self.each(size, |entry| {
+            for (w, value) in widest.iter_mut().zip(entry) {
+                *w = (*w).max(value);
+            }
+        });
+        field_widths(&[widest])
+    }
+}
+
 /// Writes the objects of `pdf` and those `written` already with the trailer
 /// entries `Root` and `Info` of its trailer, and an `/ID` of its own.
+#[cfg(test)]
 pub fn save(pdf: &lopdf::Document, written: &Written) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 * 1024);
-    out.extend_from_slice(b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
-    let mut places: Vec<(u32, Place)> = Vec::with_capacity(pdf.objects.len() + 2);
-    // Streams are written as they come; the other objects are gathered into
-    // chunks, written as object streams after the last stream, numbered
-    // after the document's own objects.
-    let first_object_stream = pdf.max_id + 1;
-    let mut chunks = vec![Chunk::default()];
-    let mut id_placeholders = Vec::new();
+    let sink = std::io::Cursor::new(Vec::with_capacity(64 * 1024));
+    let in_memory = "writing to memory does not fail";
+    let mut file = FileWriter::new(sink, pdf.max_id + 1).expect(in_memory);
     let mut written = written.objects().into_iter().peekable();
     for (&(number, _), object) in &pdf.objects {
         while let Some((packed, bytes)) = written.next_if(|(n, _)| *n < number) {
-            pack(
-                &mut chunks,
-                &mut places,
-                first_object_stream,
-                packed,
-                |out| out.extend_from_slice(bytes),
-            );
+            file.packed(packed, |out| out.extend_from_slice(bytes))
+                .expect(in_memory);
         }
-        if let Object::Stream(stream) = object {
-            places.push((number, Place::File(out.len())));
-            indirect(&mut out, number, |out| {
-                write_dictionary(out, &stream.dict, Some(stream.content.len()));
-                out.extend_from_slice(b"\nstream\n");
-                // Only the XMP metadata, unfiltered, holds the placeholder.
-                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML") {
-                    let start = out.len();
-                    id_placeholders.extend(
-                        stream
-                            .content
-                            .windows(ID_PLACEHOLDER.len())
-                            .enumerate()
-                            .filter(|(_, w)| w == ID_PLACEHOLDER)
-                            .map(|(i, _)| start + i),
-                    );
-                }
-                out.extend_from_slice(&stream.content);
-                out.extend_from_slice(b"\nendstream");
-            });
-        } else {
-            pack(
-                &mut chunks,
-                &mut places,
-                first_object_stream,
-                number,
-                |out| write_object(out, object),
-            );
+        match object {
+            Object::Stream(stream) => file.stream(number, &stream.dict, &stream.content),
+            object => file.packed(number, |out| write_object(out, object)),
         }
+        .expect(in_memory);
     }
     for (packed, bytes) in written {
-        pack(
-            &mut chunks,
-            &mut places,
-            first_object_stream,
-            packed,
-            |out| out.extend_from_slice(bytes),
-        );
+        file.packed(packed, |out| out.extend_from_slice(bytes))
+            .expect(in_memory);
     }
-    chunks.retain(|chunk| !chunk.offsets.is_empty());
-    // The trailer's entries, written once: hashed, then in the xref stream.
-    let trailer: Vec<(&[u8], Vec<u8>)> = [&b"Root"[..], b"Info"]
-        .into_iter()
-        .filter_map(|key| {
-            let value = pdf.trailer.get(key).ok()?;
-            let mut bytes = Vec::new();
-            write_object(&mut bytes, value);
-            Some((key, bytes))
-        })
-        .collect();
-    for (number, chunk) in (first_object_stream..).zip(&chunks) {
-        places.push((number, Place::File(out.len())));
-        write_object_stream(&mut out, number, chunk);
-    }
-    // Every object is in the file written so far, in the order of their
-    // numbers (the packed ones compressed: hashing them as they are took
-    // as long as compressing them): the same bytes for the same objects.
-    let mut hash = Sha256::new();
-    hash.update(&out);
-    for (_, value) in &trailer {
-        hash.update(value);
-    }
-    let digest = hash.finalize();
-    for at in id_placeholders {
-        for (i, byte) in digest[..16].iter().enumerate() {
-            out[at + 2 * i..at + 2 * i + 2].copy_from_slice(&hex(*byte));
-        }
-    }
-    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
-    let xref = first_object_stream + chunks.len() as u32;
-    drop(chunks);
-    let xref_offset = out.len();
-    places.push((xref, Place::File(xref_offset)));
-    places.sort_by_key(|(number, _)| *number);
-    // The cross-reference stream: for each object number, its type (0 free,
-    // 1 in the file, 2 packed), then its offset or object stream number,
-    // then its generation or index, each field as wide as its widest value
-    // needs (and at least `MIN_XREF_WIDTHS`). Fixed widths of 4 and 2
-    // bytes, the index written `as u16`, wrapped past 65,535 objects.
-    let size = xref + 1;
-    let mut entries: Vec<[u64; 3]> = Vec::with_capacity(size as usize);
-    let mut places = places.into_iter().peekable();
-    for number in 0..size {
-        entries.push(match places.next_if(|(n, _)| *n == number) {
-            Some((_, Place::File(offset))) => [1, offset as u64, 0],
-            Some((_, Place::Packed { stream, index })) => [2, stream.into(), index as u64],
-            // The head of the list of free objects, as in every PDF.
-            None => [0, 0, if number == 0 { 65535 } else { 0 }],
-        });
-    }
-    let widths = field_widths(&entries);
-    let mut table = Vec::with_capacity(entries.len() * widths.iter().sum::<usize>());
-    for entry in &entries {
-        for (value, width) in entry.iter().zip(widths) {
-            table.extend_from_slice(&value.to_be_bytes()[8 - width..]);
-        }
-    }
-    drop(entries);
-    let table = super::deflate(&table);
-    indirect(&mut out, xref, |out| {
-        out.extend_from_slice(b"<</Type/XRef/Size ");
-        integer(out, size as i64);
-        out.extend_from_slice(b"/W[");
-        for (i, width) in widths.iter().enumerate() {
-            if i > 0 {
-                out.push(b' ');
-            }
-            integer(out, *width as i64);
-        }
-        out.push(b']');
-        for (key, value) in &trailer {
-            name(out, key);
-            out.push(b' ');
-            out.extend_from_slice(value);
-        }
-        out.extend_from_slice(b"/ID");
-        write_object(out, &Object::Array(vec![id.clone(), id]));
-        out.extend_from_slice(b"/Filter/FlateDecode/Length ");
-        integer(out, table.len() as i64);
-        out.extend_from_slice(b">>\nstream\n");
-        out.extend_from_slice(&table);
-        out.extend_from_slice(b"\nendstream");
-    });
-    out.extend_from_slice(b"startxref\n");
-    integer(&mut out, xref_offset as i64);
-    out.extend_from_slice(b"\n%%EOF\n");
-    out
-}
-
-/// Packs object `number`, written by `write`, into the last chunk, or a new
-/// one when that is full.
-fn pack(
-    chunks: &mut Vec<Chunk>,
-    places: &mut Vec<(u32, Place)>,
-    first_object_stream: u32,
-    number: u32,
-    write: impl FnOnce(&mut Vec<u8>),
-) {
-    let full = chunks.last().is_some_and(|chunk| {
-        chunk.offsets.len() >= MAX_OBJECTS_PER_STREAM || chunk.objects.len() >= MAX_BYTES_PER_STREAM
-    });
-    if full {
-        chunks.push(Chunk::default());
-    }
-    let stream = first_object_stream + (chunks.len() - 1) as u32;
-    let chunk = chunks.last_mut().expect("there is always a chunk");
-    places.push((
-        number,
-        Place::Packed {
-            stream,
-            index: chunk.offsets.len(),
-        },
-    ));
-    chunk.offsets.push((number, chunk.objects.len()));
-    write(&mut chunk.objects);
-    chunk.objects.push(b'\n');
+    file.finish(&pdf.trailer).expect(in_memory).into_inner()
 }
 
 /// The object stream `number` of the objects in `chunk`: a header of each

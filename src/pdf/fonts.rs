@@ -35,81 +35,215 @@ impl FaceGlyphs {
     }
 }
 
-pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> BTreeMap<FontId, FaceGlyphs> {
-    // For each font, whether each of its glyphs is used, the first text it
-    // was drawn for, and whether it was drawn for another text too.
-    // A character no font has (glyph 0) is drawn as the font's �.
-    type Marks = (Vec<bool>, Vec<Option<Arc<str>>>, Vec<bool>, u16);
-    let mut seen: BTreeMap<FontId, Marks> = BTreeMap::new();
-    for item in document.pages.iter().flat_map(|p| &p.items) {
-        let (Item::Text { run, .. } | Item::TurnedText { run, .. }) = item else {
-            continue;
-        };
-        for (glyph, glyph_text) in run.glyphs.iter().zip(run.glyph_texts()) {
-            let (used, text, varies, replacement) = seen.entry(glyph.font).or_insert_with(|| {
-                let tables = fonts.by_id(glyph.font).tables();
-                let count = tables.number_of_glyphs() as usize;
-                let replacement = tables.glyph_index('\u{FFFD}').map_or(0, |g| g.0);
-                (
-                    vec![false; count],
-                    vec![None; count],
-                    vec![false; count],
-                    replacement,
-                )
-            });
-            let id = if glyph.id == 0 {
-                *replacement
-            } else {
-                glyph.id
-            } as usize;
-            if id >= used.len() {
+/// Where a glyph is drawn, in the order of the document: the page, then
+/// what on it (0 its own items, higher: what a pack adds after them). Only
+/// compared between the parts of a document whose glyphs are gathered
+/// apart (a pack's briefs, its furniture), each part in its own order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct GlyphPlace {
+    pub page: u32,
+    pub rank: u8,
+}
+
+/// How one glyph is drawn across a document.
+#[derive(Clone)]
+struct GlyphMark {
+    /// The text it stands for wherever it is drawn, while that is one.
+    text: Option<Arc<str>>,
+    /// Drawn for other characters somewhere than elsewhere.
+    varies: bool,
+    /// The first text it is drawn for (drawn for none, it has none), and
+    /// where: this is the text its map gives.
+    first: Option<(GlyphPlace, Arc<str>)>,
+}
+
+/// The glyphs of one font a document draws.
+#[derive(Clone)]
+struct FontUse {
+    /// The font's number of glyphs: a glyph beyond it is not drawn.
+    count: usize,
+    /// The font's replacement character �, drawn for a character no font
+    /// has (glyph 0); 0 if it has none.
+    replacement: u16,
+    glyphs: BTreeMap<u16, GlyphMark>,
+}
+
+/// Which glyphs of which fonts a document draws, the first text each
+/// stands for and whether it stands for others too: what its font subsets
+/// and the text of its pages depend on. Gathered in parts (a pack's briefs
+/// one by one, then the pages it adds to them) and merged into the same as
+/// gathered over the whole at once.
+#[derive(Clone, Default)]
+pub struct GlyphUse {
+    fonts: BTreeMap<FontId, FontUse>,
+}
+
+impl GlyphUse {
+    /// The glyphs of `pages`, the first of them at page `first_page` of the
+    /// document, each page's drawn at `rank`.
+    pub fn add_pages(&mut self, pages: &[Page], first_page: usize, rank: u8, fonts: &Fonts) {
+        for (i, page) in pages.iter().enumerate() {
+            let place = GlyphPlace {
+                page: (first_page + i) as u32,
+                rank,
+            };
+            self.add_items(&page.items, place, fonts);
+        }
+    }
+
+    /// The glyphs of `items`, drawn at `place`.
+    pub fn add_items(&mut self, items: &[Item], place: GlyphPlace, fonts: &Fonts) {
+        for item in items {
+            let (Item::Text { run, .. } | Item::TurnedText { run, .. }) = item else {
                 continue;
+            };
+            for (glyph, text) in run.glyphs.iter().zip(run.glyph_texts()) {
+                self.add(glyph, text, place, fonts);
             }
-            if !used[id] {
-                used[id] = true;
-                text[id] = glyph_text.map(Arc::from);
-            } else if text[id].as_deref() != glyph_text {
-                varies[id] = true;
-                if text[id].is_none() {
-                    text[id] = glyph_text.map(Arc::from);
+        }
+    }
+
+    fn add(&mut self, glyph: &PlacedGlyph, text: Option<&str>, place: GlyphPlace, fonts: &Fonts) {
+        let font = self.fonts.entry(glyph.font).or_insert_with(|| {
+            let tables = fonts.by_id(glyph.font).tables();
+            FontUse {
+                count: tables.number_of_glyphs() as usize,
+                replacement: tables.glyph_index('\u{FFFD}').map_or(0, |g| g.0),
+                glyphs: BTreeMap::new(),
+            }
+        });
+        // A character no font has (glyph 0) is drawn as the font's �.
+        let id = if glyph.id == 0 {
+            font.replacement
+        } else {
+            glyph.id
+        };
+        if id as usize >= font.count {
+            return;
+        }
+        // Most glyphs were drawn before, for the same text: their text is
+        // only copied when it is new.
+        match font.glyphs.get_mut(&id) {
+            Some(mark) => {
+                if mark.text.as_deref() != text {
+                    mark.varies = true;
+                }
+                if let Some(text) = text {
+                    if mark.first.as_ref().is_none_or(|(ours, _)| place < *ours) {
+                        mark.first = Some((place, Arc::from(text)));
+                    }
+                }
+            }
+            None => {
+                let text: Option<Arc<str>> = text.map(Arc::from);
+                let first = text.clone().map(|text| (place, text));
+                font.glyphs.insert(
+                    id,
+                    GlyphMark {
+                        text,
+                        varies: false,
+                        first,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Takes in the glyphs of `other`, a part of the document gathered
+    /// apart whose pages start at `first_page` of the document.
+    pub fn merge(&mut self, other: &GlyphUse, first_page: usize) {
+        for (&id, theirs) in &other.fonts {
+            let ours = self.fonts.entry(id).or_insert_with(|| FontUse {
+                count: theirs.count,
+                replacement: theirs.replacement,
+                glyphs: BTreeMap::new(),
+            });
+            for (&glyph, mark) in &theirs.glyphs {
+                let first = mark.first.clone().map(|(place, text)| {
+                    let page = place.page + first_page as u32;
+                    (GlyphPlace { page, ..place }, text)
+                });
+                match ours.glyphs.get_mut(&glyph) {
+                    Some(our) => {
+                        our.varies |= mark.varies;
+                        our.merge_one(first, mark.text.as_deref());
+                    }
+                    None => {
+                        ours.glyphs.insert(
+                            glyph,
+                            GlyphMark {
+                                first,
+                                ..mark.clone()
+                            },
+                        );
+                    }
                 }
             }
         }
     }
-    seen.into_iter()
-        .map(|(font, (used, text, varies, replacement))| {
-            let tables = fonts.by_id(font).tables();
-            let per_mille = 1000.0 / tables.units_per_em() as f32;
-            let mut glyphs = FaceGlyphs {
-                new_id: vec![0; used.len()],
-                old_ids: Vec::new(),
-                text: Vec::new(),
-                varies: Vec::new(),
-                widths: Vec::new(),
-                replacement: 0,
-            };
-            for (old, ((used, text), varies)) in used.into_iter().zip(text).zip(varies).enumerate()
-            {
-                if old != 0 && !used {
-                    continue;
+
+    /// Each font's glyphs renumbered for its subset, with their widths.
+    pub(super) fn faces(&self, fonts: &Fonts) -> BTreeMap<FontId, FaceGlyphs> {
+        self.fonts
+            .iter()
+            .map(|(&font, used)| {
+                let tables = fonts.by_id(font).tables();
+                let per_mille = 1000.0 / tables.units_per_em() as f32;
+                let mut glyphs = FaceGlyphs {
+                    new_id: vec![0; used.count],
+                    old_ids: Vec::new(),
+                    text: Vec::new(),
+                    varies: Vec::new(),
+                    widths: Vec::new(),
+                    replacement: 0,
+                };
+                for old in 0..used.count {
+                    let mark = used.glyphs.get(&(old as u16));
+                    if old != 0 && mark.is_none() {
+                        continue;
+                    }
+                    glyphs.new_id[old] = glyphs.old_ids.len() as u16;
+                    glyphs.old_ids.push(old as u16);
+                    glyphs
+                        .text
+                        .push(mark.and_then(|m| m.first.as_ref().map(|(_, text)| text.clone())));
+                    glyphs.varies.push(mark.is_some_and(|m| m.varies));
+                    let advance = tables
+                        .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
+                        .unwrap_or(0);
+                    // Rounded as it is written, so that the offsets drawn
+                    // against it add up to exactly the shaped advance.
+                    glyphs
+                        .widths
+                        .push((advance as f32 * per_mille * 100.0).round() / 100.0);
                 }
-                glyphs.new_id[old] = glyphs.old_ids.len() as u16;
-                glyphs.old_ids.push(old as u16);
-                glyphs.text.push(text);
-                glyphs.varies.push(varies);
-                let advance = tables
-                    .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
-                    .unwrap_or(0);
-                // Rounded as it is written, so that the offsets drawn
-                // against it add up to exactly the shaped advance.
-                glyphs
-                    .widths
-                    .push((advance as f32 * per_mille * 100.0).round() / 100.0);
+                glyphs.replacement = glyphs.new_id[used.replacement as usize];
+                (font, glyphs)
+            })
+            .collect()
+    }
+}
+
+impl GlyphMark {
+    /// Takes in more drawings of the glyph: all for `text` (while they
+    /// vary not), the first with a text `first`.
+    fn merge_one(&mut self, first: Option<(GlyphPlace, Arc<str>)>, text: Option<&str>) {
+        if self.text.as_deref() != text {
+            self.varies = true;
+        }
+        if let Some((place, text)) = first {
+            if self.first.as_ref().is_none_or(|(ours, _)| place < *ours) {
+                self.first = Some((place, text));
             }
-            glyphs.replacement = glyphs.new_id[replacement as usize];
-            (font, glyphs)
-        })
-        .collect()
+        }
+    }
+}
+
+/// The glyphs `document` draws, in its order.
+pub(super) fn used_glyphs(document: &Document, fonts: &Fonts) -> GlyphUse {
+    let mut used = GlyphUse::default();
+    used.add_pages(&document.pages, 0, 0, fonts);
+    used
 }
 
 /// A font cut down to the glyphs the document uses.
@@ -255,8 +389,17 @@ pub(super) fn subset_fonts(
 }
 
 /// Adds a subset as a composite (Type0) font whose codes are its glyph
-/// numbers, and returns a reference to it.
-pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
+/// numbers, as the four objects numbered from `first` (taken before the
+/// fonts were cut, so that pages can be drawn meanwhile), and returns a
+/// reference to it.
+pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset, first: u32) -> Object {
+    let mut next = first;
+    let mut add_object = |object: Object| {
+        let id = (next, 0);
+        next += 1;
+        pdf.objects.insert(id, object);
+        id
+    };
     let name = || Object::Name(subset.name.as_bytes().to_vec());
     let (file_key, mut file_dict) = match subset.kind {
         Program::TrueType => (
@@ -273,9 +416,12 @@ pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
         ),
     };
     file_dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    let file = pdf.add_object(Stream::new(file_dict, deflate(&subset.program)));
+    let file = add_object(Object::Stream(Stream::new(
+        file_dict,
+        deflate(&subset.program),
+    )));
     let flags = 32 | if subset.italic_angle != 0.0 { 64 } else { 0 };
-    let descriptor = pdf.add_object(Dictionary::from_iter([
+    let descriptor = add_object(Object::Dictionary(Dictionary::from_iter([
         ("Type", Object::Name(b"FontDescriptor".to_vec())),
         ("FontName", name()),
         ("Flags", Object::Integer(flags)),
@@ -289,7 +435,7 @@ pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
         ("CapHeight", Object::Integer(subset.cap_height)),
         ("StemV", Object::Integer(subset.stem_v)),
         (file_key, Object::Reference(file)),
-    ]));
+    ])));
     let widths = Object::Array(vec![
         0.into(),
         Object::Array(
@@ -327,11 +473,11 @@ pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
     if subset.kind == Program::TrueType {
         descendant.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
-    let to_unicode = pdf.add_object(Stream::new(
+    let to_unicode = add_object(Object::Stream(Stream::new(
         Dictionary::from_iter([("Filter", Object::Name(b"FlateDecode".to_vec()))]),
         deflate(subset.to_unicode.as_bytes()),
-    ));
-    Object::Reference(pdf.add_object(Dictionary::from_iter([
+    )));
+    Object::Reference(add_object(Object::Dictionary(Dictionary::from_iter([
         ("Type", Object::Name(b"Font".to_vec())),
         ("Subtype", Object::Name(b"Type0".to_vec())),
         ("BaseFont", name()),
@@ -341,5 +487,5 @@ pub(super) fn add_font(pdf: &mut lopdf::Document, subset: &Subset) -> Object {
             Object::Array(vec![Object::Dictionary(descendant)]),
         ),
         ("ToUnicode", Object::Reference(to_unicode)),
-    ])))
+    ]))))
 }

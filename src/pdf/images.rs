@@ -18,14 +18,11 @@ pub(super) struct Image {
 /// `Im1`, … in the order they are first drawn: the same document gives the
 /// same objects whatever the images' files were called or where they were.
 pub(super) fn embed_images(
-    document: &Document,
+    drawn: &[Arc<crate::images::Image>],
     pdf: &mut lopdf::Document,
 ) -> BTreeMap<[u8; 32], Image> {
     let mut images = BTreeMap::new();
-    for item in document.pages.iter().flat_map(|p| &p.items) {
-        let Item::Image { image, .. } = item else {
-            continue;
-        };
+    for image in drawn {
         if images.contains_key(&image.digest) {
             continue;
         }
@@ -48,6 +45,18 @@ pub(super) fn embed_images(
         images.insert(image.digest, Image { name, id });
     }
     images
+}
+
+/// The images of `pages` in the order they are first drawn, each once, added
+/// to `drawn`, which holds those of the pages before.
+pub fn images_drawn(pages: &[Page], drawn: &mut Vec<Arc<crate::images::Image>>) {
+    for item in pages.iter().flat_map(|p| &p.items) {
+        if let Item::Image { image, .. } = item {
+            if !drawn.iter().any(|known| known.digest == image.digest) {
+                drawn.push(image.clone());
+            }
+        }
+    }
 }
 
 fn image_dictionary(width: u32, height: u32, colour: Colour) -> Dictionary {

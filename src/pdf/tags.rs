@@ -26,45 +26,51 @@ pub(super) enum Tagged {
 /// A child of an element.
 enum Kid {
     Element(NodeId),
-    Content { page: usize, mcid: u32 },
-    Annotation { page: usize, id: ObjectId },
+    Content {
+        page: usize,
+        mcid: u32,
+    },
+    /// The page's link annotation of this index.
+    Annotation {
+        page: usize,
+        link: usize,
+    },
 }
 
-/// What tagging adds to the pages: each page's `/StructParents` key (a
-/// page with no content has none) and each annotation's `/StructParent`.
-pub(super) struct Keys {
-    pub(super) pages: Vec<Option<i64>>,
-    pub(super) annotations: BTreeMap<ObjectId, i64>,
+/// The elements of a part of a document (a whole brief; a pack's front, or
+/// one of its briefs): each node that holds content, or holds a node that
+/// does, with its children in reading order. A part's nodes are below no
+/// other part's, so that a pack places each brief's apart.
+pub(super) struct Placement {
+    kids: Vec<Vec<Kid>>,
+    first_page: Vec<Option<usize>>,
+    placed: Vec<bool>,
+    /// The nodes at the top, in the order placed.
+    top: Vec<NodeId>,
 }
 
-/// Writes the structure tree into `written`; returns the `/StructTreeRoot`'s
-/// id. `tagged[p]` is page `p`'s content in reading order, `annotations[p]`
-/// its link annotations' ids.
-pub(super) fn add_structure(
-    pdf: &mut lopdf::Document,
-    written: &mut Written,
-    structure: &Structure,
-    tagged: &[Vec<Tagged>],
-    annotations: &[Vec<ObjectId>],
-    page_ids: &[ObjectId],
-) -> (ObjectId, Keys) {
+/// Places `structure`'s nodes: `tagged[p]` is page `p`'s content in
+/// reading order.
+pub(super) fn place(structure: &Structure, tagged: &[Vec<Tagged>]) -> Placement {
     let nodes = &structure.nodes;
-    let mut kids: Vec<Vec<Kid>> = (0..nodes.len()).map(|_| Vec::new()).collect();
-    let mut first_page: Vec<Option<usize>> = vec![None; nodes.len()];
-    let mut placed = vec![false; nodes.len()];
-    let mut top = Vec::new();
+    let mut placement = Placement {
+        kids: (0..nodes.len()).map(|_| Vec::new()).collect(),
+        first_page: vec![None; nodes.len()],
+        placed: vec![false; nodes.len()],
+        top: Vec::new(),
+    };
+    let Placement {
+        kids,
+        first_page,
+        placed,
+        top,
+    } = &mut placement;
     let mut chain = Vec::new();
     for (page, pieces) in tagged.iter().enumerate() {
         for piece in pieces {
             let (node, kid) = match *piece {
                 Tagged::Content { node, mcid } => (node, Kid::Content { page, mcid }),
-                Tagged::Link { node, link } => (
-                    node,
-                    Kid::Annotation {
-                        page,
-                        id: annotations[page][link],
-                    },
-                ),
+                Tagged::Link { node, link } => (node, Kid::Annotation { page, link }),
             };
             // The node and those above it not placed yet, placed from the
             // top down (iteratively: a document may nest deeply).
@@ -86,47 +92,194 @@ pub(super) fn add_structure(
             kids[node].push(kid);
         }
     }
+    placement
+}
 
-    // Every object's number first, in the order they are written.
-    let root = pdf.new_object_id();
-    let document = pdf.new_object_id();
-    let ids: Vec<Option<ObjectId>> = placed
+impl Placement {
+    /// How many elements the part has.
+    pub(super) fn elements(&self) -> usize {
+        self.placed.iter().filter(|&&placed| placed).count()
+    }
+}
+
+/// The objects a part's elements refer to.
+pub(super) struct PartObjects<'a> {
+    /// The number of the part's first element; the others follow in the
+    /// order of their nodes.
+    pub(super) first_element: u32,
+    /// The `/Document` element, the parent of the elements at the top.
+    pub(super) document: ObjectId,
+    /// The part's pages.
+    pub(super) pages: &'a [ObjectId],
+    /// Each page's link annotations.
+    pub(super) annotations: &'a [Vec<ObjectId>],
+}
+
+/// What a part's elements add to the structure tree's top and parent tree.
+pub(super) struct PartElements {
+    /// The elements at the top, in reading order.
+    pub(super) top: Vec<ObjectId>,
+    /// For each page with marked content, the element of each of its
+    /// numbers, as the parent tree's array.
+    pub(super) parent_arrays: Vec<Vec<u8>>,
+    /// For each link that belongs to an element, in reading order, that
+    /// element.
+    pub(super) link_parents: Vec<ObjectId>,
+}
+
+/// Writes the elements of a part with `add` (number and bytes, in the
+/// order of their numbers): `tagged[p]` is page `p`'s content in reading
+/// order.
+pub(super) fn write_elements(
+    structure: &Structure,
+    tagged: &[Vec<Tagged>],
+    placement: &Placement,
+    objects: &PartObjects,
+    add: &mut dyn FnMut(u32, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<PartElements> {
+    let nodes = &structure.nodes;
+    let mut next = objects.first_element;
+    let ids: Vec<Option<ObjectId>> = placement
+        .placed
         .iter()
-        .map(|&placed| placed.then(|| pdf.new_object_id()))
-        .collect();
-    let parent_arrays: Vec<Option<ObjectId>> = tagged
-        .iter()
-        .map(|pieces| {
-            pieces
-                .iter()
-                .any(|p| matches!(p, Tagged::Content { .. }))
-                .then(|| pdf.new_object_id())
+        .map(|&placed| {
+            placed.then(|| {
+                next += 1;
+                (next - 1, 0)
+            })
         })
         .collect();
-    let parent_tree = pdf.new_object_id();
-    let mut keys = Keys {
-        pages: Vec::with_capacity(tagged.len()),
-        annotations: BTreeMap::new(),
-    };
-    let mut next_key = 0i64;
-    for array in &parent_arrays {
-        keys.pages.push(array.map(|_| {
-            next_key += 1;
-            next_key - 1
-        }));
+    let element = |node: NodeId| ids[node].expect("placed");
+    let document = objects.document;
+    let page_ids = objects.pages;
+    let mut out = Vec::new();
+    // (`/Type /StructElem` is optional, and left out: it was a tenth of the
+    // tree's bytes.)
+    for (n, node) in nodes.iter().enumerate() {
+        let Some(id) = ids[n] else { continue };
+        let page = placement.first_page[n];
+        let kids = &placement.kids[n];
+        out.clear();
+        out.extend_from_slice(b"<</S/");
+        out.extend_from_slice(node.role.name().as_bytes());
+        out.extend_from_slice(b"/P ");
+        file::reference(&mut out, node.parent.map_or(document, element));
+        if let Some(page) = page {
+            out.extend_from_slice(b"/Pg ");
+            file::reference(&mut out, page_ids[page]);
+        }
+        out.extend_from_slice(b"/K");
+        let many = kids.len() != 1;
+        out.extend_from_slice(if many { b"[" } else { b" " });
+        for (i, kid) in kids.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            match *kid {
+                Kid::Element(child) => file::reference(&mut out, element(child)),
+                Kid::Content { page: p, mcid } if Some(p) == page => {
+                    file::integer(&mut out, mcid.into())
+                }
+                Kid::Content { page: p, mcid } => {
+                    out.extend_from_slice(b"<</Type/MCR/Pg ");
+                    file::reference(&mut out, page_ids[p]);
+                    out.extend_from_slice(b"/MCID ");
+                    file::integer(&mut out, mcid.into());
+                    out.extend_from_slice(b">>");
+                }
+                Kid::Annotation { page: p, link } => {
+                    out.extend_from_slice(b"<</Type/OBJR/Pg ");
+                    file::reference(&mut out, page_ids[p]);
+                    out.extend_from_slice(b"/Obj ");
+                    file::reference(&mut out, objects.annotations[p][link]);
+                    out.extend_from_slice(b">>");
+                }
+            }
+        }
+        if many {
+            out.push(b']');
+        }
+        let texts = [
+            (&b"/Alt "[..], node.alt.as_deref()),
+            (b"/Lang ", node.lang),
+            (b"/T ", node.title.as_deref()),
+        ];
+        for (key, text) in texts {
+            if let Some(text) = text {
+                out.extend_from_slice(key);
+                file::write_object(&mut out, &text_string(text));
+            }
+        }
+        if node.role == Role::TableHeader {
+            // A header cell heads the cells below it (PDF/UA, 7.5).
+            out.extend_from_slice(b"/A<</O/Table/Scope/Column>>");
+        }
+        out.extend_from_slice(b">>");
+        add(id.0, &out)?;
     }
-    let mut annotation_parents = Vec::new();
-    for (page, pieces) in tagged.iter().enumerate() {
+    let mut parent_arrays = Vec::new();
+    let mut link_parents = Vec::new();
+    for pieces in tagged {
+        if pieces.iter().any(|p| matches!(p, Tagged::Content { .. })) {
+            let mut array = vec![b'['];
+            let mut first = true;
+            for piece in pieces {
+                if let Tagged::Content { node, mcid } = *piece {
+                    debug_assert!(first || mcid > 0);
+                    if !std::mem::take(&mut first) {
+                        array.push(b' ');
+                    }
+                    file::reference(&mut array, element(node));
+                }
+            }
+            array.push(b']');
+            parent_arrays.push(array);
+        }
+    }
+    for pieces in tagged {
         for piece in pieces {
-            if let Tagged::Link { node, link } = *piece {
-                keys.annotations.insert(annotations[page][link], next_key);
-                annotation_parents.push((next_key, node));
-                next_key += 1;
+            if let Tagged::Link { node, .. } = *piece {
+                link_parents.push(element(node));
             }
         }
     }
+    Ok(PartElements {
+        top: placement.top.iter().map(|&n| element(n)).collect(),
+        parent_arrays,
+        link_parents,
+    })
+}
 
-    let element = |node: NodeId| ids[node].expect("placed");
+/// The objects of the structure tree's top: its root, the `/Document`
+/// element, the parent tree, and the first of the page's arrays in it.
+#[derive(Clone, Copy)]
+pub(super) struct TreeObjects {
+    pub(super) root: ObjectId,
+    pub(super) document: ObjectId,
+    pub(super) first_element: u32,
+    pub(super) first_parent_array: u32,
+    pub(super) parent_tree: ObjectId,
+}
+
+/// Writes the root of the structure tree, its `/Document` element with
+/// the elements at the `top`, and the parent tree: for each of the
+/// `marked_pages` pages with marked content, its array; then for each link
+/// that belongs to an element, that element (`link_parents`).
+pub(super) fn write_tree_top(
+    written: &mut Written,
+    objects: TreeObjects,
+    top: &[ObjectId],
+    marked_pages: usize,
+    link_parents: &[ObjectId],
+) {
+    let TreeObjects {
+        root,
+        document,
+        first_parent_array,
+        parent_tree,
+        ..
+    } = objects;
+    let next_key = (marked_pages + link_parents.len()) as i64;
     written.add(root.0, |out| {
         out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
         file::reference(out, document);
@@ -140,115 +293,32 @@ pub(super) fn add_structure(
         out.extend_from_slice(b"<</S/Document/P ");
         file::reference(out, root);
         out.extend_from_slice(b"/K[");
-        for (i, &n) in top.iter().enumerate() {
+        for (i, &element) in top.iter().enumerate() {
             if i > 0 {
                 out.push(b' ');
             }
-            file::reference(out, element(n));
+            file::reference(out, element);
         }
         out.extend_from_slice(b"]>>");
     });
-    // (`/Type /StructElem` is optional, and left out: it was a tenth of the
-    // tree's bytes.)
-    for (n, node) in nodes.iter().enumerate() {
-        let Some(id) = ids[n] else { continue };
-        let page = first_page[n];
-        written.add(id.0, |out| {
-            out.extend_from_slice(b"<</S/");
-            out.extend_from_slice(node.role.name().as_bytes());
-            out.extend_from_slice(b"/P ");
-            file::reference(out, node.parent.map_or(document, element));
-            if let Some(page) = page {
-                out.extend_from_slice(b"/Pg ");
-                file::reference(out, page_ids[page]);
-            }
-            out.extend_from_slice(b"/K");
-            let many = kids[n].len() != 1;
-            out.extend_from_slice(if many { b"[" } else { b" " });
-            for (i, kid) in kids[n].iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                match *kid {
-                    Kid::Element(child) => file::reference(out, element(child)),
-                    Kid::Content { page: p, mcid } if Some(p) == page => {
-                        file::integer(out, mcid.into())
-                    }
-                    Kid::Content { page: p, mcid } => {
-                        out.extend_from_slice(b"<</Type/MCR/Pg ");
-                        file::reference(out, page_ids[p]);
-                        out.extend_from_slice(b"/MCID ");
-                        file::integer(out, mcid.into());
-                        out.extend_from_slice(b">>");
-                    }
-                    Kid::Annotation { page: p, id } => {
-                        out.extend_from_slice(b"<</Type/OBJR/Pg ");
-                        file::reference(out, page_ids[p]);
-                        out.extend_from_slice(b"/Obj ");
-                        file::reference(out, id);
-                        out.extend_from_slice(b">>");
-                    }
-                }
-            }
-            if many {
-                out.push(b']');
-            }
-            let texts = [
-                (&b"/Alt "[..], node.alt.as_deref()),
-                (b"/Lang ", node.lang),
-                (b"/T ", node.title.as_deref()),
-            ];
-            for (key, text) in texts {
-                if let Some(text) = text {
-                    out.extend_from_slice(key);
-                    file::write_object(out, &text_string(text));
-                }
-            }
-            if node.role == Role::TableHeader {
-                // A header cell heads the cells below it (PDF/UA, 7.5).
-                out.extend_from_slice(b"/A<</O/Table/Scope/Column>>");
-            }
-            out.extend_from_slice(b">>");
-        });
-    }
     // The parent tree: for each page with content, the element of each of
     // its numbers; then for each annotation, its link's element.
-    for (pieces, array) in tagged.iter().zip(&parent_arrays) {
-        let Some(array) = array else { continue };
-        written.add(array.0, |out| {
-            out.push(b'[');
-            let mut first = true;
-            for piece in pieces {
-                if let Tagged::Content { node, mcid } = *piece {
-                    debug_assert!(first || mcid > 0);
-                    if !std::mem::take(&mut first) {
-                        out.push(b' ');
-                    }
-                    file::reference(out, element(node));
-                }
-            }
-            out.push(b']');
-        });
-    }
     written.add(parent_tree.0, |out| {
         out.extend_from_slice(b"<</Nums[");
-        for (key, array) in keys.pages.iter().zip(&parent_arrays) {
-            if let (Some(key), Some(array)) = (key, array) {
-                file::integer(out, *key);
-                out.push(b' ');
-                file::reference(out, *array);
-                out.push(b' ');
-            }
-        }
-        for &(key, node) in &annotation_parents {
-            file::integer(out, key);
+        for key in 0..marked_pages {
+            file::integer(out, key as i64);
             out.push(b' ');
-            file::reference(out, element(node));
+            file::reference(out, (first_parent_array + key as u32, 0));
+            out.push(b' ');
+        }
+        for (i, &element) in link_parents.iter().enumerate() {
+            file::integer(out, (marked_pages + i) as i64);
+            out.push(b' ');
+            file::reference(out, element);
             out.push(b' ');
         }
         out.extend_from_slice(b"]>>");
     });
-    (root, keys)
 }
 
 #[cfg(test)]

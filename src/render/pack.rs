@@ -2,7 +2,8 @@
 //! briefs, with a Markdown index beside it.
 
 use super::*;
-use crate::typeset::Part;
+use crate::pdf::{DrawnPart, GlyphPlace, GlyphUse, PartPlan, PdfError, Plan, Writer};
+use crate::typeset::{Binder, Part};
 
 /// What `briefing pack` is asked to make of its briefs.
 pub struct PackRequest<'a> {
@@ -46,6 +47,94 @@ pub struct PackOutcome {
     pub problem: Option<Diagnostic>,
 }
 
+/// What a pack keeps of a brief from its reading to its writing: what its
+/// order, its front and its metadata take of it. The brief itself is read
+/// and set again for each pass, and dropped after each.
+struct PackedBrief {
+    input: PathBuf,
+    /// Its report's place among the reports (the order of the inputs).
+    report: usize,
+    title: String,
+    subtitle: Option<String>,
+    language: Language,
+    classification: Option<String>,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+    issued: Option<chrono::NaiveDate>,
+    prepared_by: Option<String>,
+    draft: bool,
+    /// The brief itself, when it was read from standard input, which
+    /// cannot be read again.
+    kept: Option<std::sync::Arc<Brief>>,
+    /// Its file's length and time of change when it was first read: a
+    /// brief edited during the pack is found changed, not packed half old.
+    stamp: Option<FileStamp>,
+}
+
+/// A file's length and time of change.
+#[derive(PartialEq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+}
+
+/// What setting a brief in the first pass came to.
+enum FirstOutcome {
+    Set {
+        warnings: Vec<Diagnostic>,
+        first: Box<FirstPass>,
+    },
+    Failed(Box<Diagnostic>),
+    /// A bug met on it: its report.
+    Panicked(Report),
+}
+
+/// What the first pass keeps of a brief's pages: what the writer must know
+/// of them, and its headings for the pack's outline.
+struct SetBrief {
+    plan: PartPlan,
+    headings: Vec<crate::typeset::Heading>,
+}
+
+/// What a brief's first pass hands on besides [`SetBrief`], merged in the
+/// pack's order: the glyphs its pages draw, and its images.
+struct FirstPass {
+    set: SetBrief,
+    glyphs: GlyphUse,
+    images: Vec<std::sync::Arc<crate::images::Image>>,
+}
+
+/// What the first pass gathered of all the briefs, in the pack's order.
+struct Gathered {
+    briefs: Vec<SetBrief>,
+    /// The glyphs of their pages, placed as if these started the document:
+    /// the front goes before them once it is set.
+    glyphs: GlyphUse,
+    images: Vec<std::sync::Arc<crate::images::Image>>,
+}
+
+/// Where a brief starts in the pack: its first page, and its title's
+/// heading in the pack's outline.
+#[derive(Clone, Copy)]
+struct PartStart {
+    first_page: usize,
+    title_heading: usize,
+}
+
+/// How many briefs are set at once, on every core, before they are merged
+/// or written in order: what the memory of a pack grows with.
+const BRIEFS_AT_ONCE: usize = 32;
+
 impl Renderer {
     /// Binds many briefs into one PDF: a cover and a list of the briefs,
     /// then each briefing in the order of its visit, each with its own
@@ -54,6 +143,12 @@ impl Renderer {
     /// The pack and its index are made ready to write (their folder, a
     /// temporary file beside each) before any brief is read: a pack that
     /// cannot be written says so at once, not after the work.
+    ///
+    /// A pack is made in flat memory, in two passes: the first sets each
+    /// brief and keeps only what the PDF writer must know of its pages
+    /// before it draws the first (how many, their links and structure,
+    /// their headings and glyphs); the second sets each brief again, binds
+    /// it and draws it, and the writer streams it to the pack's file.
     pub fn pack(&self, inputs: &[PathBuf], request: &PackRequest) -> PackOutcome {
         let mut outcome = PackOutcome {
             reports: Vec::new(),
@@ -62,7 +157,7 @@ impl Renderer {
             problem: None,
         };
         let index_path = request.index();
-        let pending = match crate::files::prepare(&[request.output, &index_path]) {
+        let mut pending = match crate::files::prepare(&[request.output, &index_path]) {
             Ok(pending) => pending,
             Err(diagnostic) => {
                 outcome.problem = Some(*diagnostic);
@@ -70,48 +165,55 @@ impl Renderer {
             }
         };
         self.templates.prepare(&[PACK, PACK_INDEX]);
-        let results = in_parallel(inputs, |input| {
+        let loaded = in_parallel(inputs, |input| {
             // As in a batch, a bug met on one brief fails that brief only.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let (mut report, brief) = self.load_brief(input);
-                let Some(brief) = brief else {
-                    return (report, None);
-                };
-                match self.document(&brief) {
-                    Ok(document) => {
-                        report
-                            .diagnostics
-                            .extend(warning_diagnostics(input, &document.warnings));
-                        (report, Some((brief, document)))
+                let stamp = FileStamp::of(input);
+                let (report, brief) = self.load_brief(input);
+                let packed = brief.map(|brief| {
+                    let from_stdin = input == Path::new(crate::files::STDIN);
+                    PackedBrief {
+                        input: input.to_path_buf(),
+                        report: 0,
+                        draft: self.is_draft(&brief),
+                        title: brief.title.clone(),
+                        subtitle: brief.subtitle.clone(),
+                        language: brief.language,
+                        classification: brief.classification.clone(),
+                        start: brief.visit.start,
+                        end: brief.visit.end,
+                        issued: brief.issued,
+                        prepared_by: brief.prepared_by.clone(),
+                        kept: from_stdin.then(|| std::sync::Arc::new(brief)),
+                        stamp,
                     }
-                    Err(diagnostic) => (self.fail(report, *diagnostic), None),
-                }
+                });
+                (report, packed)
             }))
             .unwrap_or_else(|payload| (super::batch::internal_error(input, payload.as_ref()), None))
         });
-        let mut reports = Vec::with_capacity(results.len());
-        let mut parts = Vec::with_capacity(results.len());
-        for (report, part) in results {
-            if let Some((brief, document)) = part {
-                parts.push((report.input.clone(), brief, document));
+        let mut reports = Vec::with_capacity(loaded.len());
+        let mut briefs = Vec::with_capacity(loaded.len());
+        for (at, (report, brief)) in loaded.into_iter().enumerate() {
+            if let Some(brief) = brief {
+                briefs.push(PackedBrief {
+                    report: at,
+                    ..brief
+                });
             }
             reports.push(report);
         }
+        briefs.sort_by(|a, b| {
+            (a.start, a.end, &a.title, &a.input).cmp(&(b.start, b.end, &b.title, &b.input))
+        });
+        let first = self.first_pass(&briefs, &mut reports);
         outcome.reports = reports;
-        if outcome.reports.iter().any(Report::failed) || parts.is_empty() {
+        if outcome.reports.iter().any(Report::failed) || briefs.is_empty() {
             return outcome;
         }
-        parts.sort_by(|a, b| {
-            (a.1.visit.start, a.1.visit.end, &a.1.title, &a.0).cmp(&(
-                b.1.visit.start,
-                b.1.visit.end,
-                &b.1.title,
-                &b.0,
-            ))
-        });
-        match self.bind_pack(request, parts) {
-            Ok((pdf, index, pages)) => {
-                if let Err(diagnostic) = pending.write(&[&pdf, index.as_bytes()]) {
+        match self.bind_pack(request, &briefs, first, pending.file(0)) {
+            Ok((index, pages)) => {
+                if let Err(diagnostic) = pending.write(&[&[], index.as_bytes()]) {
                     outcome.problem = Some(*diagnostic);
                     return outcome;
                 }
@@ -123,15 +225,134 @@ impl Renderer {
         outcome
     }
 
+    /// A brief read again for a pass, as it was first read: from its file,
+    /// unless that changed meanwhile, or as kept (standard input).
+    fn read_again(&self, brief: &PackedBrief) -> Result<std::sync::Arc<Brief>, Box<Diagnostic>> {
+        if let Some(kept) = &brief.kept {
+            return Ok(kept.clone());
+        }
+        let changed = || {
+            Box::new(Diagnostic::error(
+                &brief.input,
+                PdfError::Unplanned.to_string(),
+            ))
+        };
+        if FileStamp::of(&brief.input) != brief.stamp {
+            return Err(changed());
+        }
+        let (_, loaded) = self.load_brief(&brief.input);
+        loaded.map(std::sync::Arc::new).ok_or_else(changed)
+    }
+
+    /// Sets every brief, in the pack's order, on every core, and keeps what
+    /// the writer must know of its pages; their glyphs and images merged.
+    /// Each brief's report is its reading's and setting's.
+    fn first_pass(&self, briefs: &[PackedBrief], reports: &mut [Report]) -> Gathered {
+        use rayon::prelude::*;
+        let tagged = self.conformance.tagged;
+        let mut set = Vec::with_capacity(briefs.len());
+        let mut glyphs = GlyphUse::default();
+        let mut images = Vec::new();
+        let mut pages = 0;
+        for window in briefs.chunks(BRIEFS_AT_ONCE) {
+            let results: Vec<FirstOutcome> = window
+                .par_iter()
+                .map(|brief| {
+                    let input = brief.input.as_path();
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let loaded = match self.read_again(brief) {
+                            Ok(loaded) => loaded,
+                            Err(diagnostic) => return FirstOutcome::Failed(diagnostic),
+                        };
+                        let document = match self.document(&loaded) {
+                            Ok(document) => document,
+                            Err(diagnostic) => return FirstOutcome::Failed(diagnostic),
+                        };
+                        // The part's own element holds the brief's.
+                        let mut plan = PartPlan::of(&document, tagged);
+                        plan.elements += usize::from(plan.elements > 0);
+                        let mut glyphs = GlyphUse::default();
+                        glyphs.add_pages(&document.pages, 0, 0, &self.fonts);
+                        let mut images = Vec::new();
+                        crate::pdf::images_drawn(&document.pages, &mut images);
+                        FirstOutcome::Set {
+                            warnings: warning_diagnostics(input, &document.warnings),
+                            first: Box::new(FirstPass {
+                                set: SetBrief {
+                                    plan,
+                                    headings: document.headings,
+                                },
+                                glyphs,
+                                images,
+                            }),
+                        }
+                    }))
+                    .unwrap_or_else(|payload| {
+                        FirstOutcome::Panicked(super::batch::internal_error(
+                            input,
+                            payload.as_ref(),
+                        ))
+                    })
+                })
+                .collect();
+            for (brief, outcome) in window.iter().zip(results) {
+                let report = &mut reports[brief.report];
+                let first = match outcome {
+                    FirstOutcome::Set { warnings, first } => {
+                        report.diagnostics.extend(warnings);
+                        first
+                    }
+                    FirstOutcome::Failed(diagnostic) => {
+                        let read = std::mem::replace(report, Report::new(&brief.input));
+                        *report = self.fail(read, *diagnostic);
+                        continue;
+                    }
+                    FirstOutcome::Panicked(panicked) => {
+                        *report = panicked;
+                        continue;
+                    }
+                };
+                glyphs.merge(&first.glyphs, pages);
+                for image in first.images {
+                    if !images
+                        .iter()
+                        .any(|known: &std::sync::Arc<crate::images::Image>| {
+                            known.digest == image.digest
+                        })
+                    {
+                        images.push(image);
+                    }
+                }
+                pages += first.set.plan.pages.len();
+                set.push(first.set);
+            }
+        }
+        Gathered {
+            briefs: set,
+            glyphs,
+            images,
+        }
+    }
+
+    /// Sets the pack's front, plans the whole and writes it to `file`,
+    /// setting each brief again; returns the index and the number of pages.
     fn bind_pack(
         &self,
         request: &PackRequest,
-        parts: Vec<(PathBuf, Brief, Document)>,
-    ) -> Result<(Vec<u8>, String, usize), Box<Diagnostic>> {
+        briefs: &[PackedBrief],
+        first: Gathered,
+        file: &mut std::fs::File,
+    ) -> Result<(String, usize), Box<Diagnostic>> {
+        use rayon::prelude::*;
+        let Gathered {
+            briefs: set,
+            glyphs: brief_glyphs,
+            images: brief_images,
+        } = first;
         let language = request.language.unwrap_or_else(|| {
-            let first = parts.first().map(|(_, brief, _)| brief.language);
+            let first = briefs.first().map(|brief| brief.language);
             match first {
-                Some(language) if parts.iter().all(|(_, b, _)| b.language == language) => language,
+                Some(language) if briefs.iter().all(|b| b.language == language) => language,
                 _ => Language::default(),
             }
         });
@@ -140,32 +361,28 @@ impl Renderer {
             .title
             .clone()
             .unwrap_or_else(|| labels["pack"].clone());
-        let start = parts
+        let start = briefs
             .iter()
-            .map(|p| p.1.visit.start)
+            .map(|b| b.start)
             .min()
             .expect("a pack has briefs");
-        let end = parts
+        let end = briefs
             .iter()
-            .map(|p| p.1.visit.end)
+            .map(|b| b.end)
             .max()
             .expect("a pack has briefs");
         let marking = pack_marking(
-            parts.iter().filter_map(|p| p.1.classification.as_deref()),
+            briefs.iter().filter_map(|b| b.classification.as_deref()),
             &request.marking_order,
         );
         // The front's length decides where each brief starts, and the
         // list of briefs on it decides its length: set it until it settles.
         let mut front_pages = 1;
-        let mut view;
-        let mut front;
         let theme = &self.templates.theme;
         // A pack that holds a draft is one.
-        let draft = parts.iter().any(|(_, brief, _)| self.is_draft(brief));
-        let office = parts
-            .iter()
-            .find_map(|(_, brief, _)| brief.prepared_by.clone());
-        let setup = |marking: &Option<String>| Setup {
+        let draft = briefs.iter().any(|brief| brief.draft);
+        let office = briefs.iter().find_map(|brief| brief.prepared_by.clone());
+        let setup = Setup {
             theme,
             fonts: &self.fonts,
             hyphenator: self.hyphenator(language),
@@ -186,72 +403,62 @@ impl Renderer {
             },
         };
         let mut attempts = 0;
-        loop {
+        let (view, front) = loop {
             let mut page = front_pages + 1;
-            let briefs: Vec<PackEntry> = parts
+            let entries: Vec<PackEntry> = briefs
                 .iter()
-                .map(|(file, brief, document)| {
+                .zip(&set)
+                .map(|(brief, set)| {
+                    let pages = set.plan.pages.len();
                     let entry = PackEntry {
                         title: brief.title.clone(),
                         subtitle: brief.subtitle.clone(),
-                        dates: crate::i18n::date_range(
-                            language,
-                            brief.visit.start,
-                            brief.visit.end,
-                        ),
+                        dates: crate::i18n::date_range(language, brief.start, brief.end),
                         classification: brief.classification.clone(),
                         page,
-                        pages: document.pages.len(),
-                        file: display_path(file),
+                        pages,
+                        file: display_path(&brief.input),
                     };
-                    page += document.pages.len();
+                    page += pages;
                     entry
                 })
                 .collect();
-            view = PackView {
+            let view = PackView {
                 title: title.clone(),
                 language,
                 right_to_left: language.is_right_to_left(),
                 labels: labels.clone(),
                 dates: crate::i18n::date_range(language, start, end),
                 marking: marking.clone(),
-                count: parts.len(),
-                count_text: crate::i18n::brief_count(language, parts.len()),
-                count_sentence: crate::i18n::pack_holds(language, parts.len()),
-                classified: briefs.iter().any(|b| b.classification.is_some()),
-                briefs,
+                count: briefs.len(),
+                count_text: crate::i18n::brief_count(language, briefs.len()),
+                count_sentence: crate::i18n::pack_holds(language, briefs.len()),
+                classified: entries.iter().any(|b| b.classification.is_some()),
+                briefs: entries,
             };
             let markdown = self
                 .templates
                 .pack(&view)
                 .map_err(|e| Box::new(template_diagnostic(e)))?;
-            front = typeset(&markdown, &setup(&marking))
+            let front = typeset(&markdown, &setup)
                 .map_err(|error| Box::new(self.image_diagnostic(error)))?;
             attempts += 1;
             if front.pages.len() == front_pages || attempts > 3 {
-                break;
+                break (view, front);
             }
+            // (Dropped before the next is set: the front of a pack of
+            // 10,000 briefs takes some 150 MB.)
             front_pages = front.pages.len();
-        }
+        };
         let index = self
             .templates
             .pack_index(&view)
             .map_err(|e| Box::new(template_diagnostic(e)))?;
-        let mut keywords: Vec<String> = parts.iter().map(|p| p.1.title.clone()).collect();
+        let mut keywords: Vec<String> = briefs.iter().map(|b| b.title.clone()).collect();
         if draft {
             keywords.insert(0, "Draft".into());
         }
-        let date = self.date(parts.iter().filter_map(|p| p.1.issued).max());
-        let titled: Vec<Part> = parts
-            .into_iter()
-            .map(|(_, brief, document)| Part {
-                title: brief.title,
-                marking: brief.classification,
-                document,
-            })
-            .collect();
-        let document =
-            crate::typeset::bind(front, titled, &labels["pack_page_of"], &setup(&marking));
+        let date = self.date(briefs.iter().filter_map(|b| b.issued).max());
         let metadata = Metadata {
             title: title.clone(),
             subject: labels["pack"].clone(),
@@ -260,10 +467,121 @@ impl Renderer {
             language: language.code().to_string(),
             date,
         };
-        let pages = document.pages.len();
-        let bytes = crate::pdf::write(document, &self.fonts, &metadata, self.conformance)
-            .map_err(|error| Box::new(Diagnostic::error(request.output, error.to_string())))?;
-        Ok((bytes, index, pages))
+
+        // The plan of the whole: the front's pages, then each brief's, with
+        // what the pack adds to them (its page numbers, its marking).
+        let front_pages = front.pages.len();
+        let total = front_pages + set.iter().map(|s| s.plan.pages.len()).sum::<usize>();
+        let binder = Binder::new(&setup, &labels["pack_page_of"], total);
+        let front = binder.front(front);
+        let tagged = self.conformance.tagged;
+        let mut headings = front.headings.clone();
+        let mut glyphs = GlyphUse::default();
+        glyphs.add_pages(&front.pages, 0, 0, &self.fonts);
+        glyphs.merge(&brief_glyphs, front_pages);
+        drop(brief_glyphs);
+        let mut images = Vec::new();
+        crate::pdf::images_drawn(&front.pages, &mut images);
+        for image in brief_images {
+            if !images.iter().any(|known| known.digest == image.digest) {
+                images.push(image);
+            }
+        }
+        let mut parts = Vec::with_capacity(set.len() + 1);
+        parts.push(PartPlan::of(&front, tagged));
+        // Where each brief starts: its first page, its title's heading.
+        let mut starts = Vec::with_capacity(set.len());
+        let mut page = front_pages;
+        for (brief, set) in briefs.iter().zip(set) {
+            starts.push(PartStart {
+                first_page: page,
+                title_heading: headings.len(),
+            });
+            headings.extend(binder.part_headings(&brief.title, &set.headings, page));
+            let marking = binder.marking(brief.classification.as_deref());
+            for at in page..page + set.plan.pages.len() {
+                let place = |rank| GlyphPlace {
+                    page: at as u32,
+                    rank,
+                };
+                if let Some(marking) = &marking {
+                    glyphs.add_items(&binder.marking_items(marking), place(1), &self.fonts);
+                }
+                glyphs.add_items(&binder.page_number(at), place(2), &self.fonts);
+            }
+            page += set.plan.pages.len();
+            parts.push(set.plan);
+        }
+        let (width, height) = theme.page.size.points();
+        let plan = Plan {
+            width,
+            height,
+            parts,
+            headings,
+            glyphs,
+            images,
+        };
+
+        // The file, part by part: the front, then each brief set again,
+        // bound and drawn on every core, and written in order.
+        let failed = |error: PdfError| {
+            let diagnostic = Diagnostic::error(request.output, error.to_string());
+            Box::new(match error {
+                PdfError::Write { .. } => diagnostic.with_help(Some("nothing was written".into())),
+                _ => diagnostic,
+            })
+        };
+        let spill = match request.output.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        let sink = std::io::BufWriter::with_capacity(256 * 1024, file);
+        let mut writer =
+            Writer::new(sink, plan, &self.fonts, self.conformance, Some(spill)).map_err(failed)?;
+        writer.subset_fonts(&self.fonts).map_err(failed)?;
+        let front = writer.drawer().draw(front);
+        writer.add_part(front).map_err(failed)?;
+        // Each window of briefs is set and drawn while the one before is
+        // written.
+        let drawer = writer.drawer();
+        let mut ready: Vec<Result<DrawnPart, Box<Diagnostic>>> = Vec::new();
+        let mut write = |ready: Vec<Result<DrawnPart, Box<Diagnostic>>>| {
+            for part in ready {
+                writer.add_part(part?).map_err(failed)?;
+            }
+            Ok::<(), Box<Diagnostic>>(())
+        };
+        for (window, starts) in briefs
+            .chunks(BRIEFS_AT_ONCE)
+            .zip(starts.chunks(BRIEFS_AT_ONCE))
+        {
+            let set_and_draw = || {
+                window
+                    .par_iter()
+                    .zip(starts)
+                    .map(|(brief, start)| {
+                        let loaded = self.read_again(brief)?;
+                        let document = self.document(&loaded)?;
+                        let part = Part {
+                            title: loaded.title.clone(),
+                            marking: loaded.classification.clone(),
+                            document,
+                        };
+                        let part = binder.part(part, start.first_page, start.title_heading);
+                        Ok(drawer.draw(part))
+                    })
+                    .collect()
+            };
+            let before = std::mem::take(&mut ready);
+            let (drawn, written) = rayon::join(set_and_draw, || write(before));
+            written?;
+            ready = drawn;
+        }
+        write(ready)?;
+        let sink = writer.finish(&metadata).map_err(failed)?;
+        sink.into_inner()
+            .map_err(|error| failed(PdfError::from(error.into_error())))?;
+        Ok((index, total))
     }
 }
 

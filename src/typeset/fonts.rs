@@ -629,6 +629,13 @@ impl Fonts {
         glyphs
     }
 
+    /// [`Fonts::shape`] for a text met once, not kept for the next time: a
+    /// pack's page numbers ("Page 1234 of 50012"), which the cache kept by
+    /// the hundred thousand.
+    pub fn shape_once(&self, face: Face, text: &str) -> Arc<[Glyph]> {
+        self.shape_uncached(face, text, None).into()
+    }
+
     /// [`Fonts::shape`] for a word of a paragraph whose Chinese, Japanese or
     /// Korean is in `language` (see [`cjk_language`]): a paragraph breaks
     /// between such characters, so each is shaped alone, and only the

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use hyphenation::{Hyphenator as _, Load, Standard};
 
 use crate::i18n::Language;
-pub use layout::{bind, typeset, Furniture, Logo, Part, Setup};
+pub use layout::{typeset, Binder, Furniture, Logo, PackMarking, Part, Setup};
 pub use paragraph::{Direction, PlacedGlyph, Run, Style};
 pub use structure::{Mark, Node, NodeId, Role, Structure};
 pub use theme::Theme;

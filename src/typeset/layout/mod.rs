@@ -15,7 +15,7 @@ mod table;
 
 #[cfg(test)]
 pub(crate) use pages::set_for_test;
-pub use pages::{bind, Part};
+pub use pages::{Binder, PackMarking, Part};
 pub use table::column_widths;
 
 use std::collections::{BTreeMap, HashMap};

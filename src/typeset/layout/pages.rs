@@ -345,96 +345,71 @@ pub struct Part {
     pub document: Document,
 }
 
-/// Binds laid-out documents into one: `front` (a pack's cover and contents),
-/// then each part. Every page keeps its own furniture and gets `footer`
-/// (`{page}` and `{pages}` counting the whole) centred in its footer, but
-/// for the pack's cover; the outline has one entry per part, the part's headings
-/// below it. A part's pages carry the pack's marking (`setup`'s) as well as
-/// their own: in its place if they have none, else at the outer edge.
-pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> Document {
-    let theme = setup.theme;
-    let total: usize =
-        front.pages.len() + parts.iter().map(|p| p.document.pages.len()).sum::<usize>();
-    let front_pages = front.pages.len();
-    let mut pages = front.pages;
-    let mut headings = front.headings;
-    let mut warnings = front.warnings;
-    let mut structure = front.structure;
-    // The pack's pages and structure, in exactly the room they take: grown
-    // brief by brief, each list had room for up to twice its length.
-    pages.reserve_exact(total - front_pages);
-    structure.nodes.reserve_exact(
-        parts
-            .iter()
-            .map(|part| part.document.structure.nodes.len() + 1)
-            .sum(),
-    );
-    let top = mm(theme.page.margins.top);
-    let (width, height) = theme.page.size.points();
-    let marking_style = Style {
-        face: Face::Bold,
-        size: theme.sizes.small + 1.0,
-        color: theme.colours.marking,
-        link: None,
-    };
-    let bottom = height - mm(theme.page.margins.bottom);
-    let marking_baselines = [top * 0.42, height - (height - bottom) * 0.3];
-    for Part {
-        title,
-        marking: own_marking,
-        document: part,
-    } in parts
-    {
-        // The pack's marking, where the part's own does not say it.
-        let pack_marking = setup
-            .furniture
-            .marking
-            .as_ref()
-            .filter(|pack| own_marking.as_ref() != Some(*pack))
-            .map(|pack| {
-                let run = crate::typeset::Run::shaped(
-                    &setup.fonts.shape(marking_style.face, pack),
-                    &marking_style,
-                );
-                let x = match (&own_marking, setup.language.is_right_to_left()) {
-                    (None, _) => (width - run.width()) / 2.0,
-                    (Some(_), false) => width - mm(theme.page.margins.right) - run.width(),
-                    (Some(_), true) => mm(theme.page.margins.left),
-                };
-                (x, run)
-            });
+/// What a pack adds to the laid-out documents it binds into one: `front`
+/// (its cover and contents), then each part. Every page keeps its own
+/// furniture and gets the pack's `footer` (`{page}` and `{pages}` counting
+/// the whole) centred in its footer, but for the pack's cover; the outline
+/// has one entry per part, the part's headings below it. A part's pages
+/// carry the pack's marking (`setup`'s) as well as their own: in its place
+/// if they have none, else at the outer edge. The parts are bound one by
+/// one, as a pack writes them, each with its own structure below a part
+/// element: nothing of one is needed for the next.
+pub struct Binder<'a> {
+    setup: &'a Setup<'a>,
+    footer: &'a str,
+    /// The pages of the whole pack.
+    total: usize,
+}
+
+/// The pack's marking on a part's pages: where it starts, and its text.
+pub struct PackMarking {
+    x: Pt,
+    run: crate::typeset::Run,
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(setup: &'a Setup<'a>, footer: &'a str, total: usize) -> Binder<'a> {
+        Binder {
+            setup,
+            footer,
+            total,
+        }
+    }
+
+    /// The pack's front with its page numbers, but on its cover.
+    pub fn front(&self, mut front: Document) -> Document {
+        for (index, page) in front.pages.iter_mut().enumerate() {
+            if !page.cover {
+                page.items.extend(self.page_number(index));
+            }
+        }
+        front
+    }
+
+    /// `part` bound into the pack at page `first_page` (of the whole), its
+    /// title at heading `title_heading` of the pack's outline: its nodes
+    /// below a part node of their own (node 0 of its structure), its links
+    /// to the pack's pages and headings, its pages with the pack's marking
+    /// and numbers.
+    pub fn part(&self, part: Part, first_page: usize, title_heading: usize) -> Document {
+        let Part {
+            title,
+            marking: own_marking,
+            document: part,
+        } = part;
+        let pack_marking = self.marking(own_marking.as_deref());
         // Each brief is a part of the pack's structure, its own headings
         // below it.
+        let mut structure = Structure::default();
         let part_node = structure.add(Role::Part, None);
         structure.nodes[part_node].title = Some(title.as_str().into());
         let node_offset = structure.append(part.structure, Some(part_node));
-        let page_offset = pages.len();
-        headings.push(Heading {
-            title,
-            level: 1,
-            page: page_offset,
-            y: top,
-        });
-        let heading_offset = headings.len();
-        headings.extend(part.headings.into_iter().map(|h| Heading {
-            level: h.level + 1,
-            page: h.page + page_offset,
-            ..h
-        }));
-        for mut page in part.pages {
+        let heading_offset = title_heading + 1;
+        let mut pages = part.pages;
+        for (i, page) in pages.iter_mut().enumerate() {
             renumber_nodes(&mut page.items, node_offset);
-            if let Some((x, run)) = &pack_marking {
-                // Exactly: a page's items fill their room (see `finish`).
-                page.items.reserve_exact(marking_baselines.len() + 2);
-                page.items.push(Item::Start(Mark::Pagination));
-                for baseline in marking_baselines {
-                    page.items.push(Item::Text {
-                        x: *x,
-                        baseline,
-                        run: run.clone(),
-                    });
-                }
-                page.items.push(Item::End);
+            if let Some(marking) = &pack_marking {
+                page.items.extend(self.marking_items(marking));
             }
             for item in &mut page.items {
                 match item {
@@ -445,48 +420,118 @@ pub fn bind(front: Document, parts: Vec<Part>, footer: &str, setup: &Setup) -> D
                     Item::Link {
                         target: Target::Page(i),
                         ..
-                    } => *i += page_offset,
+                    } => *i += first_page,
                     _ => {}
                 }
             }
-            pages.push(page);
+            page.items.extend(self.page_number(first_page + i));
         }
-        warnings.extend(part.warnings);
+        Document {
+            width: part.width,
+            height: part.height,
+            pages,
+            headings: Vec::new(),
+            structure,
+            warnings: part.warnings,
+        }
     }
-    let style = Style {
-        face: Face::Bold,
-        size: theme.sizes.small,
-        color: theme.colours.text,
-        link: None,
-    };
-    let baseline =
-        height - mm(theme.page.margins.bottom) + FOOTER_RULE_BELOW + FOOTER_TEXT_BELOW_RULE;
-    for (index, page) in pages.iter_mut().enumerate() {
-        // The pack's cover has none; a brief's first page keeps the pack's
-        // number, to find it by.
-        if index < front_pages && page.cover {
-            continue;
+
+    /// The entries of the pack's outline for a part titled `title` whose
+    /// `headings` are on its pages from `first_page` (of the whole): its
+    /// title, then its headings one level down.
+    pub fn part_headings(
+        &self,
+        title: &str,
+        headings: &[Heading],
+        first_page: usize,
+    ) -> impl Iterator<Item = Heading> + '_ {
+        let top = mm(self.setup.theme.page.margins.top);
+        let title = Heading {
+            title: title.to_string(),
+            level: 1,
+            page: first_page,
+            y: top,
+        };
+        let own: Vec<Heading> = headings
+            .iter()
+            .map(|h| Heading {
+                level: h.level + 1,
+                page: h.page + first_page,
+                ..h.clone()
+            })
+            .collect();
+        std::iter::once(title).chain(own)
+    }
+
+    /// The pack's marking on the pages of a part marked `own_marking`, when
+    /// that does not say it already.
+    pub fn marking(&self, own_marking: Option<&str>) -> Option<PackMarking> {
+        let setup = self.setup;
+        let theme = setup.theme;
+        let pack = setup.furniture.marking.as_deref()?;
+        if own_marking == Some(pack) {
+            return None;
         }
-        let text = footer
+        let style = Style {
+            face: Face::Bold,
+            size: theme.sizes.small + 1.0,
+            color: theme.colours.marking,
+            link: None,
+        };
+        let run = crate::typeset::Run::shaped(&setup.fonts.shape(style.face, pack), &style);
+        let (width, _) = theme.page.size.points();
+        let x = match (own_marking, setup.language.is_right_to_left()) {
+            (None, _) => (width - run.width()) / 2.0,
+            (Some(_), false) => width - mm(theme.page.margins.right) - run.width(),
+            (Some(_), true) => mm(theme.page.margins.left),
+        };
+        Some(PackMarking { x, run })
+    }
+
+    /// The items of the pack's marking on a page, at its top and bottom.
+    pub fn marking_items(&self, marking: &PackMarking) -> Vec<Item> {
+        let theme = self.setup.theme;
+        let top = mm(theme.page.margins.top);
+        let (_, height) = theme.page.size.points();
+        let bottom = height - mm(theme.page.margins.bottom);
+        let baselines = [top * 0.42, height - (height - bottom) * 0.3];
+        let mut items = Vec::with_capacity(baselines.len() + 2);
+        items.push(Item::Start(Mark::Pagination));
+        for baseline in baselines {
+            items.push(Item::Text {
+                x: marking.x,
+                baseline,
+                run: marking.run.clone(),
+            });
+        }
+        items.push(Item::End);
+        items
+    }
+
+    /// The items of the pack's number in the footer of its page `index`.
+    pub fn page_number(&self, index: usize) -> [Item; 3] {
+        let setup = self.setup;
+        let theme = setup.theme;
+        let style = Style {
+            face: Face::Bold,
+            size: theme.sizes.small,
+            color: theme.colours.text,
+            link: None,
+        };
+        let (width, height) = theme.page.size.points();
+        let baseline =
+            height - mm(theme.page.margins.bottom) + FOOTER_RULE_BELOW + FOOTER_TEXT_BELOW_RULE;
+        let text = self
+            .footer
             .replace("{page}", &(index + 1).to_string())
-            .replace("{pages}", &total.to_string());
-        let run = crate::typeset::Run::shaped(&setup.fonts.shape(style.face, &text), &style);
+            .replace("{pages}", &self.total.to_string());
+        let run = crate::typeset::Run::shaped(&setup.fonts.shape_once(style.face, &text), &style);
         let x = (width - run.width()) / 2.0;
-        page.items.reserve_exact(3);
-        page.items.extend([
+        [
             Item::Start(Mark::Pagination),
             Item::Text { x, baseline, run },
             Item::End,
-        ]);
-    }
-    warnings.dedup();
-    Document {
-        width,
-        height,
-        pages,
-        headings,
-        structure,
-        warnings,
+        ]
     }
 }
 
