@@ -197,19 +197,20 @@ impl GlyphUse {
                     widths: Vec::new(),
                     replacement: 0,
                 };
-                for old in 0..used.count {
-                    let mark = used.glyphs.get(&(old as u16));
-                    if old != 0 && mark.is_none() {
-                        continue;
-                    }
-                    glyphs.new_id[old] = glyphs.old_ids.len() as u16;
-                    glyphs.old_ids.push(old as u16);
+                // Glyph 0 first (always kept), then the glyphs drawn in the
+                // order of their numbers: walking the marks, not every glyph
+                // of the font (thousands, most unused: that walk was 3 % of
+                // a brief's instructions).
+                let drawn = used.glyphs.range(1..).map(|(&old, mark)| (old, Some(mark)));
+                for (old, mark) in std::iter::once((0, used.glyphs.get(&0))).chain(drawn) {
+                    glyphs.new_id[old as usize] = glyphs.old_ids.len() as u16;
+                    glyphs.old_ids.push(old);
                     glyphs
                         .text
                         .push(mark.and_then(|m| m.first.as_ref().map(|(_, text)| text.clone())));
                     glyphs.varies.push(mark.is_some_and(|m| m.varies));
                     let advance = tables
-                        .glyph_hor_advance(ttf_parser::GlyphId(old as u16))
+                        .glyph_hor_advance(ttf_parser::GlyphId(old))
                         .unwrap_or(0);
                     // Rounded as it is written, so that the offsets drawn
                     // against it add up to exactly the shaped advance.
