@@ -513,6 +513,7 @@ pub fn run() -> ExitCode {
                     .filter(|m| !m.is_empty())
                     .collect(),
                 language,
+                kept_weight: render::KEPT_WEIGHT,
             },
             templates.as_deref(),
             &images,

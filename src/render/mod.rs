@@ -25,7 +25,7 @@ use diagnostics::{font_diagnostic, load_logo};
 pub use diagnostics::{template_diagnostic, template_diagnostics};
 use missing::{missing_characters, warning_diagnostics};
 pub use outputs::{output_name, Destination, Format, Made, OTHER_OUTPUT_FOLDER};
-pub use pack::{pack_marking, PackOutcome, PackRequest};
+pub use pack::{pack_marking, PackOutcome, PackRequest, KEPT_WEIGHT};
 pub use renderer::{image_rules, Pdf, Renderer};
 
 use std::collections::btree_map::Entry;

@@ -15,6 +15,9 @@ pub struct PackRequest<'a> {
     /// The language of the pack's own pages; `None`: the briefs' language
     /// when they all share one, else English.
     pub language: Option<Language>,
+    /// How much of the briefs it sets the first pass may keep for the
+    /// second ([`Document::weight`]): [`KEPT_WEIGHT`].
+    pub kept_weight: usize,
 }
 
 impl PackRequest<'_> {
@@ -100,16 +103,22 @@ enum FirstOutcome {
 }
 
 /// What the first pass keeps of a brief's pages: what the writer must know
-/// of them, and its headings for the pack's outline.
+/// of them, and its headings for the pack's outline; and the pages
+/// themselves while the pack's [`KEPT_WEIGHT`] allows.
 struct SetBrief {
     plan: PartPlan,
     headings: Vec<crate::typeset::Heading>,
+    /// The set brief (its headings taken), drawn as it is in the second
+    /// pass rather than set again.
+    kept: Option<Document>,
 }
 
 /// What a brief's first pass hands on besides [`SetBrief`], merged in the
 /// pack's order: the glyphs its pages draw, and its images.
 struct FirstPass {
     set: SetBrief,
+    /// The set brief, until the pass decides whether to keep it.
+    document: Document,
     glyphs: GlyphUse,
     images: Vec<std::sync::Arc<crate::images::Image>>,
 }
@@ -134,6 +143,14 @@ struct PartStart {
 /// How many briefs are set at once, on every core, before they are merged
 /// or written in order: what the memory of a pack grows with.
 const BRIEFS_AT_ONCE: usize = 32;
+
+/// How much of the briefs the first pass sets ([`Document::weight`]) it
+/// keeps for the second, in the pack's order, rather than setting them
+/// again: a pack of up to some 200 briefs of the German example's size is
+/// set once, as fast as before the two passes, and a larger one holds this
+/// much more than its flat floor. Which briefs are kept never changes the
+/// bytes: a brief set again is set the same.
+pub const KEPT_WEIGHT: usize = 32 * 1024 * 1024;
 
 impl Renderer {
     /// Binds many briefs into one PDF: a cover and a list of the briefs,
@@ -206,7 +223,7 @@ impl Renderer {
         briefs.sort_by(|a, b| {
             (a.start, a.end, &a.title, &a.input).cmp(&(b.start, b.end, &b.title, &b.input))
         });
-        let first = self.first_pass(&briefs, &mut reports);
+        let first = self.first_pass(&briefs, request.kept_weight, &mut reports);
         outcome.reports = reports;
         if outcome.reports.iter().any(Report::failed) || briefs.is_empty() {
             return outcome;
@@ -247,13 +264,19 @@ impl Renderer {
     /// Sets every brief, in the pack's order, on every core, and keeps what
     /// the writer must know of its pages; their glyphs and images merged.
     /// Each brief's report is its reading's and setting's.
-    fn first_pass(&self, briefs: &[PackedBrief], reports: &mut [Report]) -> Gathered {
+    fn first_pass(
+        &self,
+        briefs: &[PackedBrief],
+        kept_weight: usize,
+        reports: &mut [Report],
+    ) -> Gathered {
         use rayon::prelude::*;
         let tagged = self.conformance.tagged;
         let mut set = Vec::with_capacity(briefs.len());
         let mut glyphs = GlyphUse::default();
         let mut images = Vec::new();
         let mut pages = 0;
+        let mut kept = 0;
         for window in briefs.chunks(BRIEFS_AT_ONCE) {
             let results: Vec<FirstOutcome> = window
                 .par_iter()
@@ -264,7 +287,7 @@ impl Renderer {
                             Ok(loaded) => loaded,
                             Err(diagnostic) => return FirstOutcome::Failed(diagnostic),
                         };
-                        let document = match self.document(&loaded) {
+                        let mut document = match self.document(&loaded) {
                             Ok(document) => document,
                             Err(diagnostic) => return FirstOutcome::Failed(diagnostic),
                         };
@@ -280,8 +303,10 @@ impl Renderer {
                             first: Box::new(FirstPass {
                                 set: SetBrief {
                                     plan,
-                                    headings: document.headings,
+                                    headings: std::mem::take(&mut document.headings),
+                                    kept: None,
                                 },
+                                document,
                                 glyphs,
                                 images,
                             }),
@@ -297,7 +322,7 @@ impl Renderer {
                 .collect();
             for (brief, outcome) in window.iter().zip(results) {
                 let report = &mut reports[brief.report];
-                let first = match outcome {
+                let mut first = match outcome {
                     FirstOutcome::Set { warnings, first } => {
                         report.diagnostics.extend(warnings);
                         first
@@ -324,6 +349,11 @@ impl Renderer {
                     }
                 }
                 pages += first.set.plan.pages.len();
+                let weight = first.document.weight();
+                if kept + weight <= kept_weight {
+                    kept += weight;
+                    first.set.kept = Some(first.document);
+                }
                 set.push(first.set);
             }
         }
@@ -492,7 +522,9 @@ impl Renderer {
         // Where each brief starts: its first page, its title's heading.
         let mut starts = Vec::with_capacity(set.len());
         let mut page = front_pages;
-        for (brief, set) in briefs.iter().zip(set) {
+        let mut kept = Vec::with_capacity(set.len());
+        for (brief, mut set) in briefs.iter().zip(set) {
+            kept.push(set.kept.take());
             starts.push(PartStart {
                 first_page: page,
                 title_heading: headings.len(),
@@ -551,20 +583,24 @@ impl Renderer {
             }
             Ok::<(), Box<Diagnostic>>(())
         };
-        for (window, starts) in briefs
+        for ((window, starts), kept) in briefs
             .chunks(BRIEFS_AT_ONCE)
             .zip(starts.chunks(BRIEFS_AT_ONCE))
+            .zip(kept.chunks_mut(BRIEFS_AT_ONCE))
         {
             let set_and_draw = || {
                 window
                     .par_iter()
                     .zip(starts)
-                    .map(|(brief, start)| {
-                        let loaded = self.read_again(brief)?;
-                        let document = self.document(&loaded)?;
+                    .zip(kept)
+                    .map(|((brief, start), kept)| {
+                        let document = match kept.take() {
+                            Some(document) => document,
+                            None => self.document(&*self.read_again(brief)?)?,
+                        };
                         let part = Part {
-                            title: loaded.title.clone(),
-                            marking: loaded.classification.clone(),
+                            title: brief.title.clone(),
+                            marking: brief.classification.clone(),
                             document,
                         };
                         let part = binder.part(part, start.first_page, start.title_heading);
@@ -599,4 +635,50 @@ pub fn pack_marking<'a>(found: impl Iterator<Item = &'a str>, order: &[String]) 
         return Some(highest.clone());
     }
     (!markings.is_empty()).then(|| markings.join(" / "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A brief kept from the first pass and one set again in the second are
+    /// drawn alike: a pack is the same, byte for byte, whichever are kept.
+    #[test]
+    fn a_pack_is_the_same_whichever_briefs_are_set_again() {
+        let renderer = Renderer::new(Templates::defaults(), Some(1_700_000_000))
+            .unwrap()
+            .without_system_fonts();
+        let briefs = Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs");
+        let inputs: Vec<PathBuf> = [
+            "moskau-2025.yaml",
+            "valmora-2026.yaml",
+            "moskau-2025-ar.yaml",
+        ]
+        .iter()
+        .map(|name| briefs.join(name))
+        .collect();
+        let folder = tempfile::tempdir().unwrap();
+        // None kept, the first only (the German example weighs ~0.14 MB), all.
+        let packs: Vec<Vec<u8>> = [0, 150_000, usize::MAX]
+            .into_iter()
+            .map(|kept_weight| {
+                let output = folder.path().join(format!("pack-{kept_weight}.pdf"));
+                let outcome = renderer.pack(
+                    &inputs,
+                    &PackRequest {
+                        output: &output,
+                        title: None,
+                        marking_order: Vec::new(),
+                        language: None,
+                        kept_weight,
+                    },
+                );
+                assert!(outcome.problem.is_none() && !outcome.reports.iter().any(Report::failed));
+                std::fs::read(&output).unwrap()
+            })
+            .collect();
+        assert!(packs[0].starts_with(b"%PDF-1.5"));
+        assert!(packs[0] == packs[1], "set again and kept differ");
+        assert!(packs[0] == packs[2], "set again and all kept differ");
+    }
 }

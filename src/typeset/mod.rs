@@ -80,6 +80,27 @@ pub struct Document {
     pub warnings: Vec<Warning>,
 }
 
+impl Document {
+    /// About how much memory its pages and structure hold (their items,
+    /// glyphs and the glyphs' text; images are shared, not counted): what a
+    /// pack weighs when it keeps a set brief instead of setting it again.
+    pub fn weight(&self) -> usize {
+        let items: usize = self
+            .pages
+            .iter()
+            .flat_map(|page| &page.items)
+            .map(|item| {
+                let glyphs = match item {
+                    Item::Text { run, .. } | Item::TurnedText { run, .. } => run.glyphs.len(),
+                    _ => 0,
+                };
+                std::mem::size_of::<Item>() + glyphs * (std::mem::size_of::<PlacedGlyph>() + 2)
+            })
+            .sum();
+        items + self.structure.nodes.len() * std::mem::size_of::<Node>()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     pub items: Vec<Item>,
