@@ -83,7 +83,7 @@ impl std::fmt::Display for PdfError {
             PdfError::Unplanned => {
                 write!(
                     f,
-                    "a brief changed while it was being packed: nothing was written"
+                    "a brief changed while it was being packed: nothing was written; pack again once it is saved"
                 )
             }
         }
@@ -385,6 +385,7 @@ impl<W: Write + Seek> Writer<W> {
         let DrawnPart {
             pages: mut drawn,
             structure,
+            images_planned,
         } = part;
         let structure = &structure;
         let plan = self
@@ -400,7 +401,7 @@ impl<W: Write + Seek> Writer<W> {
                         .any(|p| matches!(p, Tagged::Content { .. }))
                         == planned.marked
             });
-        if !as_planned {
+        if !as_planned || !images_planned {
             return Err(PdfError::Unplanned);
         }
         let first_page = self.progress.page;
@@ -716,12 +717,23 @@ pub struct Drawer {
 pub struct DrawnPart {
     pages: Vec<DrawnPage>,
     structure: Structure,
+    /// Whether every image it draws was planned: a photo replaced between
+    /// a pack's passes is not, and would be left out of the page.
+    images_planned: bool,
 }
 
 impl Drawer {
     /// Draws `part`: its pages, with their node numbers its structure's,
     /// their links' targets the whole document's pages and headings.
     pub fn draw(&self, part: Document) -> DrawnPart {
+        let images_planned =
+            part.pages
+                .iter()
+                .flat_map(|page| &page.items)
+                .all(|item| match item {
+                    Item::Image { image, .. } => self.images.contains_key(&image.digest),
+                    _ => true,
+                });
         let structure = self.tagged.then_some(&part.structure);
         let pages = draw_pages(
             part.pages,
@@ -733,6 +745,7 @@ impl Drawer {
         DrawnPart {
             pages,
             structure: part.structure,
+            images_planned,
         }
     }
 }
