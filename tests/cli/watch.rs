@@ -14,6 +14,18 @@ fn brief(title: &str) -> String {
     format!("title: {title}\nvisit:\n  start: 2026-03-28\n  end: 2026-03-30\n")
 }
 
+/// Starts `briefing watch` with `args` in `dir`, its messages to `log`.
+fn start_watch(dir: &Path, args: &[&str], log: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
 /// Polls `done` until it holds, failing the test after [`WAIT`].
 fn wait_for(what: &str, child: &mut Child, log: &Path, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
@@ -51,14 +63,7 @@ fn watch_renders_each_change_keeps_the_last_good_pdf_and_stops_cleanly_on_ctrl_c
     let brief_file = dir.path().join("visit.yaml");
     std::fs::write(&brief_file, brief("Erster Titel")).unwrap();
     let log = logs.path().join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .current_dir(dir.path())
-        .args(["watch", "visit.yaml", "-o", "out"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(dir.path(), &["watch", "visit.yaml", "-o", "out"], &log);
     let pdf = dir.path().join("out/visit.pdf");
     wait_for("first PDF", &mut child, &log, || {
         pdf_text(&pdf).contains("Erster Titel")
@@ -145,14 +150,11 @@ fn watch_renders_again_when_a_template_changes() {
     let template = dir.path().join("t/summary.md.hbs");
     std::fs::write(&template, "# Erste Fassung: {{title}}\n").unwrap();
     let log = logs.path().join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .current_dir(dir.path())
-        .args(["watch", "visit.yaml", "-o", "out", "--templates", "t"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(
+        dir.path(),
+        &["watch", "visit.yaml", "-o", "out", "--templates", "t"],
+        &log,
+    );
     let summary = dir.path().join("out/visit.md");
     let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
     wait_for("first summary", &mut child, &log, || {
@@ -250,14 +252,7 @@ fn watching_a_file_renders_once_per_save_and_once_per_deletion() {
     let brief_file = dir.path().join("visit.yaml");
     std::fs::write(&brief_file, brief("Besuch")).unwrap();
     let log = dir.path().join("watch.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .current_dir(dir.path())
-        .args(["watch", "visit.yaml", "-o", "out"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(dir.path(), &["watch", "visit.yaml", "-o", "out"], &log);
     wait_for("first round", &mut child, &log, || rounds(&log) == 1);
 
     let mut appended = std::fs::OpenOptions::new()
@@ -325,14 +320,7 @@ fn a_save_in_steps_is_rendered_whole_without_an_error() {
     let brief_file = dir.path().join("visit.yaml");
     std::fs::write(&brief_file, brief("Erster Titel")).unwrap();
     let log = logs.path().join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .current_dir(dir.path())
-        .args(["watch", "visit.yaml", "-o", "out"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(dir.path(), &["watch", "visit.yaml", "-o", "out"], &log);
     let pdf = dir.path().join("out/visit.pdf");
     wait_for("first round", &mut child, &log, || rounds(&log) == 1);
 
