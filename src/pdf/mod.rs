@@ -83,7 +83,7 @@ impl std::fmt::Display for PdfError {
             PdfError::Unplanned => {
                 write!(
                     f,
-                    "a brief changed while it was being packed: nothing was written; pack again once it is saved"
+                    "a part drawn is not the part planned: nothing was written"
                 )
             }
         }
@@ -298,7 +298,14 @@ impl<W: Write + Seek> Writer<W> {
             .collect();
         let new_spill = || match spill {
             Some(folder) => {
-                tempfile::tempfile_in(folder).map(|f| Spill::File(io::BufWriter::new(f)))
+                tempfile::tempfile_in(folder).map(|file| {
+                    // Deflated as it goes (zlib's fastest level): uncompressed,
+                    // a pack's spill took as much room as the pack beside it.
+                    Spill::File(flate2::write::DeflateEncoder::new(
+                        io::BufWriter::new(file),
+                        flate2::Compression::fast(),
+                    ))
+                })
             }
             None => Ok(Spill::Memory(Vec::new())),
         };
@@ -759,7 +766,7 @@ type PackedObjects<'a> = Box<dyn Iterator<Item = io::Result<(u32, Vec<u8>)>> + '
 /// took more memory than anything else once its pages were streamed.
 enum Spill {
     Memory(Vec<u8>),
-    File(io::BufWriter<std::fs::File>),
+    File(flate2::write::DeflateEncoder<io::BufWriter<std::fs::File>>),
 }
 
 impl Spill {
@@ -785,10 +792,16 @@ impl Spill {
         let mut reader: Box<dyn BufRead> = match std::mem::replace(self, Spill::Memory(Vec::new()))
         {
             Spill::Memory(kept) => Box::new(io::Cursor::new(kept)),
-            Spill::File(file) => {
-                let mut file = file.into_inner().map_err(|error| error.into_error())?;
+            Spill::File(deflated) => {
+                let mut file = deflated
+                    .finish()?
+                    .into_inner()
+                    .map_err(|error| error.into_error())?;
                 file.seek(io::SeekFrom::Start(0))?;
-                Box::new(io::BufReader::with_capacity(256 * 1024, file))
+                Box::new(io::BufReader::with_capacity(
+                    256 * 1024,
+                    flate2::read::DeflateDecoder::new(io::BufReader::new(file)),
+                ))
             }
         };
         Ok(Box::new(std::iter::from_fn(move || {

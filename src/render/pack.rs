@@ -74,21 +74,42 @@ struct PackedBrief {
     stamp: Option<FileStamp>,
 }
 
-/// A file's length and time of change.
+/// A file's length, time of change and a hash of its bytes: an edit that
+/// keeps the length and restores the time (`cp -p`, `touch -r`, a file
+/// system's coarse times) is a change too.
 #[derive(PartialEq)]
 struct FileStamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
+    digest: [u8; 32],
 }
 
 impl FileStamp {
     fn of(path: &Path) -> Option<FileStamp> {
+        use sha2::Digest;
         let metadata = std::fs::metadata(path).ok()?;
+        // A brief is at most a few megabytes (docs/limits.md).
+        let bytes = std::fs::read(path).ok()?;
         Some(FileStamp {
             len: metadata.len(),
             modified: metadata.modified().ok(),
+            digest: sha2::Sha256::digest(&bytes).into(),
         })
     }
+}
+
+/// The error of a brief, or one of its photos, that changed between the
+/// pack's passes: what was planned from it is not what would be drawn.
+fn changed_while_packed(input: &Path) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            input,
+            "this brief, or a photo it shows, changed while the pack was being made",
+        )
+        .with_help(Some(
+            "nothing was written; pack again once the brief and its photos are saved".into(),
+        )),
+    )
 }
 
 /// What setting a brief in the first pass came to.
@@ -248,17 +269,26 @@ impl Renderer {
         if let Some(kept) = &brief.kept {
             return Ok(kept.clone());
         }
-        let changed = || {
-            Box::new(Diagnostic::error(
-                &brief.input,
-                PdfError::Unplanned.to_string(),
-            ))
-        };
         if FileStamp::of(&brief.input) != brief.stamp {
-            return Err(changed());
+            return Err(changed_while_packed(&brief.input));
         }
-        let (_, loaded) = self.load_brief(&brief.input);
-        loaded.map(std::sync::Arc::new).ok_or_else(changed)
+        let (report, loaded) = self.load_brief(&brief.input);
+        // Looked at again once read: the brief read is the one planned.
+        if FileStamp::of(&brief.input) != brief.stamp {
+            return Err(changed_while_packed(&brief.input));
+        }
+        match loaded {
+            Some(loaded) => Ok(std::sync::Arc::new(loaded)),
+            // Its file is the same, so what fails now is something it
+            // names (a photo half copied): that error, as it is.
+            None => Err(Box::new(
+                report
+                    .diagnostics
+                    .into_iter()
+                    .find(|d| d.severity == crate::diag::Severity::Error)
+                    .unwrap_or_else(|| *changed_while_packed(&brief.input)),
+            )),
+        }
     }
 
     /// Sets every brief, in the pack's order, on every core, and keeps what
@@ -576,10 +606,15 @@ impl Renderer {
         // Each window of briefs is set and drawn while the one before is
         // written.
         let drawer = writer.drawer();
-        let mut ready: Vec<Result<DrawnPart, Box<Diagnostic>>> = Vec::new();
-        let mut write = |ready: Vec<Result<DrawnPart, Box<Diagnostic>>>| {
-            for part in ready {
-                writer.add_part(part?).map_err(failed)?;
+        type Ready<'a> = Vec<(&'a Path, Result<DrawnPart, Box<Diagnostic>>)>;
+        let mut ready: Ready = Vec::new();
+        let mut write = |ready: Ready| {
+            for (input, part) in ready {
+                writer.add_part(part?).map_err(|error| match error {
+                    // Named at the brief, not the pack.
+                    PdfError::Unplanned => changed_while_packed(input),
+                    error => failed(error),
+                })?;
             }
             Ok::<(), Box<Diagnostic>>(())
         };
@@ -594,17 +629,20 @@ impl Renderer {
                     .zip(starts)
                     .zip(kept)
                     .map(|((brief, start), kept)| {
-                        let document = match kept.take() {
-                            Some(document) => document,
-                            None => self.document(&*self.read_again(brief)?)?,
-                        };
-                        let part = Part {
-                            title: brief.title.clone(),
-                            marking: brief.classification.clone(),
-                            document,
-                        };
-                        let part = binder.part(part, start.first_page, start.title_heading);
-                        Ok(drawer.draw(part))
+                        let drawn = (|| {
+                            let document = match kept.take() {
+                                Some(document) => document,
+                                None => self.document(&*self.read_again(brief)?)?,
+                            };
+                            let part = Part {
+                                title: brief.title.clone(),
+                                marking: brief.classification.clone(),
+                                document,
+                            };
+                            let part = binder.part(part, start.first_page, start.title_heading);
+                            Ok(drawer.draw(part))
+                        })();
+                        (brief.input.as_path(), drawn)
                     })
                     .collect()
             };
@@ -640,6 +678,31 @@ pub fn pack_marking<'a>(found: impl Iterator<Item = &'a str>, order: &[String]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An edit that keeps a brief's length and puts its time back (`cp -p`,
+    /// `touch -r`) is still a change between the passes.
+    #[test]
+    fn a_brief_edited_to_the_same_length_and_time_is_changed() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("visit.yaml");
+        std::fs::write(&path, "title: Valmora\n").unwrap();
+        let before = FileStamp::of(&path).unwrap();
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, "title: Valmorb\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            modified
+        );
+        assert!(FileStamp::of(&path).unwrap() != before);
+        std::fs::write(&path, "title: Valmora\n").unwrap();
+        assert!(FileStamp::of(&path).is_some_and(|now| now.digest == before.digest));
+    }
 
     /// A brief kept from the first pass and one set again in the second are
     /// drawn alike: a pack is the same, byte for byte, whichever are kept.
