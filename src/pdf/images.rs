@@ -50,11 +50,25 @@ pub(super) fn embed_images(
 /// The images of `pages` in the order they are first drawn, each once, added
 /// to `drawn`, which holds those of the pages before.
 pub fn images_drawn(pages: &[Page], drawn: &mut Vec<Arc<crate::images::Image>>) {
-    for item in pages.iter().flat_map(|p| &p.items) {
-        if let Item::Image { image, .. } = item {
-            if !drawn.iter().any(|known| known.digest == image.digest) {
-                drawn.push(image.clone());
-            }
+    let images = pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            Item::Image { image, .. } => Some(image.clone()),
+            _ => None,
+        });
+    add_images(drawn, images);
+}
+
+/// Adds to `drawn` those of `more` it does not hold yet, in order: the
+/// images of a part drawn after the others.
+pub fn add_images(
+    drawn: &mut Vec<Arc<crate::images::Image>>,
+    more: impl IntoIterator<Item = Arc<crate::images::Image>>,
+) {
+    for image in more {
+        if !drawn.iter().any(|known| known.digest == image.digest) {
+            drawn.push(image);
         }
     }
 }

@@ -28,10 +28,12 @@ use fonts::{add_font, in_copy_order, resource_name, subset_fonts, used_glyphs, S
 use images::embed_images;
 use images::Image;
 use navigation::{add_outline, annotation, Destinations};
-use tags::{place, write_elements, write_tree_top, PartObjects, Tagged, TreeObjects};
+use tags::{
+    has_marked_content, place, write_elements, write_tree_top, PartObjects, Tagged, TreeObjects,
+};
 
 pub use fonts::{GlyphPlace, GlyphUse};
-pub use images::images_drawn;
+pub use images::{add_images, images_drawn};
 pub use metadata::{Archive, Conformance};
 
 use std::collections::BTreeMap;
@@ -187,7 +189,7 @@ impl PartPlan {
             .iter()
             .map(|page| {
                 let (links, pieces) = page_pieces(&page.items, tagged);
-                let marked = pieces.iter().any(|p| matches!(p, Tagged::Content { .. }));
+                let marked = has_marked_content(&pieces);
                 (PagePlan { links, marked }, pieces)
             })
             .unzip()
@@ -402,11 +404,7 @@ impl<W: Write + Seek> Writer<W> {
         let as_planned = drawn.len() == plan.pages.len()
             && drawn.iter().zip(&plan.pages).all(|(page, planned)| {
                 page.links.len() == planned.links as usize
-                    && page
-                        .tagged
-                        .iter()
-                        .any(|p| matches!(p, Tagged::Content { .. }))
-                        == planned.marked
+                    && has_marked_content(&page.tagged) == planned.marked
             });
         if !as_planned || !images_planned {
             return Err(PdfError::Unplanned);

@@ -23,6 +23,12 @@ pub(super) enum Tagged {
     Link { node: NodeId, link: usize },
 }
 
+/// Whether a page's pieces hold marked content: such a page has an array
+/// of its own in the parent tree.
+pub(super) fn has_marked_content(pieces: &[Tagged]) -> bool {
+    pieces.iter().any(|p| matches!(p, Tagged::Content { .. }))
+}
+
 /// A child of an element.
 enum Kid {
     Element(NodeId),
@@ -220,7 +226,7 @@ pub(super) fn write_elements(
     let mut parent_arrays = Vec::new();
     let mut link_parents = Vec::new();
     for pieces in tagged {
-        if pieces.iter().any(|p| matches!(p, Tagged::Content { .. })) {
+        if has_marked_content(pieces) {
             let mut array = vec![b'['];
             let mut first = true;
             for piece in pieces {

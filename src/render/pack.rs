@@ -69,8 +69,8 @@ struct PackedBrief {
     /// The brief itself, when it was read from standard input, which
     /// cannot be read again.
     kept: Option<std::sync::Arc<Brief>>,
-    /// Its file's length and time of change when it was first read: a
-    /// brief edited during the pack is found changed, not packed half old.
+    /// Its file when it was first read: a brief edited during the pack is
+    /// found changed, not packed half old.
     stamp: Option<FileStamp>,
 }
 
@@ -208,24 +208,7 @@ impl Renderer {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let stamp = FileStamp::of(input);
                 let (report, brief) = self.load_brief(input);
-                let packed = brief.map(|brief| {
-                    let from_stdin = input == Path::new(crate::files::STDIN);
-                    PackedBrief {
-                        input: input.to_path_buf(),
-                        report: 0,
-                        draft: self.is_draft(&brief),
-                        title: brief.title.clone(),
-                        subtitle: brief.subtitle.clone(),
-                        language: brief.language,
-                        classification: brief.classification.clone(),
-                        start: brief.visit.start,
-                        end: brief.visit.end,
-                        issued: brief.issued,
-                        prepared_by: brief.prepared_by.clone(),
-                        kept: from_stdin.then(|| std::sync::Arc::new(brief)),
-                        stamp,
-                    }
-                });
+                let packed = brief.map(|brief| self.packed(input, brief, stamp));
                 (report, packed)
             }))
             .unwrap_or_else(|payload| (super::batch::internal_error(input, payload.as_ref()), None))
@@ -263,23 +246,42 @@ impl Renderer {
         outcome
     }
 
+    /// What the pack keeps of `brief`, read from `input` when its file was
+    /// as `stamp` says.
+    fn packed(&self, input: &Path, brief: Brief, stamp: Option<FileStamp>) -> PackedBrief {
+        let from_stdin = input == Path::new(crate::files::STDIN);
+        PackedBrief {
+            input: input.to_path_buf(),
+            report: 0,
+            draft: self.is_draft(&brief),
+            title: brief.title.clone(),
+            subtitle: brief.subtitle.clone(),
+            language: brief.language,
+            classification: brief.classification.clone(),
+            start: brief.visit.start,
+            end: brief.visit.end,
+            issued: brief.issued,
+            prepared_by: brief.prepared_by.clone(),
+            kept: from_stdin.then(|| std::sync::Arc::new(brief)),
+            stamp,
+        }
+    }
+
     /// A brief read again for a pass, as it was first read: from its file,
     /// unless that changed meanwhile, or as kept (standard input).
     fn read_again(&self, brief: &PackedBrief) -> Result<std::sync::Arc<Brief>, Box<Diagnostic>> {
         if let Some(kept) = &brief.kept {
             return Ok(kept.clone());
         }
-        if FileStamp::of(&brief.input) != brief.stamp {
-            return Err(changed_while_packed(&brief.input));
-        }
         let (report, loaded) = self.load_brief(&brief.input);
-        // Looked at again once read: the brief read is the one planned.
+        // Looked at once the brief is read: unchanged since it was first
+        // stamped, before its first reading, it was unchanged while read.
         if FileStamp::of(&brief.input) != brief.stamp {
             return Err(changed_while_packed(&brief.input));
         }
         match loaded {
             Some(loaded) => Ok(std::sync::Arc::new(loaded)),
-            // Its file is the same, so what fails now is something it
+            // Its text is the same, so what fails now is something it
             // names (a photo half copied): that error, as it is.
             None => Err(Box::new(
                 report
@@ -368,16 +370,7 @@ impl Renderer {
                     }
                 };
                 glyphs.merge(&first.glyphs, pages);
-                for image in first.images {
-                    if !images
-                        .iter()
-                        .any(|known: &std::sync::Arc<crate::images::Image>| {
-                            known.digest == image.digest
-                        })
-                    {
-                        images.push(image);
-                    }
-                }
+                crate::pdf::add_images(&mut images, first.images);
                 pages += first.set.plan.pages.len();
                 let weight = first.document.weight();
                 if kept + weight <= kept_weight {
@@ -542,11 +535,7 @@ impl Renderer {
         drop(brief_glyphs);
         let mut images = Vec::new();
         crate::pdf::images_drawn(&front.pages, &mut images);
-        for image in brief_images {
-            if !images.iter().any(|known| known.digest == image.digest) {
-                images.push(image);
-            }
-        }
+        crate::pdf::add_images(&mut images, brief_images);
         let mut parts = Vec::with_capacity(set.len() + 1);
         parts.push(PartPlan::of(&front, tagged));
         // Where each brief starts: its first page, its title's heading.
@@ -702,6 +691,33 @@ mod tests {
         assert!(FileStamp::of(&path).unwrap() != before);
         std::fs::write(&path, "title: Valmora\n").unwrap();
         assert!(FileStamp::of(&path).is_some_and(|now| now.digest == before.digest));
+    }
+
+    /// A brief edited after it was first read is named, with what to do.
+    #[test]
+    fn a_brief_changed_between_the_passes_is_named_with_the_fix() {
+        let renderer = Renderer::new(Templates::defaults(), Some(1_700_000_000))
+            .unwrap()
+            .without_system_fonts();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("visit.yaml");
+        let text = "title: Besuch\nvisit:\n  start: 2026-03-28\n  end: 2026-03-30\n";
+        std::fs::write(&path, text).unwrap();
+        let stamp = FileStamp::of(&path);
+        let brief = renderer.load_brief(&path).1.unwrap();
+        let packed = renderer.packed(&path, brief, stamp);
+        assert!(renderer.read_again(&packed).is_ok());
+        std::fs::write(&path, text.replace("Besuch", "Visite")).unwrap();
+        let error = renderer.read_again(&packed).unwrap_err();
+        assert_eq!(error.file, path);
+        assert_eq!(
+            error.message,
+            "this brief, or a photo it shows, changed while the pack was being made"
+        );
+        assert_eq!(
+            error.help.as_deref(),
+            Some("nothing was written; pack again once the brief and its photos are saved")
+        );
     }
 
     /// A brief kept from the first pass and one set again in the second are

@@ -439,12 +439,12 @@ impl<'a> Binder<'a> {
     /// The entries of the pack's outline for a part titled `title` whose
     /// `headings` are on its pages from `first_page` (of the whole): its
     /// title, then its headings one level down.
-    pub fn part_headings(
+    pub fn part_headings<'h>(
         &self,
         title: &str,
-        headings: &[Heading],
+        headings: &'h [Heading],
         first_page: usize,
-    ) -> impl Iterator<Item = Heading> + '_ {
+    ) -> impl Iterator<Item = Heading> + 'h {
         let top = mm(self.setup.theme.page.margins.top);
         let title = Heading {
             title: title.to_string(),
@@ -452,14 +452,11 @@ impl<'a> Binder<'a> {
             page: first_page,
             y: top,
         };
-        let own: Vec<Heading> = headings
-            .iter()
-            .map(|h| Heading {
-                level: h.level + 1,
-                page: h.page + first_page,
-                ..h.clone()
-            })
-            .collect();
+        let own = headings.iter().map(move |h| Heading {
+            level: h.level + 1,
+            page: h.page + first_page,
+            ..h.clone()
+        });
         std::iter::once(title).chain(own)
     }
 
